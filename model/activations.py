@@ -35,7 +35,7 @@ class Activation:
 
 def _sigmoid(z: Array) -> Array:
     # 0.5(1 + tanh(z/2)) is exact and never overflows, unlike 1/(1+exp(-z)).
-    out = np.tanh(0.5 * z)
+    out: Array = np.tanh(0.5 * z)
     out += 1.0
     out *= 0.5
     return out
@@ -168,7 +168,9 @@ def get_activation(name: str, leaky_slope: float = 0.01) -> Activation:
     if name == "elu":
         return Activation(name, _elu, _elu_grad, 1.0, "x if x > 0 else e^x − 1")
     if name == "selu":
-        return Activation(name, _selu, _selu_grad, _SELU_SCALE * _SELU_ALPHA, "λ·(x if x > 0 else α(e^x − 1))")
+        return Activation(
+            name, _selu, _selu_grad, _SELU_SCALE * _SELU_ALPHA, "λ·(x if x > 0 else α(e^x − 1))"
+        )
     if name == "gelu":
         return Activation(
             name, _gelu, _gelu_grad, _numeric_max_grad(_gelu_grad, _gelu), "x·Φ(x) (tanh approximation)"

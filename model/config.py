@@ -130,7 +130,9 @@ def _int(name: str, value: Any, lo: int, hi: int) -> None:
         raise ConfigError(f"{name} must be in [{lo}, {hi}]; got {value}")
 
 
-def _real(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> None:
+def _real(
+    name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False
+) -> None:
     lo_b = "(" if lo_open else "["
     hi_b = ")" if hi_open else "]"
     rng = f"{lo_b}{lo:g}, {hi:g}{hi_b}"
@@ -202,4 +204,3 @@ __all__ = [
     "ExperimentConfig",
     "config_field_names",
 ]
-

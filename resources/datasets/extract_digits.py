@@ -11,6 +11,7 @@ scikit-learn is needed only to run this script; Backprop Lab itself never import
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,9 @@ def main() -> None:
     out = Path(__file__).resolve().parent / "digits.npz"
     np.savez_compressed(out, images=images, labels=labels)
     print(f"wrote {out} ({out.stat().st_size} bytes): images {images.shape}, labels {labels.shape}")
+    # The .npz bytes embed zip timestamps; these content hashes are what README.md records.
+    print(f"sha256(images.tobytes()) = {hashlib.sha256(images.tobytes()).hexdigest()}")
+    print(f"sha256(labels.tobytes()) = {hashlib.sha256(labels.tobytes()).hexdigest()}")
 
 
 if __name__ == "__main__":

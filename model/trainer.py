@@ -1,0 +1,334 @@
+"""Trainer: mini-batch training of one Network, instrumented every step.
+
+``step()`` runs forward, backward, clipping and the optimiser, and returns a
+:class:`~model.snapshot.Snapshot` whose statistics describe that step's forward/backward
+pass.  Cheap statistics are computed every step on whole-network arrays; histograms, the
+probe activations, accuracies and the output sample only with ``step(detail=True)``.
+
+A diverging run never raises: the snapshot says ``diverged`` and names the first layer where a
+non-finite value showed; from then on the parameters are left as they were.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.config import ConfigError, ExperimentConfig
+from model.datasets import Dataset, make_dataset
+from model.network import ForwardCache, Gradients, Network
+from model.optimizers import Optimizer, clip_by_global_norm, clip_by_value, make_optimizer
+from model.snapshot import (
+    ACTIVATION_BINS,
+    GRADIENT_LOG_BINS,
+    PREACTIVATION_BINS,
+    OutputSample,
+    Snapshot,
+)
+
+Array = NDArray[np.floating]
+
+#: Fields that can change while training without rebuilding the network.
+LIVE_FIELDS: frozenset[str] = frozenset(
+    {
+        "learning_rate",
+        "optimizer",
+        "momentum",
+        "nesterov",
+        "beta1",
+        "beta2",
+        "rho",
+        "eps",
+        "weight_decay",
+        "grad_clip_norm",
+        "grad_clip_value",
+    }
+)
+GRID_SIZE = 64
+CURVE_POINTS = 200
+
+
+class Trainer:
+    """Owns the data, the network and the optimiser of one run."""
+
+    def __init__(self, config: ExperimentConfig) -> None:
+        if not isinstance(config, ExperimentConfig):
+            raise ConfigError(f"Trainer needs an ExperimentConfig, got {type(config).__name__}")
+        self.config = config
+        self.dataset: Dataset = make_dataset(config)
+        seed = config.seed
+        self.network = Network(
+            config, self.dataset.n_inputs, self.dataset.n_outputs, np.random.default_rng([seed, 2])
+        )
+        self._batch_rng = np.random.default_rng([seed, 3])
+        self._noise_rng = np.random.default_rng([seed, 4])
+        self.optimizer: Optimizer = make_optimizer(config, self.network.n_params, self.network.dtype)
+        self.step_count = 0
+        self.diverged = False
+        self.diverged_layer: int | None = None
+        self.diverged_reason = ""
+        self._order = np.empty(0, dtype=np.intp)
+        self._cursor = 0
+        self._grads = self.network.new_gradients()
+        self._probe = self.dataset.x_test[:1].astype(self.network.dtype)
+        self._x_train = self.dataset.x_train.astype(self.network.dtype)
+        self._x_test = self.dataset.x_test.astype(self.network.dtype)
+        self._max_fprime = self.network.activation.max_grad
+        self.last_snapshot: Snapshot | None = None
+
+    # -- configuration -----------------------------------------------------------------
+    def apply_live(self, **changes: Any) -> None:
+        """Change optimiser settings without rebuilding (``LIVE_FIELDS`` only)."""
+        bad = sorted(set(changes) - LIVE_FIELDS)
+        if bad:
+            raise ConfigError(f"{bad[0]} cannot change while training; rebuild the network instead")
+        new = self.config.replace(**changes)
+        optimizer_changed = new.optimizer != self.config.optimizer
+        self.config = new
+        self.network.config = new
+        if optimizer_changed:
+            self.optimizer = make_optimizer(new, self.network.n_params, self.network.dtype)
+        else:
+            self.optimizer.config = new
+
+    # -- data --------------------------------------------------------------------------
+    def _next_batch(self) -> tuple[Array, NDArray[Any]]:
+        n = self._x_train.shape[0]
+        b = min(self.config.batch_size, n)
+        if self._cursor + b > self._order.shape[0]:
+            self._order = self._batch_rng.permutation(n)
+            self._cursor = 0
+        idx = self._order[self._cursor : self._cursor + b]
+        self._cursor += b
+        return self._x_train[idx], self.dataset.y_train[idx]
+
+    # -- training ----------------------------------------------------------------------
+    def step(self, detail: bool = False) -> Snapshot:
+        """One optimisation step; returns its Snapshot (never raises on divergence)."""
+        with np.errstate(all="ignore"):
+            return self._step(detail)
+
+    def _step(self, detail: bool) -> Snapshot:
+        net = self.network
+        cfg = self.config
+        self.step_count += 1
+        x, y = self._next_batch()
+        cache = net.forward(x, train=True, noise_rng=self._noise_rng if net.noisy else None)
+        loss, dlogits = net.loss_and_dlogits(cache.logits, y)
+        grads = self._grads
+        deltas = net.backward(cache, dlogits, grads)
+        g = grads.flat
+
+        starts = net.segment_starts
+        n_layers = net.n_layers
+        grad_sq = np.add.reduceat(g * g, starts)
+        param_sq = np.add.reduceat(net.params * net.params, starts[:n_layers])
+        grad_norm = math.sqrt(float(grad_sq.sum()))
+        stats = self._cheap_stats(cache, deltas, dlogits, grad_sq, param_sq)
+
+        diverged = self.diverged
+        if not diverged and not (math.isfinite(loss) and math.isfinite(grad_norm)):
+            diverged = True
+            self._mark_diverged(stats, "loss" if not math.isfinite(loss) else "gradient")
+
+        clipped = False
+        update_sq = np.zeros(n_layers)
+        if not diverged:
+            if cfg.grad_clip_norm is not None:
+                clipped = clip_by_global_norm(g, cfg.grad_clip_norm, grad_norm)
+            if cfg.grad_clip_value is not None:
+                clipped = clip_by_value(g, cfg.grad_clip_value) or clipped
+            if cfg.weight_decay:
+                nw = net.n_weight_params
+                g[:nw] += cfg.weight_decay * net.params[:nw]
+            delta = self.optimizer.update(g)
+            update_sq = np.add.reduceat(delta * delta, starts[:n_layers])
+            # The only check needed: finite update on finite parameters stays finite.
+            if math.isfinite(float(update_sq.sum())) and math.isfinite(float(param_sq.sum())):
+                net.params += delta
+                net.update_running_stats(cache)
+            else:
+                diverged = True
+                self._mark_diverged(stats, "update")
+        stats["update_ratio"] = np.sqrt(update_sq) / np.maximum(stats["weight_norm"], 1e-300)
+
+        extra: dict[str, Any] = {}
+        if detail:
+            extra = self._detail(cache, deltas, dlogits, grads)
+        snap = Snapshot.create(
+            step=self.step_count,
+            loss=loss,
+            grad_norm=grad_norm,
+            clipped=clipped,
+            diverged=diverged,
+            diverged_layer=self.diverged_layer,
+            diverged_reason=self.diverged_reason,
+            stats=stats,
+            layer_sizes=net.sizes,
+            learning_rate=cfg.learning_rate,
+            detail=detail,
+            **extra,
+        )
+        self.last_snapshot = snap
+        return snap
+
+    def _mark_diverged(self, stats: dict[str, Array], reason: str) -> None:
+        self.diverged = True
+        bad = np.zeros(self.network.n_layers, dtype=bool)
+        for arr in stats.values():
+            bad |= ~np.isfinite(arr)
+        self.diverged_layer = int(np.argmax(bad)) if bad.any() else None
+        self.diverged_reason = reason
+
+    def _cheap_stats(
+        self,
+        cache: ForwardCache,
+        deltas: Array,
+        dlogits: Array,
+        grad_sq: Array,
+        param_sq: Array,
+    ) -> dict[str, Array]:
+        net = self.network
+        n_layers = net.n_layers
+        depth = net.depth
+        h = cache.h
+        logits = cache.logits
+        stats: dict[str, Array] = {}
+        stats["weight_norm"] = np.sqrt(param_sq)
+        stats["weight_grad_norm"] = np.sqrt(grad_sq[:n_layers])
+        stats["bias_grad_norm"] = np.sqrt(grad_sq[n_layers : 2 * n_layers])
+        delta_sq = np.empty(n_layers)
+        delta_sq[:depth] = np.square(deltas.reshape(depth, -1)) @ np.ones(deltas[0].size)
+        delta_sq[depth] = np.vdot(dlogits, dlogits)
+        stats["delta_norm"] = np.sqrt(delta_sq)
+        batch, width = h.shape[1], h.shape[2]
+        count = batch * width
+        # Reductions as matrix-vector products with a ones vector: BLAS beats ufunc.reduce
+        # on these small arrays, and all hidden layers go in one call.
+        flat = h.reshape(depth, count)
+        ones = np.ones(count)
+        mean = np.empty(n_layers)
+        sq = np.empty(n_layers)
+        mean[:depth] = flat @ ones
+        sq[:depth] = np.square(flat) @ ones
+        mean[:depth] /= count
+        sq[:depth] /= count
+        mean[depth] = float(np.add.reduce(logits, axis=None)) / logits.size
+        sq[depth] = float(np.vdot(logits, logits)) / logits.size
+        stats["activation_mean"] = mean
+        stats["activation_std"] = np.sqrt(np.maximum(sq - mean * mean, 0.0))
+        indicator = np.empty((depth, batch, width))
+        np.less_equal(cache.fprime, 0.1 * self._max_fprime, out=indicator)
+        sat = np.zeros(n_layers)
+        sat[:depth] = indicator.reshape(depth, count) @ ones
+        sat /= count
+        stats["saturated_fraction"] = sat  # the output layer is linear: never saturated
+        np.equal(h, 0.0, out=indicator)
+        zero = np.empty(n_layers)
+        dead = np.empty(n_layers)
+        zero[:depth] = indicator.reshape(depth, count) @ ones
+        zero[:depth] /= count
+        # a unit is dead when it is zero for every sample: its column sum equals the batch
+        zeros_per_unit = np.matmul(np.ones(batch), indicator)
+        dead[:depth] = np.count_nonzero(zeros_per_unit == batch, axis=1) / width
+        out_zero = logits == 0.0
+        zero[depth] = np.count_nonzero(out_zero) / logits.size
+        dead[depth] = np.count_nonzero(out_zero.all(axis=0)) / logits.shape[1]
+        stats["zero_fraction"] = zero
+        stats["dead_fraction"] = dead
+        return stats
+
+    # -- heavy, on request -------------------------------------------------------------
+    def _detail(self, cache: ForwardCache, deltas: Array, dlogits: Array, grads: Gradients) -> dict[str, Any]:
+        net = self.network
+        n_layers = net.n_layers
+        layer_outputs = [*list(cache.h), cache.logits]
+        layer_inputs = [*list(cache.u), cache.logits]
+        act_hists = np.stack([_hist(a, ACTIVATION_BINS) for a in layer_outputs])
+        pre_hists = np.stack([_hist(z, PREACTIVATION_BINS) for z in layer_inputs])
+        grad_hists = np.stack(
+            [_hist(np.log10(np.abs(grads.weights[i]) + 1e-300), GRADIENT_LOG_BINS) for i in range(n_layers)]
+        )
+        probe_cache = net.forward(self._probe, train=False)
+        probe = (self._probe[0], *[probe_cache.h[l][0] for l in range(net.depth)], probe_cache.logits[0])
+        out: dict[str, Any] = {
+            "activation_hists": act_hists,
+            "preactivation_hists": pre_hists,
+            "weight_grad_hists": grad_hists,
+            "probe": probe,
+        }
+        out.update(self.evaluate())
+        out["output"] = self.output_sample()
+        return out
+
+    def evaluate(self) -> dict[str, float | None]:
+        """Test loss and train/test accuracy in evaluation mode (no noise, running BN stats)."""
+        ds = self.dataset
+        net = self.network
+        with np.errstate(all="ignore"):
+            test_logits = net.predict(self._x_test)
+            test_loss, _ = net.loss_and_dlogits(test_logits, ds.y_test)
+            if ds.is_regression:
+                return {"test_loss": test_loss, "train_accuracy": None, "test_accuracy": None}
+            train_logits = net.predict(self._x_train)
+            train_acc = float(np.mean(np.argmax(train_logits, axis=1) == ds.y_train))
+            test_acc = float(np.mean(np.argmax(test_logits, axis=1) == ds.y_test))
+        return {"test_loss": test_loss, "train_accuracy": train_acc, "test_accuracy": test_acc}
+
+    def output_sample(self) -> OutputSample:
+        """The decision surface (2-D inputs), the fitted curve (1-D regression) or the test
+        confusion matrix (anything else), in evaluation mode."""
+        ds = self.dataset
+        net = self.network
+        with np.errstate(all="ignore"):
+            if ds.is_regression and ds.n_inputs == 1:
+                lo = float(min(ds.x_train.min(), ds.x_test.min()))
+                hi = float(max(ds.x_train.max(), ds.x_test.max()))
+                xs = np.linspace(lo, hi, CURVE_POINTS)
+                return OutputSample(
+                    kind="curve", values=np.asarray(net.predict(xs[:, None]), dtype=np.float64), xs=xs
+                )
+            if ds.n_inputs == 2 and not ds.is_regression:
+                both = np.concatenate([ds.x_train, ds.x_test])
+                lo = both.min(axis=0) - 0.5
+                hi = both.max(axis=0) + 0.5
+                gx = np.linspace(lo[0], hi[0], GRID_SIZE)
+                gy = np.linspace(lo[1], hi[1], GRID_SIZE)
+                xx, yy = np.meshgrid(gx, gy)
+                pts = np.column_stack([xx.ravel(), yy.ravel()])
+                logits = net.predict(pts)
+                shifted = logits - logits.max(axis=1, keepdims=True)
+                p = np.exp(shifted)
+                p /= p.sum(axis=1, keepdims=True)
+                extent = (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
+                probs = np.asarray(p.reshape(GRID_SIZE, GRID_SIZE, -1), dtype=np.float64)
+                return OutputSample(kind="grid", values=probs, extent=extent)
+            pred = np.argmax(net.predict(self._x_test), axis=1)
+            c = ds.n_outputs
+            conf = np.zeros((c, c))
+            np.add.at(conf, (np.asarray(ds.y_test, dtype=np.intp), pred), 1.0)
+            return OutputSample(kind="confusion", values=conf)
+
+    def run(self, steps: int, detail_every: int = 0) -> Snapshot:
+        """Train ``steps`` steps (stops early once diverged); returns the last snapshot."""
+        snap = self.last_snapshot
+        for i in range(steps):
+            detail = (bool(detail_every) and (i + 1) % detail_every == 0) or i == steps - 1
+            snap = self.step(detail=detail)
+            if snap.diverged:
+                break
+        if snap is None:
+            raise ValueError("steps must be at least 1")
+        return snap
+
+
+def _hist(values: Array, edges: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Counts in fixed bins; values beyond the edges go to the end bins, NaN is dropped."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[~np.isnan(v)]
+    v = np.clip(v, edges[0], edges[-1])
+    counts, _ = np.histogram(v, bins=edges)
+    return counts.astype(np.float64)

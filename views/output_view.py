@@ -1,0 +1,302 @@
+"""OutputView: what the network currently predicts.
+
+* ``"grid"`` (2-D classification): decision regions coloured by the predicted class, paler
+  where the network is unsure, under the training points coloured by their true class.
+* ``"curve"`` (1-D regression): the training points and the fitted curve.
+* ``"confusion"`` (many-feature classification such as digits): the test confusion matrix,
+  coloured by row share (recall) and annotated with counts.
+
+Snapshots without an output sample keep the last drawing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from model.config import ExperimentConfig
+from model.history import History
+from model.snapshot import OutputSample, Snapshot
+from views import theme
+
+if TYPE_CHECKING:
+    from model.datasets import Dataset
+
+NONFINITE = "#FF00FF"
+#: Okabe–Ito first (class 7 is its black), then two extra hues for up to 10 classes.
+CLASS_COLOURS: tuple[str, ...] = (*theme.OKABE_ITO, "#8C564B", "#882255")
+#: Drawing 20 000 points every repaint is slow and unreadable; a fixed subset shows the shape.
+MAX_POINTS = 1500
+#: Decision-region colour strength from "uncertain" (1/classes) to "sure" (1.0).
+MIN_STRENGTH, MAX_STRENGTH = 0.10, 0.70
+LEFT_AXIS_WIDTH = 70
+
+
+def _rgb(colour: str) -> NDArray[np.float64]:
+    c = QtGui.QColor(colour)
+    return np.array([c.red(), c.green(), c.blue()], dtype=np.float64)
+
+
+def class_colour(k: int) -> str:
+    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
+
+
+def region_image(probs: NDArray[np.float64], background: str) -> NDArray[np.uint8]:
+    """(ny, nx, 3) RGB: argmax-class colour blended into ``background`` by confidence.
+
+    Pixels with any non-finite probability are drawn in the non-finite colour.
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    n_classes = p.shape[2]
+    bad = ~np.isfinite(p).all(axis=2)
+    clean = np.where(np.isfinite(p), p, -np.inf)
+    cls = clean.argmax(axis=2)
+    conf = np.take_along_axis(clean, cls[..., None], axis=2)[..., 0]
+    floor = 1.0 / n_classes
+    sure = np.clip((np.where(bad, floor, conf) - floor) / max(1.0 - floor, 1e-9), 0.0, 1.0)
+    strength = (MIN_STRENGTH + (MAX_STRENGTH - MIN_STRENGTH) * sure)[..., None]
+    palette = np.array([_rgb(class_colour(k)) for k in range(n_classes)])
+    rgb = _rgb(background) * (1.0 - strength) + palette[cls] * strength
+    rgb[bad] = _rgb(NONFINITE)
+    return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+
+
+def confusion_indices(counts: NDArray[np.float64]) -> NDArray[np.uint8]:
+    """LUT indices 1…255 by row share (recall); non-finite cells → 0 (reserved colour)."""
+    c = np.asarray(counts, dtype=np.float64)
+    finite = np.isfinite(c)
+    clean = np.where(finite, c, 0.0)
+    totals = clean.sum(axis=1, keepdims=True)
+    share = np.divide(clean, totals, out=np.zeros_like(clean), where=totals > 0)
+    idx = (np.clip(share, 0.0, 1.0) * 254.0 + 1.0).astype(np.uint8)
+    idx[~finite] = 0
+    return idx
+
+
+def confusion_lut() -> NDArray[np.uint8]:
+    table = np.empty((256, 4), dtype=np.uint8)
+    table[0] = pg.mkColor(NONFINITE).getRgb()
+    table[1:] = theme.lut(theme.magnitude_colormap(), 255)
+    return table
+
+
+def _style(plot: pg.PlotItem, title: str, left: str = "", bottom: str = "") -> None:
+    """theme.style_plot with tick labels at the full body size (projector legibility)."""
+    theme.style_plot(plot, title, left, bottom)
+    font = QtGui.QFont()
+    font.setPointSize(theme.current().font_pt)
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setTickFont(font)
+
+
+class OutputView(QtWidgets.QWidget):
+    """Decision regions, fitted curve or confusion matrix, whichever the snapshot carries."""
+
+    title = "Output"
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = theme.current()
+        self._mode = ""
+        self._n_classes = 0
+        self._extent: tuple[float, float, float, float] | None = None
+        self._texts: list[pg.TextItem] = []
+        self._text_state: list[tuple[str, bool]] = []
+
+        self.plot_widget = pg.PlotWidget(self, background=t.background)
+        self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+
+        self.region_image = pg.ImageItem(axisOrder="row-major")
+        self.confusion_image = pg.ImageItem(axisOrder="row-major")
+        self.confusion_image.setLookupTable(confusion_lut())
+        self.confusion_image.setLevels((0, 255))
+        self.points = pg.ScatterPlotItem(size=10, pxMode=True)
+        self.fit_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.OKABE_ITO[1], width=4), connect="finite")
+        for z, item in enumerate((self.region_image, self.confusion_image, self.points, self.fit_curve)):
+            item.setZValue(z)
+            self.plot.addItem(item)
+
+        self._text_font = QtGui.QFont()
+        self._text_font.setPointSize(t.font_pt)
+        self._text_font.setBold(True)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+
+        self._enter_mode("grid", 3)
+
+    # -- contract ------------------------------------------------------------------------
+    def set_experiment(self, config: ExperimentConfig, dataset: Dataset | None = None) -> None:
+        """Prepare the mode the dataset implies and draw its training points."""
+        regression = bool(getattr(dataset, "is_regression", config.is_regression))
+        n_inputs = int(getattr(dataset, "n_inputs", 2))
+        image_shape = getattr(dataset, "image_shape", None)
+        if regression:
+            mode, n_classes = "curve", 1
+        elif image_shape is not None or n_inputs > 2 or (dataset is None and config.dataset == "digits"):
+            mode, n_classes = "confusion", int(getattr(dataset, "n_outputs", 10))
+        else:
+            mode, n_classes = "grid", int(getattr(dataset, "n_outputs", config.classes))
+        self._mode = ""  # force the axes to be rebuilt even if the mode is unchanged
+        self._enter_mode(mode, n_classes)
+        self._set_points(dataset, mode)
+        self.clear()
+
+    def show_snapshot(self, snapshot: Snapshot, history: History) -> None:
+        """Draw ``snapshot.output`` if the step has one; otherwise keep the last drawing."""
+        out = snapshot.output
+        if out is None:
+            return
+        if out.kind == "grid":
+            self._draw_grid(out)
+        elif out.kind == "curve":
+            self._draw_curve(out)
+        elif out.kind == "confusion":
+            self._draw_confusion(out)
+
+    def clear(self) -> None:
+        """Remove the drawn prediction (training points stay: they belong to the experiment)."""
+        self.region_image.clear()
+        self.confusion_image.clear()
+        self.fit_curve.setData([], [])
+        for text in self._texts:
+            text.setText("")
+        self._text_state = [("", False)] * len(self._texts)
+
+    # -- modes (rare) ----------------------------------------------------------------------
+    def _enter_mode(self, mode: str, n_classes: int) -> None:
+        if mode == self._mode and n_classes == self._n_classes:
+            return
+        self._mode, self._n_classes = mode, n_classes
+        self._extent = None
+        self.region_image.setVisible(mode == "grid")
+        self.confusion_image.setVisible(mode == "confusion")
+        self.points.setVisible(mode in ("grid", "curve"))
+        self.fit_curve.setVisible(mode == "curve")
+        self._set_texts(n_classes if mode == "confusion" else 0)
+        plot = self.plot
+        plot.invertY(mode == "confusion")
+        plot.setAspectLocked(mode in ("grid", "confusion"))
+        if mode == "grid":
+            _style(
+                plot,
+                "Decision regions (colour = predicted class, pale = unsure)",
+                left="x₂",
+                bottom="x₁",
+            )
+            for name in ("left", "bottom"):
+                plot.getAxis(name).setTicks(None)
+            plot.enableAutoRange(False)
+            plot.showGrid(x=False, y=False)
+        elif mode == "curve":
+            _style(
+                plot,
+                f'<span style="color:{theme.OKABE_ITO[0]}">● data</span>&nbsp;&nbsp;'
+                f'<span style="color:{theme.OKABE_ITO[1]}">━ network output</span>',
+                left="y",
+                bottom="x",
+            )
+            for name in ("left", "bottom"):
+                plot.getAxis(name).setTicks(None)
+            plot.showGrid(x=True, y=True, alpha=theme.current().grid_alpha)
+            plot.enableAutoRange(True)
+        else:
+            _style(plot, "Test confusion matrix (colour = share of row)", left="true class", bottom="predicted")
+            ticks = [[(float(k), str(k)) for k in range(n_classes)]]
+            for name in ("left", "bottom"):
+                plot.getAxis(name).setTicks(ticks)
+            plot.showGrid(x=False, y=False)
+            plot.enableAutoRange(False)
+            plot.setRange(xRange=(-0.5, n_classes - 0.5), yRange=(-0.5, n_classes - 0.5), padding=0.02)
+
+    def _set_texts(self, n_classes: int) -> None:
+        if len(self._texts) == n_classes * n_classes:
+            return
+        for text in self._texts:
+            self.plot.removeItem(text)
+        self._texts = []
+        for row in range(n_classes):
+            for col in range(n_classes):
+                text = pg.TextItem("", anchor=(0.5, 0.5))
+                text.setFont(self._text_font)
+                text.setPos(col, row)
+                text.setZValue(10)
+                self.plot.addItem(text)
+                self._texts.append(text)
+        self._text_state = [("", False)] * len(self._texts)
+
+    def _set_points(self, dataset: Any, mode: str) -> None:
+        x = getattr(dataset, "x_train", None)
+        y = getattr(dataset, "y_train", None)
+        if x is None or y is None or mode == "confusion":
+            self.points.setData([], [])
+            return
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y)
+        if len(x) > MAX_POINTS:
+            pick = np.random.default_rng(0).choice(len(x), MAX_POINTS, replace=False)
+            x, y = x[pick], y[pick]
+        outline = pg.mkPen(theme.current().foreground, width=1)
+        if mode == "curve":
+            ys = y.reshape(len(y), -1)[:, 0].astype(np.float64)
+            keep = np.isfinite(x[:, 0]) & np.isfinite(ys)
+            colour = QtGui.QColor(theme.OKABE_ITO[0])
+            colour.setAlpha(150)
+            self.points.setData(x[keep, 0], ys[keep], brush=pg.mkBrush(colour), pen=None, size=7)
+            return
+        labels = y.reshape(len(y), -1)[:, 0].astype(int) if y.ndim > 1 else y.astype(int)
+        brushes = [pg.mkBrush(class_colour(k)) for k in range(max(self._n_classes, int(labels.max()) + 1))]
+        keep = np.isfinite(x[:, :2]).all(axis=1)
+        self.points.setData(
+            x[keep, 0], x[keep, 1], brush=[brushes[k] for k in labels[keep]], pen=outline, size=10
+        )
+
+    # -- per detail frame -------------------------------------------------------------------
+    def _draw_grid(self, out: OutputSample) -> None:
+        values = np.asarray(out.values)
+        if values.ndim != 3:
+            return
+        self._enter_mode("grid", values.shape[2])
+        self.region_image.setImage(region_image(values, theme.current().background), autoLevels=False)
+        extent = out.extent or (0.0, float(values.shape[1]), 0.0, float(values.shape[0]))
+        if extent != self._extent:
+            self._extent = extent
+            xmin, xmax, ymin, ymax = extent
+            self.region_image.setRect(QtCore.QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
+            self.plot.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+
+    def _draw_curve(self, out: OutputSample) -> None:
+        self._enter_mode("curve", 1)
+        values = np.asarray(out.values, dtype=np.float64)
+        ys = values.reshape(len(values), -1)[:, 0]
+        xs = np.asarray(out.xs, dtype=np.float64) if out.xs is not None else np.arange(len(ys), dtype=float)
+        # connect="finite" leaves a gap at non-finite predictions; clamp huge values so the
+        # axis stays readable when the fit explodes.
+        self.fit_curve.setData(xs, np.clip(ys, -1e6, 1e6))
+
+    def _draw_confusion(self, out: OutputSample) -> None:
+        counts = np.asarray(out.values, dtype=np.float64)
+        if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+            return
+        n = counts.shape[0]
+        self._enter_mode("confusion", n)
+        idx = confusion_indices(counts)
+        self.confusion_image.setImage(idx, autoLevels=False, levels=(0, 255))
+        self.confusion_image.setRect(QtCore.QRectF(-0.5, -0.5, n, n))
+        finite = np.isfinite(counts)
+        for k, (count, ok, index) in enumerate(zip(counts.flat, finite.flat, idx.flat)):
+            state = (f"{int(count)}" if ok else "?", bool(index > 150))
+            if state != self._text_state[k]:
+                self._text_state[k] = state
+                text = self._texts[k]
+                text.setText(state[0])
+                text.setColor("#111111" if state[1] else "#FFFFFF")
