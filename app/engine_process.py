@@ -1,0 +1,173 @@
+"""The training loop that runs in a child process (no Qt here: it is spawned fresh).
+
+Training in its own process gives the trainer a core of its own: the GUI process's painting
+never waits on the trainer's GIL and vice versa.  The protocol is a duplex Pipe of tuples.
+
+Commands (parent → child): ``("reset", config_dict)``, ``("play",)``, ``("pause",)``,
+``("step", n)``, ``("live", changes)``, ``("speed", steps_per_second_or_None)``,
+``("quit",)``.
+
+Messages (child → parent): ``("ready", info)`` after every reset, ``("snapshots", list,
+weights_or_None)`` in batches about 60 times a second, ``("paused", reason)``,
+``("error", text)``.
+"""
+
+from __future__ import annotations
+
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+from model import ConfigError, ExperimentConfig, Snapshot, Trainer
+
+SEND_INTERVAL = 1 / 60
+DETAIL_INTERVAL = 1 / 30
+CHUNK_SECONDS = 0.008
+
+
+class EngineLoop:
+    """State machine of the child process; separated from ``serve`` so tests can drive it."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.trainer: Trainer | None = None
+        self.playing = False
+        self.steps_per_second: float | None = None
+        self.pending: list[Snapshot] = []
+        self.last_send = 0.0
+        self.last_detail = 0.0
+        self.detail_cost = 0.0
+        self.next_slow_step = 0.0
+        self.weights_dirty = False
+        self.running = True
+
+    # -- commands ----------------------------------------------------------------------
+    def handle(self, cmd: tuple[Any, ...]) -> None:
+        kind = cmd[0]
+        try:
+            if kind == "reset":
+                self._reset(cmd[1])
+            elif kind == "play":
+                self.playing = self.trainer is not None and not self.trainer.diverged
+                self.next_slow_step = time.perf_counter()
+            elif kind == "pause":
+                self.playing = False
+                self._flush(force=True)
+            elif kind == "step":
+                self.playing = False
+                for _ in range(int(cmd[1])):
+                    if not self._train_one(detail=True):
+                        break
+                self._flush(force=True)
+            elif kind == "live":
+                if self.trainer is not None:
+                    self.trainer.apply_live(**cmd[1])
+            elif kind == "speed":
+                self.steps_per_second = cmd[1]
+                self.next_slow_step = time.perf_counter()
+            elif kind == "quit":
+                self.running = False
+        except ConfigError as exc:
+            self.conn.send(("error", str(exc)))
+
+    def _reset(self, config_dict: dict[str, Any]) -> None:
+        config = ExperimentConfig.from_dict(config_dict)
+        self.trainer = Trainer(config)
+        self.pending = []
+        self.conn.send(("ready", ready_info(self.trainer)))
+        self.pending.append(self.trainer.inspect())
+        self.weights_dirty = True
+        self._flush(force=True)
+
+    # -- training ----------------------------------------------------------------------
+    def _train_one(self, detail: bool) -> bool:
+        assert self.trainer is not None
+        t0 = time.perf_counter()
+        snap = self.trainer.step(detail=detail)
+        self.pending.append(snap)
+        self.weights_dirty = True
+        if detail:
+            self.last_detail = time.perf_counter()
+            self.detail_cost = self.last_detail - t0
+        if snap.diverged:
+            self.playing = False
+            where = f" in layer {snap.diverged_layer + 1}" if snap.diverged_layer is not None else ""
+            self._flush(force=True)
+            self.conn.send(("paused", f"diverged{where} at step {snap.step} ({snap.diverged_reason})"))
+            return False
+        return True
+
+    def _train_chunk(self) -> None:
+        now = time.perf_counter()
+        if self.steps_per_second is not None:
+            # Paced (slow motion or a target rate): every step is detailed.
+            if now >= self.next_slow_step:
+                self.next_slow_step = max(self.next_slow_step + 1.0 / self.steps_per_second, now - 0.1)
+                self._train_one(detail=True)
+            return
+        end = now + CHUNK_SECONDS
+        while self.playing:
+            t = time.perf_counter()
+            # heavy statistics at most ~30 Hz and never more than ~20 % of the time
+            detail = t - self.last_detail >= max(DETAIL_INTERVAL, 4.0 * self.detail_cost)
+            if not self._train_one(detail=detail) or t >= end:
+                break
+
+    def _flush(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if not self.pending or (not force and now - self.last_send < SEND_INTERVAL):
+            return
+        weights = None
+        if self.weights_dirty and self.trainer is not None and any(s.detail for s in self.pending):
+            weights = [w.copy() for w in self.trainer.network.weights]
+            self.weights_dirty = False
+        self.conn.send(("snapshots", self.pending, weights))
+        self.pending = []
+        self.last_send = now
+
+    def run(self) -> None:
+        while self.running:
+            timeout = 0.0 if self.playing else 0.02
+            if self.playing and self.steps_per_second is not None:
+                timeout = max(0.0, min(0.02, self.next_slow_step - time.perf_counter()))
+            while self.conn.poll(timeout):
+                try:
+                    cmd = self.conn.recv()
+                except EOFError:
+                    return
+                self.handle(cmd)
+                timeout = 0.0
+                if not self.running:
+                    return
+            if self.playing:
+                self._train_chunk()
+            self._flush()
+
+
+def ready_info(trainer: Trainer) -> dict[str, Any]:
+    """What the window needs to know about a freshly built run."""
+    ds = trainer.dataset
+    return {
+        "config": trainer.config.to_dict(),
+        "layer_sizes": trainer.network.sizes,
+        "dataset": {
+            "x_train": ds.x_train,
+            "y_train": ds.y_train,
+            "x_test": ds.x_test,
+            "y_test": ds.y_test,
+            "n_inputs": ds.n_inputs,
+            "n_outputs": ds.n_outputs,
+            "is_regression": ds.is_regression,
+            "image_shape": ds.image_shape,
+        },
+    }
+
+
+def serve(conn: Connection) -> None:
+    """Child-process entry point."""
+    try:
+        EngineLoop(conn).run()
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        pass
+    finally:
+        conn.close()

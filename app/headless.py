@@ -1,0 +1,48 @@
+"""Headless runs: train N steps in this process and render the window to a PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6 import QtWidgets
+
+from app.engine_process import ready_info
+from app.worker import Updates
+from model import ExperimentConfig, Trainer
+
+DETAIL_EVERY = 25
+
+
+def train_into_window(window: QtWidgets.QMainWindow, config: ExperimentConfig, steps: int) -> None:
+    """Train ``steps`` steps synchronously and feed every snapshot to ``window``."""
+    trainer = Trainer(config)
+    window.apply_updates(Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()]))  # type: ignore[attr-defined]
+    batch = []
+    for i in range(steps):
+        snap = trainer.step(detail=(i + 1) % DETAIL_EVERY == 0 or i == steps - 1)
+        batch.append(snap)
+        if snap.diverged:
+            break
+    weights = [w.copy() for w in trainer.network.weights]
+    if batch:
+        messages = []
+        if batch[-1].diverged:
+            messages.append(("paused", f"diverged at step {batch[-1].step}"))
+        window.apply_updates(Updates(snapshots=batch, weights=weights, messages=messages))  # type: ignore[attr-defined]
+
+
+def save_screenshot(window: QtWidgets.QWidget, out: Path, size: tuple[int, int]) -> None:
+    """Render ``window`` at ``size`` to the PNG ``out`` (written atomically)."""
+    window.resize(*size)
+    window.show()
+    app = QtWidgets.QApplication.instance()
+    assert app is not None
+    for _ in range(3):
+        app.processEvents()
+    pixmap = window.grab()
+    if pixmap.width() != size[0] or pixmap.height() != size[1]:
+        pixmap = pixmap.scaled(size[0], size[1])
+    tmp = out.with_name(out.name + ".part")
+    if not pixmap.save(str(tmp), "PNG"):
+        raise OSError(f"could not write {out}")
+    tmp.replace(out)

@@ -1,0 +1,55 @@
+"""What the status banner says about a snapshot: vanishing, exploding, diverged or healthy.
+
+Pure logic (no Qt) so the thresholds are unit-tested on their own.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from model import Snapshot
+
+#: first hidden layer's ‖dL/dz‖ this many times smaller than the last hidden layer's
+VANISHING_RATIO = 1e-3
+#: ... or this many times larger
+EXPLODING_RATIO = 1e3
+#: a global gradient norm past this counts as exploding
+EXPLODING_NORM = 1e3
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # "ok", "vanishing", "exploding", "diverged"
+    text: str
+
+
+def gradient_ratio(snap: Snapshot) -> float:
+    """‖dL/dz‖ of the first hidden layer divided by that of the last hidden layer (the output
+    layer when there is a single hidden layer)."""
+    d = np.asarray(snap.stats["delta_norm"], dtype=float)
+    if d.shape[0] < 2:
+        return 1.0
+    last = d[-2] if d.shape[0] > 2 else d[-1]
+    with np.errstate(all="ignore"):
+        return float(d[0] / last) if last > 0 else (math.inf if d[0] > 0 else 1.0)
+
+
+def verdict(snap: Snapshot) -> Verdict:
+    if snap.diverged:
+        where = f" in layer {snap.diverged_layer + 1}" if snap.diverged_layer is not None else ""
+        return Verdict("diverged", f"DIVERGED{where} at step {snap.step} — paused. Reset (R) to start again.")
+    d = np.asarray(snap.stats["delta_norm"], dtype=float)
+    if not np.all(np.isfinite(d)) or not math.isfinite(snap.grad_norm):
+        return Verdict("exploding", "EXPLODING gradients: non-finite values")
+    ratio = gradient_ratio(snap)
+    if snap.grad_norm > EXPLODING_NORM or ratio >= EXPLODING_RATIO:
+        return Verdict(
+            "exploding",
+            f"EXPLODING gradients: ‖∇‖ = {snap.grad_norm:.1e}, layer 1 / last hidden = {ratio:.0e}",
+        )
+    if ratio <= VANISHING_RATIO:
+        return Verdict("vanishing", f"VANISHING gradients: layer 1 gets {ratio:.0e} × the last hidden layer's")
+    return Verdict("ok", f"Gradients healthy: layer 1 / last hidden = {ratio:.1g}")

@@ -1,0 +1,90 @@
+"""The command line: headless screenshots and clear errors (exit 2, one line, no traceback)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6 import QtGui
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--bogus"], "unrecognized arguments"),
+        (["--steps", "abc", "--screenshot", "x.png"], "--steps"),
+        (["--steps", "0", "--screenshot", "x.png"], "at least 1"),
+        (["--size", "12by4", "--screenshot", "x.png"], "size"),
+        (["--steps", "5"], "--screenshot"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(args: list[str], needle: str) -> None:
+    r = run_cli(*args)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert needle in lines[0]
+    assert "Traceback" not in r.stderr
+
+
+def test_bad_config_files(tmp_path: Path) -> None:
+    cases = {
+        "missing.json": None,
+        "broken.json": "{not json",
+        "unknown.json": json.dumps({"depht": 3}),
+        "range.json": json.dumps({"depth": 0}),
+        "type.json": json.dumps({"activation": "swish"}),
+    }
+    needles = {
+        "missing.json": "cannot read",
+        "broken.json": "not valid JSON",
+        "unknown.json": "depht",
+        "range.json": "depth",
+        "type.json": "activation",
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        if content is not None:
+            path.write_text(content)
+        r = run_cli("--config", str(path), "--steps", "2", "--screenshot", str(tmp_path / "o.png"))
+        assert r.returncode == 2, (name, r.stderr)
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert needles[name] in r.stderr, (name, r.stderr)
+        assert not (tmp_path / "o.png").exists()
+
+
+def test_headless_screenshot_is_a_nonblank_png_of_the_requested_size(tmp_path: Path) -> None:
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text(json.dumps({"depth": 4, "width": 16, "activation": "relu", "init": "he_normal"}))
+    out = tmp_path / "shot.png"
+    r = run_cli("--config", str(cfg), "--steps", "30", "--screenshot", str(out), "--size", "1280x720")
+    assert r.returncode == 0, r.stderr
+    image = QtGui.QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 720)
+    colours = {image.pixel(x, y) for x in range(0, 1280, 37) for y in range(0, 720, 23)}
+    assert len(colours) > 20  # plots, text and colour maps, not a blank canvas
+    # refuses to overwrite without --force, then overwrites with it
+    r2 = run_cli("--steps", "2", "--screenshot", str(out), "--size", "640x480")
+    assert r2.returncode == 2 and "--force" in r2.stderr
+    assert QtGui.QImage(str(out)).width() == 1280
+    r3 = run_cli("--steps", "2", "--screenshot", str(out), "--size", "640x480", "--force")
+    assert r3.returncode == 0, r3.stderr
+    assert QtGui.QImage(str(out)).width() == 640

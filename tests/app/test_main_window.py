@@ -1,0 +1,140 @@
+"""The live window with its worker thread and engine process (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from PySide6 import QtWidgets
+
+from app.main_window import MainWindow, make_application
+from app.worker import TrainingController
+from model import ExperimentConfig
+
+SMALL = ExperimentConfig(depth=4, width=16, activation="relu", init="he_normal", n_samples=200)
+EXPLODING = ExperimentConfig(
+    depth=8, width=32, activation="relu", init="normal", init_scale=3.0, learning_rate=1.0, n_samples=200
+)
+
+
+def _open(qtbot, config: ExperimentConfig, autoplay: bool = True) -> MainWindow:  # type: ignore[no-untyped-def]
+    make_application()
+    window = MainWindow(config, controller=TrainingController(), autoplay=autoplay)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def window(qtbot) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = _open(qtbot, SMALL)
+    yield w
+    w.close()
+
+
+def _step(w: MainWindow) -> int:
+    return w.latest.step if w.latest is not None else -1
+
+
+def _settle(qtbot, w: MainWindow, ms: int = 400) -> int:  # type: ignore[no-untyped-def]
+    """Wait until the step counter stops changing for ``ms``."""
+    last = _step(w)
+    while True:
+        qtbot.wait(ms)
+        now = _step(w)
+        if now == last:
+            return now
+        last = now
+
+
+def test_title_and_training_updates_the_views(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert "Backprop Lab" in window.windowTitle()
+    qtbot.waitUntil(lambda: _step(window) > 20, timeout=15000)
+    grad_view = window.views["gradients"]
+    before = grad_view.grab().toImage()
+    first = _step(window)
+    qtbot.waitUntil(lambda: _step(window) > first + 200, timeout=15000)
+    qtbot.wait(100)
+    after = grad_view.grab().toImage()
+    assert before != after
+    assert len(window.history) > 10
+    assert window.step_label.text().startswith("step ")
+    assert window.rate_label.text().endswith("steps/s")
+
+
+def test_pause_stops_the_counter_and_step_advances_exactly_one(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: _step(window) > 10, timeout=15000)
+    window.pause()
+    stopped = _settle(qtbot, window)
+    qtbot.wait(600)
+    assert _step(window) == stopped
+    window.step_once()
+    qtbot.waitUntil(lambda: _step(window) == stopped + 1, timeout=5000)
+    qtbot.wait(500)
+    assert _step(window) == stopped + 1
+    window.toggle_play()
+    qtbot.waitUntil(lambda: _step(window) > stopped + 20, timeout=10000)
+
+
+def test_close_during_training_stops_the_thread_within_a_second(qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = _open(qtbot, SMALL)
+    qtbot.waitUntil(lambda: _step(w) > 10, timeout=15000)
+    thread = w.controller.thread
+    assert thread.isRunning()
+    t0 = time.perf_counter()
+    w.close()
+    elapsed = time.perf_counter() - t0
+    assert not thread.isRunning()
+    assert elapsed < 1.0
+
+
+def test_diverging_run_pauses_itself_and_says_where(qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = _open(qtbot, EXPLODING)
+    qtbot.waitUntil(lambda: w.diverged, timeout=20000)
+    qtbot.waitUntil(lambda: w.banner.property("kind") == "diverged", timeout=5000)
+    assert "DIVERGED" in w.banner.text() and "layer" in w.banner.text()
+    assert not w.playing
+    stopped = _settle(qtbot, w)
+    qtbot.wait(300)
+    assert _step(w) == stopped
+    # the last snapshot drawn is the divergent one, the history kept the finite steps
+    assert len(w.history) >= 1
+    w.reset()
+    qtbot.waitUntil(lambda: not w.diverged and w.latest is not None, timeout=10000)
+    w.close()
+
+
+def test_live_change_keeps_training_and_architecture_change_rebuilds(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: _step(window) > 50, timeout=15000)
+    lr = window.controls.widget("learning_rate")
+    assert isinstance(lr, QtWidgets.QDoubleSpinBox)
+    lr.setValue(0.05)
+    assert window.config.learning_rate == pytest.approx(0.05)
+    before = _step(window)
+    qtbot.waitUntil(lambda: _step(window) > before + 20, timeout=10000)  # not rebuilt: keeps counting
+    depth = window.controls.widget("depth")
+    assert isinstance(depth, QtWidgets.QSpinBox)
+    depth.setValue(6)
+    assert window.config.depth == 6
+    qtbot.waitUntil(lambda: window.latest is not None and window.latest.n_layers == 7, timeout=10000)
+    assert "rebuilt" in window.message.text()
+
+
+def test_invalid_combination_is_refused_with_the_config_error(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dataset = window.controls.widget("dataset")
+    assert isinstance(dataset, QtWidgets.QComboBox)
+    dataset.setCurrentText("sine")  # switches the loss to mse by itself
+    assert window.config.dataset == "sine" and window.config.loss == "mse"
+    loss = window.controls.widget("loss")
+    assert isinstance(loss, QtWidgets.QComboBox)
+    loss.setCurrentText("cross_entropy")
+    assert window.config.loss == "mse"
+    assert "loss must be mse" in window.message.text()
+    assert loss.currentText() == "mse"  # the control shows the value in force
+    # spin boxes cannot hold out-of-range values at all
+    depth = window.controls.widget("depth")
+    assert isinstance(depth, QtWidgets.QSpinBox)
+    depth.setValue(10_000)
+    assert depth.value() == depth.maximum()

@@ -1,0 +1,265 @@
+"""GradientsView: bars are log10 of the stats, the heat map shows the vanishing band, bad values are safe."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pytest
+
+from model.config import ExperimentConfig
+from model.history import History
+from model.snapshot import Snapshot
+from tests.fakes import make_snapshot
+from views.gradients_view import (
+    DEFAULT_RANGE,
+    GradientsView,
+    colour_indices,
+    decade_ticks,
+    format_power,
+    heat_lut,
+    layer_ticks,
+)
+
+DEPTH = 4  # make_snapshot's default: 5 weight layers
+
+
+@pytest.fixture
+def view(qtbot):
+    w = GradientsView()
+    qtbot.addWidget(w)
+    w.resize(800, 600)
+    w.set_experiment(ExperimentConfig(depth=DEPTH))
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def filled_history(n: int = 50, **kwargs) -> tuple[History, Snapshot]:
+    history = History(DEPTH + 1)
+    snap = make_snapshot(step=0, depth=DEPTH, **kwargs)
+    for i in range(n):
+        snap = make_snapshot(step=i, depth=DEPTH, **kwargs)
+        history.append(snap)
+    return history, snap
+
+
+def bar_tops(bars) -> np.ndarray:
+    return np.asarray(bars.opts["y0"]) + np.asarray(bars.opts["height"])
+
+
+def test_title_and_contract() -> None:
+    assert GradientsView.title == "Gradients"
+    for name in ("set_experiment", "show_snapshot", "clear"):
+        assert callable(getattr(GradientsView, name))
+
+
+def test_bars_are_log10_of_the_stats(view) -> None:
+    history, snap = filled_history()
+    view.show_snapshot(snap, history)
+    np.testing.assert_allclose(bar_tops(view.dw_bars), np.log10(snap.stats["weight_grad_norm"]))
+    np.testing.assert_allclose(bar_tops(view.dz_bars), np.log10(snap.stats["delta_norm"]))
+    # input side left, output right, dW and dz side by side per layer
+    np.testing.assert_allclose(view.dw_bars.opts["x"], np.arange(1, DEPTH + 2) - 0.2)
+    np.testing.assert_allclose(view.dz_bars.opts["x"], np.arange(1, DEPTH + 2) + 0.2)
+    assert len(view.nonfinite_bars.opts["x"]) == 0
+
+
+def test_layer_ticks_are_named_l1_to_ln(view) -> None:
+    ticks = view.bar_plot.getAxis("bottom")._tickLevels[0]
+    assert [label for _, label in ticks] == [f"L{i}" for i in range(1, DEPTH + 2)]
+
+
+def test_new_snapshot_changes_pixels(view, qtbot) -> None:
+    history, snap = filled_history()
+    view.show_snapshot(snap, history)
+    before = view.grab().toImage()
+    healthy = make_snapshot(step=50, depth=DEPTH, vanishing=False)
+    history.append(healthy)
+    view.show_snapshot(healthy, history)
+    after = view.grab().toImage()
+    assert before != after
+    np.testing.assert_allclose(bar_tops(view.dz_bars), np.log10(healthy.stats["delta_norm"]))
+
+
+def test_heat_map_shows_the_vanishing_band(view) -> None:
+    history, snap = filled_history(vanishing=True)
+    view.show_snapshot(snap, history)
+    image = view.heat_image.image
+    assert image.shape == (DEPTH + 1, 50)  # rows = layers (input first), columns = kept steps
+    assert image[0].mean() < image[-1].mean()
+    assert np.all(np.diff(image.mean(axis=1)) > 0)  # darker with every layer towards the input
+
+
+def test_heat_map_x_axis_is_in_step_numbers(view) -> None:
+    history = History(DEPTH + 1)
+    for i in range(100, 150):
+        history.append(make_snapshot(step=i, depth=DEPTH))
+    view.show_snapshot(make_snapshot(step=149, depth=DEPTH), history)
+    rect = view.heat_image.mapRectToParent(view.heat_image.boundingRect())
+    assert rect.left() == pytest.approx(99.5)
+    assert rect.right() == pytest.approx(149.5)
+    assert rect.top() == pytest.approx(0.5) and rect.bottom() == pytest.approx(DEPTH + 1.5)
+
+
+def test_ratio_text_names_the_problem(view) -> None:
+    history, snap = filled_history(vanishing=True)
+    view.show_snapshot(snap, history)
+    text = view.ratio_label.text()
+    assert "vanishing" in text
+    assert format_power(snap.stats["delta_norm"][0] / snap.stats["delta_norm"][-1]) in text
+    healthy = make_snapshot(step=60, depth=DEPTH, vanishing=False)
+    view.show_snapshot(healthy, history)
+    assert "healthy" in view.ratio_label.text()
+
+
+def test_bad_values_never_warn_and_are_marked(view) -> None:
+    history, good = filled_history(20)
+    view.show_snapshot(good, history)
+    bad = make_snapshot(step=20, depth=DEPTH, bad_values=True)
+    history.append(bad)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.show_snapshot(bad, history)
+        view.grab()
+    # inf in the first layer, NaN in the last: both groups get a non-finite marker there
+    xs = sorted(np.asarray(view.nonfinite_bars.opts["x"]).tolist())
+    assert xs == pytest.approx([0.8, 1.2, DEPTH + 0.8, DEPTH + 1.2])
+    # ...and the bars keep their last finite state
+    tops = bar_tops(view.dw_bars)
+    assert tops[0] == pytest.approx(np.log10(good.stats["weight_grad_norm"][0]))
+    assert tops[-1] == pytest.approx(np.log10(good.stats["weight_grad_norm"][-1]))
+    assert np.all(np.isfinite(tops))
+    # reserved colour index 0 in the heat map column of the bad step, nowhere else
+    image = view.heat_image.image
+    assert image[0, -1] == 0 and image[-1, -1] == 0
+    assert np.all(image[:, :-1] > 0)
+    assert "inf/NaN" in view.ratio_label.text()
+    # recovering clears the markers
+    view.show_snapshot(good, history)
+    assert len(view.nonfinite_bars.opts["x"]) == 0
+
+
+def test_bad_first_snapshot_never_warns(view) -> None:
+    history = History(DEPTH + 1)
+    bad = make_snapshot(step=0, depth=DEPTH, bad_values=True)
+    history.append(bad)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.show_snapshot(bad, history)
+        view.grab()
+    assert np.all(np.isfinite(view.dw_bars.opts["height"]))
+
+
+def test_range_grows_for_tiny_and_huge_gradients(view) -> None:
+    history, snap = filled_history(5)
+    dw = snap.stats["weight_grad_norm"].copy()
+    dw[0], dw[-1] = 1e-25, 1e7
+    extreme = dataclasses.replace(snap, stats={**snap.stats, "weight_grad_norm": dw})
+    view.show_snapshot(extreme, history)
+    lo, hi = view._range
+    assert lo <= -25 and hi >= 7
+    np.testing.assert_allclose(bar_tops(view.dw_bars), np.log10(dw))
+    view.clear()
+    assert view._range == DEFAULT_RANGE
+
+
+def test_zero_gradient_sits_on_the_floor(view) -> None:
+    history, snap = filled_history(5)
+    dw = snap.stats["weight_grad_norm"].copy()
+    dw[0] = 0.0
+    dead = dataclasses.replace(snap, stats={**snap.stats, "weight_grad_norm": dw})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.show_snapshot(dead, history)
+    assert view.dw_bars.opts["height"][0] == 0.0
+    assert len(view.nonfinite_bars.opts["x"]) == 0
+
+
+def test_depth_change_rebuilds_the_layer_axis(view) -> None:
+    view.set_experiment(ExperimentConfig(depth=8))
+    history = History(9)
+    for i in range(30):
+        snap = make_snapshot(step=i, depth=8)
+        history.append(snap)
+    view.show_snapshot(snap, history)
+    assert len(view.dw_bars.opts["x"]) == 9
+    assert view.heat_image.image.shape == (9, 30)
+    assert view.bar_plot.getAxis("bottom")._tickLevels[0][-1][1] == "L9"
+    # a snapshot of another depth than configured is drawn rather than crashing
+    view.show_snapshot(make_snapshot(step=31, depth=2), history)
+    assert len(view.dz_bars.opts["x"]) == 3
+
+
+def test_clear_empties_the_drawing(view) -> None:
+    history, snap = filled_history()
+    view.show_snapshot(snap, history)
+    view.clear()
+    assert len(view.dw_bars.opts["x"]) == 0
+    assert view.heat_image.image is None
+    view.show_snapshot(snap, History(DEPTH + 1))  # empty history is fine
+    assert view.heat_image.image is None
+
+
+def test_many_layers_keep_tick_labels_readable(view, qtbot) -> None:
+    view.set_experiment(ExperimentConfig(depth=64))
+    for size in ((800, 600), (1600, 900), (500, 400)):
+        view.resize(*size)
+        qtbot.wait(10)
+        for axis in (view.bar_plot.getAxis("bottom"), view.heat_plot.getAxis("left")):
+            labels = axis._tickLevels[0]
+            assert labels[0][1] == "L1" and labels[-1][1] == "L65"
+            assert len(labels) <= 20
+    # the heat map axis of a small widget gets fewer labels than a tall one
+    view.resize(500, 300)
+    qtbot.wait(10)
+    few = len(view.heat_plot.getAxis("left")._tickLevels[0])
+    view.resize(800, 1000)
+    qtbot.wait(10)
+    assert len(view.heat_plot.getAxis("left")._tickLevels[0]) > few
+
+
+def test_layer_ticks_spacing() -> None:
+    major, minor = layer_ticks(11, 20)
+    assert [label for _, label in major] == [f"L{k}" for k in range(1, 12)] and minor == []
+    major, minor = layer_ticks(65, 8)
+    labels = [label for _, label in major]
+    assert labels[0] == "L1" and labels[-1] == "L65" and len(labels) <= 9
+    assert len(major) + len(minor) == 65
+    positions = [p for p, _ in major]
+    assert min(np.diff(positions)) >= 5
+
+
+def test_colour_indices_reserve_zero_for_non_finite() -> None:
+    idx = colour_indices(np.array([np.nan, np.inf, 0.0, 1e-30, 1e-10, 1e2, 1e9]), -10.0, 2.0)
+    assert idx.tolist()[:2] == [0, 0]
+    assert idx.tolist()[2:] == [1, 1, 1, 255, 255]
+    lut = heat_lut()
+    assert lut.shape == (256, 4) and tuple(lut[0]) == (255, 0, 255, 255)
+
+
+def test_decade_ticks_and_format() -> None:
+    major, minor = decade_ticks(-10.0, 2.0)
+    labels = [label for _, label in major]
+    assert "1e-6" in labels and "1" in labels
+    assert len(major) <= 9 and len(major) + len(minor) == 13
+    assert format_power(1.2e-5) == "1.2e-5"
+    assert format_power(1e-6) == "1e-6"
+    assert format_power(300.0) == "3e+2"
+    assert format_power(0.5) == "5e-1"
+
+
+def test_show_snapshot_does_not_create_items(view) -> None:
+    history, snap = filled_history()
+    view.show_snapshot(snap, history)
+    before = len(view.plots.scene().items())
+    for i in range(5):
+        s = make_snapshot(step=50 + i, depth=DEPTH)
+        history.append(s)
+        view.show_snapshot(s, history)
+    assert len(view.plots.scene().items()) == before
+
+
+def test_heat_image_is_row_major_regardless_of_global_config(view) -> None:
+    assert view.heat_image.axisOrder == "row-major"

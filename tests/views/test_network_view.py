@@ -1,0 +1,185 @@
+"""NetworkView: draws snapshots, survives inf/NaN, samples wide layers, rebuilds on depth change."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+from PySide6 import QtGui
+
+from model.config import ExperimentConfig
+from model.history import History
+from tests.fakes import make_snapshot
+from views.network_view import NetworkView, format_sci, sample_units
+
+
+def _weights(sizes: tuple[int, ...], seed: int = 0, scale: float = 1.0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.normal(0.0, scale * np.sqrt(2.0 / (a + b)), (a, b)) for a, b in itertools.pairwise(sizes)]
+
+
+def _pixels(widget: NetworkView) -> bytes:
+    image = widget.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_ARGB32)
+    return bytes(image.constBits())
+
+
+@pytest.fixture
+def view(qtbot):
+    w = NetworkView()
+    qtbot.addWidget(w)
+    w.resize(800, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _curve_points(view: NetworkView) -> int:
+    return sum(len(c.xData) for c in view._edge_curves if c.xData is not None)
+
+
+def test_title_is_a_class_attribute():
+    assert NetworkView.title == "Network"
+
+
+def test_snapshots_change_pixels_and_node_colours(view):
+    config = ExperimentConfig(depth=4, width=8)
+    first = make_snapshot(step=1, depth=4, width=8)
+    view.set_experiment(config, _weights(first.layer_sizes))
+    history = History(first.n_layers)
+    view.show_snapshot(first, history, _weights(first.layer_sizes, seed=1))
+    bins_before = view._node_bins.copy()
+    before = _pixels(view)
+
+    second = make_snapshot(step=2, depth=4, width=8, vanishing=False)
+    view.show_snapshot(second, history, _weights(second.layer_sizes, seed=2, scale=3.0))
+    after = _pixels(view)
+
+    assert not np.array_equal(bins_before, view._node_bins)
+    assert before != after
+    assert _curve_points(view) > 0
+
+
+def test_column_labels_show_gradient_magnitude(view):
+    snap = make_snapshot(depth=4, width=8)
+    view.set_experiment(ExperimentConfig(depth=4, width=8))
+    view.show_snapshot(snap, History(snap.n_layers))
+    texts = [label.text() for label in view._grad_labels]
+    assert texts == [format_sci(float(v)) for v in snap.stats["delta_norm"]]
+    # vanishing=True: the first layer's error is ~1e-6 of the last one's.
+    assert texts[0].endswith(("e-6", "e-7"))
+
+
+def test_non_finite_values_are_drawn_without_warnings(view):
+    snap = make_snapshot(depth=4, width=8, bad_values=True)
+    weights = _weights(snap.layer_sizes)
+    weights[1][0, 0] = np.nan
+    weights[2][0, 0] = np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.set_experiment(ExperimentConfig(depth=4, width=8))
+        view.show_snapshot(snap, History(snap.n_layers), weights)
+        view.grab()
+    # The NaN probe unit (layer 1, unit 0) gets the non-finite brush; so do the inf/NaN columns.
+    first_hidden = len(view._samples[0])
+    assert view._node_bins[first_hidden] == view.N_NODE_BINS
+    assert view._band_bins[0] == view.N_GRAD_BINS
+    assert view._band_bins[-1] == view.N_GRAD_BINS
+    assert view._grad_labels[0].text() == "inf"
+    assert view._grad_labels[-1].text() == "NaN"
+    nonfinite_curve = view._edge_curves[-1]
+    assert len(nonfinite_curve.xData) > 0
+
+
+def test_wide_layers_are_sampled_and_say_so(view):
+    config = ExperimentConfig(depth=3, width=256)
+    view.set_experiment(config)
+    assert "showing 32 of 256 units" in view.note_text
+    snap = make_snapshot(depth=3, width=256)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.show_snapshot(snap, History(snap.n_layers), _weights(snap.layer_sizes))
+    assert [len(s) for s in view._samples] == [2, 32, 32, 32, 3]
+    # Edges only between drawn units, and only the strongest few per layer.
+    assert _curve_points(view) > 0
+    assert len(view._edge_pick) <= view._edges_per_layer * (len(snap.layer_sizes) - 1)
+
+
+def test_narrow_layers_have_no_sampling_note(view):
+    view.set_experiment(ExperimentConfig(depth=3, width=16))
+    assert "showing" not in view.note_text
+
+
+def test_set_experiment_with_new_depth_rebuilds(view):
+    view.set_experiment(ExperimentConfig(depth=4, width=8))
+    assert len(view._bands) == 5
+    deeper = make_snapshot(depth=7, width=12)
+    view.set_experiment(ExperimentConfig(depth=7, width=12), _weights(deeper.layer_sizes))
+    assert view._sizes == deeper.layer_sizes
+    assert len(view._bands) == 8
+    assert len(view._grad_labels) == 8
+    view.show_snapshot(deeper, History(deeper.n_layers))
+    assert len(view._node_bins) == sum(deeper.layer_sizes)
+    assert view._band_bins[-1] >= 0
+
+
+def test_snapshot_of_another_architecture_rebuilds_itself(view):
+    view.set_experiment(ExperimentConfig(depth=4, width=8))
+    other = make_snapshot(depth=2, width=5, n_in=3, n_out=2)
+    view.show_snapshot(other, History(other.n_layers))
+    assert view._sizes == (3, 5, 5, 2)
+
+
+def test_snapshot_without_detail_keeps_last_detail(view):
+    snap = make_snapshot(depth=4, width=8)
+    view.set_experiment(ExperimentConfig(depth=4, width=8))
+    view.show_snapshot(snap, History(snap.n_layers))
+    bins = view._node_bins.copy()
+    plain = dataclasses.replace(make_snapshot(step=5, depth=4, width=8), probe=None, detail=False)
+    view.show_snapshot(plain, History(snap.n_layers))
+    assert np.array_equal(bins, view._node_bins)
+
+
+def test_weights_none_keeps_last_edges(view):
+    snap = make_snapshot(depth=4, width=8)
+    view.set_experiment(ExperimentConfig(depth=4, width=8), _weights(snap.layer_sizes))
+    drawn = _curve_points(view)
+    assert drawn > 0
+    view.show_snapshot(snap, History(snap.n_layers), None)
+    assert _curve_points(view) == drawn
+
+
+def test_clear_removes_values(view):
+    snap = make_snapshot(depth=4, width=8)
+    view.set_experiment(ExperimentConfig(depth=4, width=8), _weights(snap.layer_sizes))
+    view.show_snapshot(snap, History(snap.n_layers))
+    view.clear()
+    assert _curve_points(view) == 0
+    assert all(label.text() == "" for label in view._grad_labels)
+    assert np.all(view._node_bins == view.N_NODE_BINS // 2)
+
+
+def test_sigmoid_nodes_are_centred_on_one_half(view):
+    view.set_experiment(ExperimentConfig(depth=2, width=4, activation="sigmoid"))
+    sizes = (2, 4, 4, 3)
+    probe = (np.zeros(2), np.full(4, 0.5), np.array([0.0, 0.25, 0.75, 1.0]), np.zeros(3))
+    snap = dataclasses.replace(make_snapshot(depth=2, width=4), probe=probe)
+    assert snap.layer_sizes == sizes
+    view.show_snapshot(snap, History(3))
+    hidden1 = view._node_bins[2:6]
+    hidden2 = view._node_bins[6:10]
+    mid = view.N_NODE_BINS // 2
+    assert np.all(np.abs(hidden1 - mid) <= 1)  # σ = 0.5 is the neutral colour
+    assert hidden2[0] == 0 and hidden2[-1] == view.N_NODE_BINS - 1
+
+
+def test_helpers():
+    assert format_sci(3.2e-6) == "3e-6"
+    assert format_sci(float("inf")) == "inf"
+    assert format_sci(float("nan")) == "NaN"
+    assert format_sci(0.0) == "0"
+    assert list(sample_units(5, 32)) == [0, 1, 2, 3, 4]
+    picked = sample_units(256, 32)
+    assert len(picked) == 32 and picked[0] == 0 and picked[-1] == 255

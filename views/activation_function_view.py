@@ -1,0 +1,248 @@
+"""ActivationFunctionView: the activation f, its derivative f′, and the ceiling on f′.
+
+The dashed line at max f′ is the point of the lecture: backprop multiplies one f′ per layer,
+so with σ′ ≤ 1/4 ten sigmoid layers shrink the gradient by at least 4¹⁰ ≈ 10⁶. Behind the
+curves, a grey histogram shows where the current pre-activations of all hidden layers fall,
+and the subtitle says what share of them sit where f′ is below 10 % of its maximum.
+
+Curves change only in ``set_experiment``; a frame only updates the histogram and one label.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from model.activations import Activation, get_activation
+from model.config import ExperimentConfig
+from model.history import History
+from model.snapshot import PREACTIVATION_BINS, Snapshot
+from views import theme
+from views.network_view import FastLabel, format_sci
+
+F_COLOR = theme.OKABE_ITO[0]  # blue
+GRAD_COLOR = theme.OKABE_ITO[1]  # vermillion
+NONFINITE = "#000000"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _continuous(y: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """``connect`` mask that breaks the curve at jumps (ReLU′ at 0) instead of drawing a wall."""
+    span = float(np.ptp(y)) if y.size else 0.0
+    jumps = np.abs(np.diff(y)) > 0.2 * span if span > 0 else np.zeros(max(len(y) - 1, 0), dtype=bool)
+    return np.append(~jumps, False)
+
+
+def format_max_grad(value: float) -> str:
+    """ "0.25", "1", "1.76": short enough for a label, exact for the common cases."""
+    return f"{value:.3g}"
+
+
+class ActivationFunctionView(QtWidgets.QWidget):
+    """f and f′ of the configured activation over x ∈ [-5, 5], with max f′ marked."""
+
+    title = "Activation function"
+
+    X_RANGE = (-5.0, 5.0)
+    N_POINTS = 801
+    #: f′ below this share of its maximum counts as "saturated" (as in the trainer's statistic).
+    SATURATION_SHARE = 0.1
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = theme.current()
+        self._fg = t.foreground
+        self._glw = pg.GraphicsLayoutWidget()
+        self._glw.setBackground(t.background)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._glw)
+
+        self._plot: pg.PlotItem = self._glw.addPlot(row=0, col=0)
+        theme.style_plot(self._plot, "Activation function", bottom="pre-activation x")
+        self._plot.setMenuEnabled(False)
+        self._plot.setMouseEnabled(x=False, y=False)
+        self._plot.hideButtons()
+        self._plot.showGrid(x=True, y=True, alpha=t.grid_alpha)
+        font = QtGui.QFont()
+        font.setPointSize(t.font_pt)
+        for axis in ("left", "bottom"):
+            self._plot.getAxis(axis).setTickFont(font)
+            self._plot.getAxis(axis).setStyle(maxTickLevel=0)
+        self._plot.setXRange(*self.X_RANGE, padding=0.0)
+
+        self._plot.getAxis("left").setWidth(int(4.5 * t.font_pt))
+        # The legend sits in its own row under the plot, so it can never cover a curve.
+        self._legend = pg.LegendItem(colCount=3, labelTextSize=f"{t.font_pt}pt", labelTextColor=t.foreground)
+        self._glw.addItem(self._legend, row=1, col=0)
+
+        # Pre-activation histogram behind the curves (a filled step curve, scaled per frame).
+        bg = QtGui.QColor(t.background)
+        grey = QtGui.QColor(150, 150, 150) if bg.lightness() > 128 else QtGui.QColor(90, 90, 90)
+        self._hist_pen = pg.mkPen(grey.darker(130), width=1)
+        self._hist_nonfinite_pen = pg.mkPen(NONFINITE, width=2, style=QtCore.Qt.PenStyle.DashLine)
+        self._hist = pg.PlotCurveItem(
+            x=np.asarray(PREACTIVATION_BINS, dtype=np.float64),
+            y=np.zeros(len(PREACTIVATION_BINS) - 1),
+            stepMode="center",
+            fillLevel=0.0,
+            brush=pg.mkBrush(grey.lighter(135) if bg.lightness() > 128 else grey),
+            pen=self._hist_pen,
+            skipFiniteCheck=True,
+        )
+        self._hist.setZValue(-10)
+        self._plot.addItem(self._hist)
+        self._legend.addItem(self._hist, "pre-activations now (hidden layers)")
+
+        self._f_curve = self._plot.plot(pen=pg.mkPen(F_COLOR, width=5))
+        self._grad_curve = self._plot.plot(pen=pg.mkPen(GRAD_COLOR, width=5))
+        self._legend.addItem(self._f_curve, "f(x)")
+        self._legend.addItem(self._grad_curve, "f′(x)")
+        self._max_line = pg.InfiniteLine(
+            pos=0.0,
+            angle=0,
+            pen=pg.mkPen(GRAD_COLOR, width=3, style=QtCore.Qt.PenStyle.DashLine),
+            movable=False,
+        )
+        self._plot.addItem(self._max_line, ignoreBounds=True)
+        label_font = QtGui.QFont()
+        label_font.setPointSize(t.title_pt)
+        label_font.setBold(True)
+        self._max_label = FastLabel("", GRAD_COLOR, label_font, anchor=(1.0, 1.0))
+        self._plot.addItem(self._max_label, ignoreBounds=True)
+        self._max_label.setZValue(20)
+
+        self._activation: Activation | None = None
+        self._grad_on_bins: NDArray[np.float64] = np.zeros(len(PREACTIVATION_BINS) - 1)
+        self._y_top = 1.0
+        self._last_hists: NDArray[np.float64] | None = None
+        self._hist_nonfinite = False
+        self._title_base = "Activation function"
+        self._title_html = ""
+        self._depth_text = ""
+
+    # -- read-only access (tests, main window) -----------------------------------------
+    @property
+    def max_grad_text(self) -> str:
+        """The label on the dashed max-f′ line, e.g. "max f′ = 0.25"."""
+        return str(self._max_label.text())
+
+    def derivative_data(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The drawn f′ curve as (x, y)."""
+        x, y = self._grad_curve.getData()
+        return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+    def function_data(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The drawn f curve as (x, y)."""
+        x, y = self._f_curve.getData()
+        return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+    # -- the view contract --------------------------------------------------------------
+    def set_experiment(self, config: ExperimentConfig, weights: list[np.ndarray] | None = None) -> None:
+        """Draw f, f′ and max f′ for ``config.activation`` (the only thing that changes them)."""
+        act = get_activation(config.activation, config.leaky_slope)
+        self._activation = act
+        x = np.linspace(*self.X_RANGE, self.N_POINTS)
+        with np.errstate(all="ignore"):
+            f = act.fn(x)
+            g = act.grad(x, f)
+        f = np.nan_to_num(f)
+        g = np.nan_to_num(g)
+        self._f_curve.setData(x, f, connect=_continuous(f))
+        self._grad_curve.setData(x, g, connect=_continuous(g))
+        self._max_line.setPos(act.max_grad)
+        self._max_label.setText(f"max f′ = {format_max_grad(act.max_grad)}")
+        self._place_max_label(x, f, g, act.max_grad)
+        # The lecture's punchline: backprop multiplies one f′ per layer.
+        bound = act.max_grad**config.depth
+        power = str(config.depth).translate(_SUPERSCRIPT)
+        bound_text = f"{bound:.3g}" if 0.01 <= bound < 1e4 else format_sci(bound)
+        self._depth_text = f"{config.depth} layers: (max f′){power} = {bound_text}"
+
+        lo = min(0.0, float(np.min(f)), float(np.min(g)))
+        hi = max(1.0, float(np.max(f)), float(act.max_grad))
+        pad = 0.08 * (hi - lo)
+        self._y_top = hi
+        self._plot.setYRange(lo - pad, hi + pad, padding=0.0)
+
+        centres = 0.5 * (PREACTIVATION_BINS[:-1] + PREACTIVATION_BINS[1:])
+        with np.errstate(all="ignore"):
+            self._grad_on_bins = np.nan_to_num(act.grad(centres, act.fn(centres)))
+        self._title_base = f"{config.activation}:  {act.formula}   ·   {self._depth_text}"
+        self.clear()
+
+    def _place_max_label(
+        self, x: NDArray[np.float64], f: NDArray[np.float64], g: NDArray[np.float64], level: float
+    ) -> None:
+        """Put the max-f′ label above its line at whichever end the curves leave free."""
+        span = 0.35 * (self.X_RANGE[1] - self.X_RANGE[0])
+        left = x < self.X_RANGE[0] + span
+        right = x > self.X_RANGE[1] - span
+
+        def clearance(mask: NDArray[np.bool_]) -> float:
+            # How far the curves stay from the band just above the line (where the text goes).
+            above = np.concatenate((f[mask], g[mask])) - level
+            return float(np.min(np.where(above > 0, above, np.inf), initial=np.inf))
+
+        if clearance(right) >= clearance(left):
+            self._max_label.setAnchor((1.0, 1.0))
+            self._max_label.setPos(self.X_RANGE[1] - 0.15, level)
+        else:
+            self._max_label.setAnchor((0.0, 1.0))
+            self._max_label.setPos(self.X_RANGE[0] + 0.15, level)
+
+    def show_snapshot(
+        self, snapshot: Snapshot, history: History, weights: list[np.ndarray] | None = None
+    ) -> None:
+        """Overlay where the snapshot's hidden-layer pre-activations fall (detail steps only)."""
+        hists = snapshot.preactivation_hists
+        if hists is None or hists is self._last_hists or self._activation is None:
+            return
+        self._last_hists = hists
+        h = np.asarray(hists, dtype=np.float64)
+        if h.ndim != 2 or h.shape[1] != len(PREACTIVATION_BINS) - 1:
+            return
+        # Hidden layers only: the last weight layer's pre-activations are the output logits.
+        hidden = h[:-1] if h.shape[0] > 1 else h
+        finite = bool(np.all(np.isfinite(hidden)))
+        if finite != (not self._hist_nonfinite):
+            self._hist_nonfinite = not finite
+            self._hist.setPen(self._hist_pen if finite else self._hist_nonfinite_pen)
+        if not finite:
+            return  # keep the last finite histogram, outlined as non-finite
+        counts = hidden.sum(axis=0)
+        total = float(counts.sum())
+        peak = float(counts.max()) if counts.size else 0.0
+        if total <= 0.0 or peak <= 0.0:
+            return
+        self._hist.setData(x=PREACTIVATION_BINS, y=counts / peak * 0.6 * self._y_top)
+        flat = self._grad_on_bins < self.SATURATION_SHARE * self._activation.max_grad
+        saturated = float(counts[flat].sum())
+        self._set_title(f"{100.0 * saturated / total:.0f}% of pre-activations where f′ &lt; 10% of max")
+
+    def clear(self) -> None:
+        """Remove the pre-activation overlay (the curves stay)."""
+        self._hist.setData(x=PREACTIVATION_BINS, y=np.zeros(len(PREACTIVATION_BINS) - 1))
+        self._hist.setPen(self._hist_pen)
+        self._hist_nonfinite = False
+        self._last_hists = None
+        self._set_title("")
+
+    def _set_title(self, detail: str) -> None:
+        t = theme.current()
+        # Always two lines, so the plot does not jump when the detail line appears.
+        text = f'{self._title_base}<br><span style="font-size:{t.font_pt}pt">{detail or "&nbsp;"}</span>'
+        if text != self._title_html:
+            self._title_html = text
+            self._plot.setTitle(text, size=f"{t.title_pt}pt", color=t.foreground)
+
+    @property
+    def title_text(self) -> str:
+        """The plot title as plain text (name, formula and the saturation share)."""
+        doc = QtGui.QTextDocument()
+        doc.setHtml(str(self._plot.titleLabel.text))
+        return doc.toPlainText()

@@ -1,0 +1,372 @@
+"""ActivationsView: where every hidden layer's activations lie, all layers at once.
+
+Left: one ridge line (filled step histogram of ``Snapshot.activation_hists``) per hidden layer,
+layer 1 on top, each scaled to its own peak so the shape is readable even when a layer's
+activations collapse into one bin. Right: per layer, the fractions of saturated, zero and
+dead units as horizontal bars on a 0–100 % scale, on the same rows.
+
+Items are created when the architecture is set; a frame only calls ``setData`` on the ridge
+curves and ``setRect`` on the bars, and only for what changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from model.activations import get_activation
+from model.config import ExperimentConfig
+from model.history import History
+from model.snapshot import ACTIVATION_BINS, Snapshot
+from views import theme
+from views.network_view import FastLabel
+
+NONFINITE = "#000000"
+#: (statistic, legend label, colour) of the bars, top to bottom within a row.
+FRACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("saturated_fraction", "saturated", theme.OKABE_ITO[3]),  # orange
+    ("zero_fraction", "zero", theme.OKABE_ITO[5]),  # sky blue
+    ("dead_fraction", "dead", theme.OKABE_ITO[1]),  # vermillion
+)
+RIDGE_FILL = "#9CC9E8"
+RIDGE_LINE = theme.OKABE_ITO[0]
+
+
+def _activation_range(config: ExperimentConfig) -> tuple[float, float]:
+    """The part of ACTIVATION_BINS the activation's outputs can reach (padded)."""
+    act = get_activation(config.activation, config.leaky_slope)
+    z = np.linspace(-6.0, 6.0, 241)
+    with np.errstate(all="ignore"):
+        h = act.fn(z)
+    h = h[np.isfinite(h)]
+    lo_bin, hi_bin = float(ACTIVATION_BINS[0]), float(ACTIVATION_BINS[-1])
+    lo = max(lo_bin, float(h.min())) if h.size else lo_bin
+    hi = min(hi_bin, float(h.max())) if h.size else hi_bin
+    pad = 0.08 * max(hi - lo, 0.5)
+    return max(lo - pad, lo_bin), min(hi + pad, hi_bin)
+
+
+def saturated_intervals(config: ExperimentConfig) -> list[tuple[float, float]]:
+    """Activation-value intervals whose units are saturated (f′ < 10 % of its maximum).
+
+    Found numerically on a fine grid of pre-activations, so every activation works; intervals
+    of zero width (ReLU's h = 0) are left out: a zero-width band cannot be seen.
+    """
+    act = get_activation(config.activation, config.leaky_slope)
+    z = np.linspace(-12.0, 12.0, 4801)
+    with np.errstate(all="ignore"):
+        h = act.fn(z)
+        g = act.grad(z, h)
+    low = np.isfinite(h) & np.isfinite(g) & (g < 0.1 * act.max_grad)
+    out: list[tuple[float, float]] = []
+    if not low.any():
+        return out
+    # Split the saturated z-grid into contiguous runs and map each to its range of h.
+    edges = np.flatnonzero(np.diff(low.astype(np.int8)))
+    bounds = np.concatenate(([0], edges + 1, [len(z)]))
+    lo_bin, hi_bin = float(ACTIVATION_BINS[0]), float(ACTIVATION_BINS[-1])
+    for a, b in itertools.pairwise(bounds):
+        if not low[a]:
+            continue
+        hs = h[a:b]
+        lo, hi = max(float(hs.min()), lo_bin), min(float(hs.max()), hi_bin)
+        if hi - lo > 1e-3:
+            out.append((lo, hi))
+    return out
+
+
+class ActivationsView(QtWidgets.QWidget):
+    """Per-hidden-layer activation histograms and saturated/zero/dead fractions."""
+
+    title = "Activations"
+
+    #: Fraction of a row a ridge may fill at its peak.
+    RIDGE_HEIGHT = 0.86
+    BAR_HEIGHT = 0.24
+    #: Deeper networks get no per-bar percentage labels (rows too short for the text).
+    MAX_LABELLED_LAYERS = 16
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = theme.current()
+        self._fg = t.foreground
+        self._glw = pg.GraphicsLayoutWidget()
+        self._glw.setBackground(t.background)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._glw)
+
+        self._tick_font = QtGui.QFont()
+        self._tick_font.setPointSize(t.font_pt)
+
+        self._ridge_plot: pg.PlotItem = self._glw.addPlot(row=0, col=0)
+        theme.style_plot(
+            self._ridge_plot,
+            "Activations per hidden layer",
+            bottom="activation value   (shaded: saturated, f′ &lt; 10% of max)",
+        )
+        self._bar_plot: pg.PlotItem = self._glw.addPlot(row=0, col=1)
+        legend = " ".join(f'<span style="color:{color}">■</span> {label}' for _, label, color in FRACTIONS)
+        theme.style_plot(self._bar_plot, legend, bottom="fraction of units")
+        self._glw.ci.layout.setColumnStretchFactor(0, 3)
+        self._glw.ci.layout.setColumnStretchFactor(1, 2)
+        for plot in (self._ridge_plot, self._bar_plot):
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.showGrid(x=True, y=False, alpha=t.grid_alpha)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTickFont(self._tick_font)
+            plot.getAxis("bottom").setStyle(maxTickLevel=0)  # major grid lines only
+        self._bar_plot.setYLink(self._ridge_plot)
+        self._bar_plot.hideAxis("left")
+        self._ridge_plot.getAxis("left").setWidth(int(4.5 * t.font_pt))
+        # Room on both sides so the "0%" and "100%" tick labels and the value labels fit.
+        self._bar_plot.setXRange(-0.07, 1.22, padding=0.0)
+        self._bar_plot.getAxis("bottom").setTicks(
+            [[(0.0, "0%"), (0.25, "25%"), (0.5, "50%"), (0.75, "75%"), (1.0, "100%")]]
+        )
+
+        bg = QtGui.QColor(t.background)
+        self._bar_brushes = [QtGui.QBrush(QtGui.QColor(color)) for _, _, color in FRACTIONS]
+        self._nonfinite_brush = QtGui.QBrush(QtGui.QColor(NONFINITE), QtCore.Qt.BrushStyle.BDiagPattern)
+        self._no_pen = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
+        self._ridge_pen = pg.mkPen(RIDGE_LINE, width=2)
+        self._nonfinite_pen = pg.mkPen(NONFINITE, width=3, style=QtCore.Qt.PenStyle.DashLine)
+        self._ridge_brush = pg.mkBrush(RIDGE_FILL if bg.lightness() > 128 else "#2B5C80")
+
+        self._edges: NDArray[np.float64] = np.asarray(ACTIVATION_BINS, dtype=np.float64)
+        self._ridges: list[pg.PlotCurveItem] = []
+        self._ridge_nonfinite: list[bool] = []
+        self._bars: list[list[QtWidgets.QGraphicsRectItem]] = []
+        self._bar_labels: list[list[FastLabel]] = []
+        self._bar_texts: list[list[str]] = []
+        self._label_font = QtGui.QFont()
+        self._label_font.setPointSize(max(12, t.font_pt - 1))
+        self._label_px = QtGui.QFontMetrics(self._label_font).height()
+        self._labels_visible = True
+        self._bar_plot.vb.sigResized.connect(self._on_view_resized)
+        self._saturation_items: list[QtWidgets.QGraphicsItem] = []
+        self._tracks: list[QtWidgets.QGraphicsRectItem] = []
+        fg = QtGui.QColor(t.foreground)
+        self._track_brush = QtGui.QBrush(
+            QtGui.QColor(
+                round(bg.red() + (fg.red() - bg.red()) * 0.07),
+                round(bg.green() + (fg.green() - bg.green()) * 0.07),
+                round(bg.blue() + (fg.blue() - bg.blue()) * 0.07),
+            )
+        )
+        sat = QtGui.QColor(FRACTIONS[0][2])
+        self._saturation_brush = QtGui.QBrush(
+            QtGui.QColor(
+                round(bg.red() + (sat.red() - bg.red()) * 0.22),
+                round(bg.green() + (sat.green() - bg.green()) * 0.22),
+                round(bg.blue() + (sat.blue() - bg.blue()) * 0.22),
+            )
+        )
+        self._bar_values: NDArray[np.float64] = np.zeros((0, len(FRACTIONS)))
+        self._bar_nonfinite: NDArray[np.bool_] = np.zeros((0, len(FRACTIONS)), dtype=bool)
+        self._n_hidden = 0
+        self._n_layers = 0
+        self._last_hists: NDArray[np.float64] | None = None
+        self._last_stats: dict[str, NDArray[np.float64]] | None = None
+        self._x_range = (float(ACTIVATION_BINS[0]), float(ACTIVATION_BINS[-1]))
+
+    # -- construction -------------------------------------------------------------------
+    def _build(self, n_layers: int) -> None:
+        for curve in self._ridges:
+            self._ridge_plot.removeItem(curve)
+        for row in self._bars:
+            for rect in row:
+                self._bar_plot.removeItem(rect)
+        for labels in self._bar_labels:
+            for label in labels:
+                self._bar_plot.removeItem(label)
+        for track in self._tracks:
+            self._bar_plot.removeItem(track)
+        self._tracks = []
+        self._ridges = []
+        self._bars = []
+        self._bar_labels = []
+        self._bar_texts = []
+        self._n_layers = n_layers
+        self._n_hidden = max(n_layers - 1, 1)
+        n = self._n_hidden
+        self._ridge_nonfinite = [False] * n
+        self._bar_values = np.full((n, len(FRACTIONS)), np.nan)
+        self._bar_nonfinite = np.zeros((n, len(FRACTIONS)), dtype=bool)
+        self._last_hists = None
+        self._last_stats = None
+        for j in range(n):
+            base = self._baseline(j)
+            curve = pg.PlotCurveItem(
+                x=self._edges,
+                y=np.full(len(self._edges) - 1, base),
+                stepMode="center",
+                fillLevel=base,
+                brush=self._ridge_brush,
+                pen=self._ridge_pen,
+                skipFiniteCheck=True,
+            )
+            # Lower rows are drawn in front so a tall ridge never hides the one below it.
+            curve.setZValue(j)
+            self._ridge_plot.addItem(curve)
+            self._ridges.append(curve)
+            row = []
+            labels = []
+            for k in range(len(FRACTIONS)):
+                y = self._row_centre(j) + (1 - k) * (self.BAR_HEIGHT + 0.04) - self.BAR_HEIGHT / 2
+                # A faint 0–100 % track behind each bar, so an empty bar still reads as "0".
+                track = QtWidgets.QGraphicsRectItem(0.0, y, 1.0, self.BAR_HEIGHT)
+                track.setPen(self._no_pen)
+                track.setBrush(self._track_brush)
+                track.setZValue(-1)
+                self._bar_plot.addItem(track)
+                self._tracks.append(track)
+                rect = QtWidgets.QGraphicsRectItem(0.0, y, 0.0, self.BAR_HEIGHT)
+                rect.setPen(self._no_pen)
+                rect.setBrush(self._bar_brushes[k])
+                self._bar_plot.addItem(rect)
+                row.append(rect)
+                # Value labels only while rows are tall enough to hold 12-pt text.
+                if n <= self.MAX_LABELLED_LAYERS:
+                    label = FastLabel("", self._fg, self._label_font, anchor=(0.0, 0.5))
+                    label.setPos(0.01, y + self.BAR_HEIGHT / 2)
+                    self._bar_plot.addItem(label, ignoreBounds=True)
+                    labels.append(label)
+            self._bars.append(row)
+            self._bar_labels.append(labels)
+            self._bar_texts.append([""] * len(labels))
+        stride = max(1, math.ceil(n / 16))
+        ticks = [(self._row_centre(j), f"L{j + 1}") for j in range(n) if j % stride == 0 or j == n - 1]
+        self._ridge_plot.getAxis("left").setTicks([ticks])
+        self._ridge_plot.setYRange(-0.6, n - 0.4, padding=0.0)
+        self._ridge_plot.setXRange(*self._x_range, padding=0.0)
+        self._labels_visible = True
+        self._on_view_resized()
+
+    def _on_view_resized(self, *_: object) -> None:
+        """Show the percentage labels only while three of them fit in a row."""
+        height = self._bar_plot.vb.height()
+        if height <= 0 or not self._n_hidden:
+            return
+        y0, y1 = self._bar_plot.vb.viewRange()[1]
+        row_px = height / max(y1 - y0, 1e-9)
+        visible = row_px >= 3.0 * self._label_px
+        if visible != self._labels_visible:
+            self._labels_visible = visible
+            for labels in self._bar_labels:
+                for label in labels:
+                    label.setVisible(visible)
+
+    def _row_centre(self, j: int) -> float:
+        """Hidden layer j (0-based) sits on row n-1-j so layer 1 is on top."""
+        return float(self._n_hidden - 1 - j)
+
+    def _baseline(self, j: int) -> float:
+        return self._row_centre(j) - 0.45
+
+    # -- the view contract --------------------------------------------------------------
+    def set_experiment(self, config: ExperimentConfig, weights: list[np.ndarray] | None = None) -> None:
+        """Rebuild rows for ``config.depth`` hidden layers and zoom to the activation's range."""
+        self._x_range = _activation_range(config)
+        for item in self._saturation_items:
+            self._ridge_plot.removeItem(item)
+        self._saturation_items = []
+        for lo, hi in saturated_intervals(config):
+            rect = QtWidgets.QGraphicsRectItem(lo, -10.0, hi - lo, 10_000.0)
+            rect.setPen(self._no_pen)
+            rect.setBrush(self._saturation_brush)
+            rect.setZValue(-100)
+            self._ridge_plot.addItem(rect, ignoreBounds=True)
+            self._saturation_items.append(rect)
+        self._build(config.depth + 1)
+
+    def show_snapshot(
+        self, snapshot: Snapshot, history: History, weights: list[np.ndarray] | None = None
+    ) -> None:
+        """Draw ``snapshot``'s histograms (if it has them) and unit fractions."""
+        if snapshot.n_layers != self._n_layers:
+            self._build(snapshot.n_layers)
+        hists = snapshot.activation_hists
+        if hists is not None and hists is not self._last_hists:
+            self._last_hists = hists
+            self._update_ridges(np.asarray(hists, dtype=np.float64))
+        if snapshot.stats is not self._last_stats:
+            self._last_stats = snapshot.stats
+            self._update_bars(snapshot.stats)
+
+    def clear(self) -> None:
+        """Flatten every ridge and bar (rows stay)."""
+        for j, curve in enumerate(self._ridges):
+            curve.setData(x=self._edges, y=np.full(len(self._edges) - 1, self._baseline(j)))
+            curve.setPen(self._ridge_pen)
+            self._ridge_nonfinite[j] = False
+        for row in self._bars:
+            for k, rect in enumerate(row):
+                r = rect.rect()
+                rect.setRect(0.0, r.y(), 0.0, r.height())
+                rect.setBrush(self._bar_brushes[k])
+        for labels, texts in zip(self._bar_labels, self._bar_texts, strict=True):
+            for k, label in enumerate(labels):
+                label.setText("")
+                texts[k] = ""
+        self._bar_values[:] = np.nan
+        self._bar_nonfinite[:] = False
+        self._last_hists = None
+        self._last_stats = None
+
+    # -- per-frame updates --------------------------------------------------------------
+    def _update_ridges(self, hists: NDArray[np.float64]) -> None:
+        n_bins = len(self._edges) - 1
+        if hists.ndim != 2 or hists.shape[1] != n_bins:
+            return
+        for j, curve in enumerate(self._ridges):
+            if j >= hists.shape[0]:
+                break
+            counts = hists[j]
+            finite = bool(np.all(np.isfinite(counts)))
+            if finite:
+                peak = float(counts.max()) if counts.size else 0.0
+                height = counts / peak * self.RIDGE_HEIGHT if peak > 0 else np.zeros(n_bins)
+                curve.setData(x=self._edges, y=self._baseline(j) + height)
+            # A non-finite histogram keeps the last finite ridge, outlined in the marker style.
+            if (not finite) != self._ridge_nonfinite[j]:
+                self._ridge_nonfinite[j] = not finite
+                curve.setPen(self._ridge_pen if finite else self._nonfinite_pen)
+
+    def _update_bars(self, stats: dict[str, NDArray[np.float64]]) -> None:
+        for k, (name, _, _) in enumerate(FRACTIONS):
+            values = stats.get(name)
+            if values is None:
+                continue
+            for j, row in enumerate(self._bars):
+                if j >= len(values):
+                    break
+                value = float(values[j])
+                bad = not math.isfinite(value)
+                if bad != self._bar_nonfinite[j, k]:
+                    self._bar_nonfinite[j, k] = bad
+                    row[k].setBrush(self._nonfinite_brush if bad else self._bar_brushes[k])
+                if bad:
+                    # Keep the last finite length; show at least a full-width hatch if none.
+                    value = self._bar_values[j, k] if math.isfinite(self._bar_values[j, k]) else 1.0
+                else:
+                    value = min(max(value, 0.0), 1.0)
+                if value != self._bar_values[j, k] or bad:
+                    if not bad:
+                        self._bar_values[j, k] = value
+                    r = row[k].rect()
+                    row[k].setRect(0.0, r.y(), value, r.height())
+                if self._bar_labels[j]:
+                    text = "NaN" if bad else f"{100.0 * value:.0f}%"
+                    if text != self._bar_texts[j][k]:
+                        self._bar_texts[j][k] = text
+                        label = self._bar_labels[j][k]
+                        label.setText(text)
+                        label.setPos(0.01 + (0.0 if bad else value), r.y() + r.height() / 2)
