@@ -466,11 +466,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- feedback ----------------------------------------------------------------------
     def _set_banner(self, text: str, kind: str) -> None:
-        bg, fg = BANNER_STYLE.get(kind, BANNER_STYLE["info"])
         if self.banner.text() != text:
             self.banner.setText(text)
-        self.banner.setStyleSheet(f"QLabel#banner {{ background: {bg}; color: {fg}; border-radius: 6px; }}")
-        self.banner.setProperty("kind", kind)
+        if self.banner.property("kind") != kind:
+            # restyling is expensive (a full polish): only when the verdict changes
+            bg, fg = BANNER_STYLE.get(kind, BANNER_STYLE["info"])
+            self.banner.setStyleSheet(f"QLabel#banner {{ background: {bg}; color: {fg}; border-radius: 6px; }}")
+            self.banner.setProperty("kind", kind)
 
     def _show_message(self, text: str, kind: str) -> None:
         color = "#8E1B10" if kind == "error" else "#0D3C61"

@@ -95,6 +95,9 @@ class ExperimentConfig:
         if not isinstance(data, Mapping):
             raise ConfigError(f"config must be a JSON object, got {type(data).__name__}")
         known = {f.name for f in dataclasses.fields(cls)}
+        not_text = [k for k in data if not isinstance(k, str)]
+        if not_text:
+            raise ConfigError(f"config field names must be text; got {not_text[0]!r}")
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(
@@ -138,7 +141,10 @@ def _real(
     rng = f"{lo_b}{lo:g}, {hi:g}{hi_b}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{name} must be a number in {rng}; got {value!r}")
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:
+        raise ConfigError(f"{name} must be in {rng}; got {value!r}") from None
     if not math.isfinite(v):
         raise ConfigError(f"{name} must be a finite number in {rng}; got {value!r}")
     if (v < lo or (lo_open and v == lo)) or (v > hi or (hi_open and v == hi)):

@@ -65,10 +65,15 @@ class History:
 
     def _decimate(self) -> None:
         keep = slice(1, self.capacity, 2)  # keep the newer of each pair
+        drop = slice(0, self.capacity, 2)
         half = self.capacity // 2
         self._steps[:half] = self._steps[keep]
-        for arr in self._scalars.values():
-            arr[:half] = arr[keep]
+        for name, arr in self._scalars.items():
+            kept = arr[keep]
+            if name in ("test_loss", "train_accuracy", "test_accuracy"):
+                # a sparse measurement on a dropped row moves to its kept neighbour
+                kept = np.where(np.isnan(kept), arr[drop], kept)
+            arr[:half] = kept
             arr[half:] = np.nan
         for arr2 in self._layers.values():
             arr2[:half] = arr2[keep]

@@ -11,6 +11,7 @@ non-finite value showed; from then on the parameters are left as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -21,6 +22,7 @@ from model.config import ConfigError, ExperimentConfig
 from model.datasets import Dataset, make_dataset
 from model.network import ForwardCache, Gradients, Network
 from model.optimizers import Optimizer, clip_by_global_norm, clip_by_value, make_optimizer
+from model.pretraining import LayerwisePretrainer
 from model.snapshot import (
     ACTIVATION_BINS,
     GRADIENT_LOG_BINS,
@@ -78,6 +80,16 @@ class Trainer:
         self._x_test = self.dataset.x_test.astype(self.network.dtype)
         self._max_fprime = self.network.activation.max_grad
         self.last_snapshot: Snapshot | None = None
+        self.pretrainer: LayerwisePretrainer | None = None
+        if config.pretrain_epochs > 0:
+            n_train = self._x_train.shape[0]
+            self.pretrainer = LayerwisePretrainer(
+                self.network,
+                config.pretrain_epochs,
+                max(1, n_train // min(config.batch_size, n_train)),
+                config.learning_rate,
+                np.random.default_rng([seed, 5]),
+            )
 
     # -- configuration -----------------------------------------------------------------
     def apply_live(self, **changes: Any) -> None:
@@ -109,7 +121,32 @@ class Trainer:
     def step(self, detail: bool = False) -> Snapshot:
         """One optimisation step; returns its Snapshot (never raises on divergence)."""
         with np.errstate(all="ignore"):
+            if self.pretrainer is not None and not self.pretrainer.done:
+                return self._pretrain_step(detail)
             return self._step(detail, apply=True)
+
+    @property
+    def phase(self) -> str:
+        """ "pretrain" while greedy layer-wise pre-training runs, then "train"."""
+        return "pretrain" if self.pretrainer is not None and not self.pretrainer.done else "train"
+
+    def _pretrain_step(self, detail: bool) -> Snapshot:
+        """One autoencoder step of the layer being pre-trained; the snapshot's statistics come
+        from a supervised forward/backward pass of the whole network (no supervised update)."""
+        assert self.pretrainer is not None
+        x, _ = self._next_batch()
+        layer = self.pretrainer.layer
+        ae_loss = self.pretrainer.step(x)
+        self.step_count += 1
+        snap = self._step(detail, apply=False)
+        snap = dataclasses.replace(
+            snap,
+            phase="pretrain",
+            pretrain_layer=layer,
+            extra={**snap.extra, "autoencoder_loss": ae_loss},
+        )
+        self.last_snapshot = snap
+        return snap
 
     def inspect(self) -> Snapshot:
         """A detailed Snapshot of the current parameters on the next batch, without updating
@@ -132,14 +169,21 @@ class Trainer:
         starts = net.segment_starts
         n_layers = net.n_layers
         grad_sq = np.add.reduceat(g * g, starts)
-        param_sq = np.add.reduceat(net.params * net.params, starts[:n_layers])
+        nw = net.n_weight_params
+        # reduceat's last segment runs to the end of its input: cut the buffer at the weights
+        param_sq = np.add.reduceat(net.params[:nw] * net.params[:nw], starts[:n_layers])
         grad_norm = math.sqrt(float(grad_sq.sum()))
         stats = self._cheap_stats(cache, deltas, dlogits, grad_sq, param_sq)
 
         diverged = self.diverged
         if not diverged and not (math.isfinite(loss) and math.isfinite(grad_norm)):
             diverged = True
-            self._mark_diverged(stats, "loss" if not math.isfinite(loss) else "gradient")
+            self._mark_diverged(stats, "loss" if not math.isfinite(loss) else "gradient", grad_sq[:n_layers])
+
+        extra: dict[str, Any] = {}
+        if detail:
+            # before clipping and weight decay touch the gradient buffer in place
+            extra = self._detail(cache, deltas, dlogits, grads)
 
         clipped = False
         update_sq = np.zeros(n_layers)
@@ -149,22 +193,17 @@ class Trainer:
             if cfg.grad_clip_value is not None:
                 clipped = clip_by_value(g, cfg.grad_clip_value) or clipped
             if cfg.weight_decay:
-                nw = net.n_weight_params
                 g[:nw] += cfg.weight_decay * net.params[:nw]
             delta = self.optimizer.update(g)
-            update_sq = np.add.reduceat(delta * delta, starts[:n_layers])
+            update_sq = np.add.reduceat(delta[:nw] * delta[:nw], starts[:n_layers])
             # The only check needed: finite update on finite parameters stays finite.
             if math.isfinite(float(update_sq.sum())) and math.isfinite(float(param_sq.sum())):
                 net.params += delta
                 net.update_running_stats(cache)
             else:
                 diverged = True
-                self._mark_diverged(stats, "update")
+                self._mark_diverged(stats, "update", update_sq)
         stats["update_ratio"] = np.sqrt(update_sq) / np.maximum(stats["weight_norm"], 1e-300)
-
-        extra: dict[str, Any] = {}
-        if detail:
-            extra = self._detail(cache, deltas, dlogits, grads)
         snap = Snapshot.create(
             step=self.step_count,
             loss=loss,
@@ -182,13 +221,34 @@ class Trainer:
         self.last_snapshot = snap
         return snap
 
-    def _mark_diverged(self, stats: dict[str, Array], reason: str) -> None:
+    def _mark_diverged(self, stats: dict[str, Array], reason: str, per_layer: Array) -> None:
+        """Remember that the run diverged and the first layer where it showed, in the order the
+        values were computed: the forward pass (input → output), then the weights, then the
+        backward pass (output → input), then the per-layer update or squared gradient."""
         self.diverged = True
-        bad = np.zeros(self.network.n_layers, dtype=bool)
-        for arr in stats.values():
-            bad |= ~np.isfinite(arr)
-        self.diverged_layer = int(np.argmax(bad)) if bad.any() else None
         self.diverged_reason = reason
+        n = self.network.n_layers
+
+        def bad(*names: str) -> NDArray[np.bool_]:
+            out = np.zeros(n, dtype=bool)
+            for name in names:
+                out |= ~np.isfinite(stats[name])
+            return out
+
+        forward = bad("activation_mean", "activation_std")
+        weights = bad("weight_norm")
+        backward = bad("delta_norm", "weight_grad_norm", "bias_grad_norm")
+        if forward.any():
+            layer = int(np.argmax(forward))
+        elif weights.any():
+            layer = int(np.argmax(weights))
+        elif backward.any():
+            layer = int(n - 1 - np.argmax(backward[::-1]))
+        else:
+            # every statistic finite: the sum over layers overflowed; blame the largest term
+            values = np.where(np.isfinite(per_layer), per_layer, np.inf)
+            layer = int(np.argmax(values))
+        self.diverged_layer = layer
 
     def _cheap_stats(
         self,

@@ -148,10 +148,10 @@ class ActivationFunctionView(QtWidgets.QWidget):
         self._activation = act
         x = np.linspace(*self.X_RANGE, self.N_POINTS)
         with np.errstate(all="ignore"):
-            f = act.fn(x)
-            g = act.grad(x, f)
-        f = np.nan_to_num(f)
-        g = np.nan_to_num(g)
+            f_raw = act.fn(x)
+            g_raw = act.grad(x, f_raw)
+        f: NDArray[np.float64] = np.nan_to_num(np.asarray(f_raw, dtype=np.float64))
+        g: NDArray[np.float64] = np.nan_to_num(np.asarray(g_raw, dtype=np.float64))
         self._f_curve.setData(x, f, connect=_continuous(f))
         self._grad_curve.setData(x, g, connect=_continuous(g))
         self._max_line.setPos(act.max_grad)
@@ -184,11 +184,10 @@ class ActivationFunctionView(QtWidgets.QWidget):
         right = x > self.X_RANGE[1] - span
 
         def clearance(mask: NDArray[np.bool_]) -> float:
-            # How far the curves stay from the band just above the line (where the text goes).
-            above = np.concatenate((f[mask], g[mask])) - level
-            return float(np.min(np.where(above > 0, above, np.inf), initial=np.inf))
+            # How close the curves come to the line where the text would sit.
+            return float(np.min(np.abs(np.concatenate((f[mask], g[mask])) - level), initial=np.inf))
 
-        if clearance(right) >= clearance(left):
+        if clearance(right) > clearance(left):
             self._max_label.setAnchor((1.0, 1.0))
             self._max_label.setPos(self.X_RANGE[1] - 0.15, level)
         else:

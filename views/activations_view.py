@@ -141,8 +141,21 @@ class ActivationsView(QtWidgets.QWidget):
         self._ridge_brush = pg.mkBrush(RIDGE_FILL if bg.lightness() > 128 else "#2B5C80")
 
         self._edges: NDArray[np.float64] = np.asarray(ACTIVATION_BINS, dtype=np.float64)
-        self._ridges: list[pg.PlotCurveItem] = []
-        self._ridge_nonfinite: list[bool] = []
+        # All ridges are one filled path (a second one outlines non-finite layers): one
+        # PlotCurveItem per layer cost ~1 ms of pyqtgraph overhead each per frame.
+        self._ridge_item = QtWidgets.QGraphicsPathItem()
+        self._ridge_item.setBrush(self._ridge_brush)
+        self._ridge_item.setPen(self._ridge_pen)
+        self._ridge_plot.addItem(self._ridge_item, ignoreBounds=True)
+        self._bad_ridge_item = QtWidgets.QGraphicsPathItem()
+        self._bad_ridge_item.setBrush(QtGui.QBrush(QtCore.Qt.BrushStyle.NoBrush))
+        self._bad_ridge_item.setPen(self._nonfinite_pen)
+        self._bad_ridge_item.setZValue(1)
+        self._ridge_plot.addItem(self._bad_ridge_item, ignoreBounds=True)
+        self._heights: NDArray[np.float64] = np.zeros((0, len(self._edges) - 1))
+        self._ridge_nonfinite: NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        # x of a step outline: up at the left edge, along every bin top, down at the right.
+        self._step_x = np.repeat(self._edges, 2)
         self._bars: list[list[QtWidgets.QGraphicsRectItem]] = []
         self._bar_labels: list[list[FastLabel]] = []
         self._bar_texts: list[list[str]] = []
@@ -179,8 +192,6 @@ class ActivationsView(QtWidgets.QWidget):
 
     # -- construction -------------------------------------------------------------------
     def _build(self, n_layers: int) -> None:
-        for curve in self._ridges:
-            self._ridge_plot.removeItem(curve)
         for row in self._bars:
             for rect in row:
                 self._bar_plot.removeItem(rect)
@@ -190,33 +201,20 @@ class ActivationsView(QtWidgets.QWidget):
         for track in self._tracks:
             self._bar_plot.removeItem(track)
         self._tracks = []
-        self._ridges = []
         self._bars = []
         self._bar_labels = []
         self._bar_texts = []
         self._n_layers = n_layers
         self._n_hidden = max(n_layers - 1, 1)
         n = self._n_hidden
-        self._ridge_nonfinite = [False] * n
+        self._heights = np.zeros((n, len(self._edges) - 1))
+        self._ridge_nonfinite = np.zeros(n, dtype=bool)
         self._bar_values = np.full((n, len(FRACTIONS)), np.nan)
         self._bar_nonfinite = np.zeros((n, len(FRACTIONS)), dtype=bool)
         self._last_hists = None
         self._last_stats = None
+        self._redraw_ridges()
         for j in range(n):
-            base = self._baseline(j)
-            curve = pg.PlotCurveItem(
-                x=self._edges,
-                y=np.full(len(self._edges) - 1, base),
-                stepMode="center",
-                fillLevel=base,
-                brush=self._ridge_brush,
-                pen=self._ridge_pen,
-                skipFiniteCheck=True,
-            )
-            # Lower rows are drawn in front so a tall ridge never hides the one below it.
-            curve.setZValue(j)
-            self._ridge_plot.addItem(curve)
-            self._ridges.append(curve)
             row = []
             labels = []
             for k in range(len(FRACTIONS)):
@@ -243,7 +241,11 @@ class ActivationsView(QtWidgets.QWidget):
             self._bar_labels.append(labels)
             self._bar_texts.append([""] * len(labels))
         stride = max(1, math.ceil(n / 16))
-        ticks = [(self._row_centre(j), f"L{j + 1}") for j in range(n) if j % stride == 0 or j == n - 1]
+        shown = list(range(0, n, stride))
+        if shown[-1] != n - 1:
+            # The last layer always gets a label; it replaces a neighbour that would crowd it.
+            shown[-1 if n - 1 - shown[-1] <= stride / 2 else len(shown) :] = [n - 1]
+        ticks = [(self._row_centre(j), f"L{j + 1}") for j in shown]
         self._ridge_plot.getAxis("left").setTicks([ticks])
         self._ridge_plot.setYRange(-0.6, n - 0.4, padding=0.0)
         self._ridge_plot.setXRange(*self._x_range, padding=0.0)
@@ -303,10 +305,9 @@ class ActivationsView(QtWidgets.QWidget):
 
     def clear(self) -> None:
         """Flatten every ridge and bar (rows stay)."""
-        for j, curve in enumerate(self._ridges):
-            curve.setData(x=self._edges, y=np.full(len(self._edges) - 1, self._baseline(j)))
-            curve.setPen(self._ridge_pen)
-            self._ridge_nonfinite[j] = False
+        self._heights[:] = 0.0
+        self._ridge_nonfinite[:] = False
+        self._redraw_ridges()
         for row in self._bars:
             for k, rect in enumerate(row):
                 r = rect.rect()
@@ -326,19 +327,32 @@ class ActivationsView(QtWidgets.QWidget):
         n_bins = len(self._edges) - 1
         if hists.ndim != 2 or hists.shape[1] != n_bins:
             return
-        for j, curve in enumerate(self._ridges):
-            if j >= hists.shape[0]:
-                break
-            counts = hists[j]
-            finite = bool(np.all(np.isfinite(counts)))
-            if finite:
-                peak = float(counts.max()) if counts.size else 0.0
-                height = counts / peak * self.RIDGE_HEIGHT if peak > 0 else np.zeros(n_bins)
-                curve.setData(x=self._edges, y=self._baseline(j) + height)
-            # A non-finite histogram keeps the last finite ridge, outlined in the marker style.
-            if (not finite) != self._ridge_nonfinite[j]:
-                self._ridge_nonfinite[j] = not finite
-                curve.setPen(self._ridge_pen if finite else self._nonfinite_pen)
+        n = min(hists.shape[0], self._n_hidden)
+        counts = hists[:n]
+        finite = np.all(np.isfinite(counts), axis=1)
+        # A non-finite histogram keeps the last finite ridge, outlined in the marker style.
+        self._ridge_nonfinite[:n] = ~finite
+        good = counts[finite]
+        peaks = good.max(axis=1, initial=0.0)
+        scale = np.divide(self.RIDGE_HEIGHT, peaks, out=np.zeros_like(peaks), where=peaks > 0)
+        self._heights[:n][finite] = good * scale[:, None]
+        self._redraw_ridges()
+
+    def _redraw_ridges(self) -> None:
+        n = self._heights.shape[0]
+        base = np.array([self._baseline(j) for j in range(n)])
+        # y of each step outline: baseline, then every bin's top twice, then baseline again.
+        ends = np.zeros((n, 1))
+        ys = base[:, None] + np.concatenate((ends, np.repeat(self._heights, 2, axis=1), ends), axis=1)
+        xs = np.broadcast_to(self._step_x, ys.shape)
+        for item, rows in ((self._ridge_item, slice(None)), (self._bad_ridge_item, self._ridge_nonfinite)):
+            x, y = xs[rows], ys[rows]
+            if y.size == 0:
+                item.setPath(QtGui.QPainterPath())
+                continue
+            connect = np.ones(y.shape, dtype=bool)
+            connect[:, -1] = False  # each ridge is its own (implicitly closed) polygon
+            item.setPath(pg.arrayToQPath(x.ravel(), y.ravel(), connect=connect.ravel()))
 
     def _update_bars(self, stats: dict[str, NDArray[np.float64]]) -> None:
         for k, (name, _, _) in enumerate(FRACTIONS):

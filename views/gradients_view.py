@@ -32,7 +32,14 @@ HARD_RANGE: tuple[float, float] = (-60.0, 40.0)
 #: The first/last-layer ratio is called vanishing/exploding beyond these factors.
 VANISHING_RATIO = 1e-2
 EXPLODING_RATIO = 1e2
-LEFT_AXIS_WIDTH = 90
+#: The ratio line is the biggest text of the view: this size when it fits, never below the floor.
+RATIO_MAX_EXTRA_PT, RATIO_MIN_EXTRA_PT = 9, 1  # added to the theme's title size
+#: Horizontal room (px) kept free around the one-line texts (label padding, layout margins).
+TEXT_SLACK = 16
+#: Below this plot-area height (px) only the bars are shown: two plots would be slivers.
+COMPACT_HEIGHT = 260
+#: More layer labels than this are noise, however wide the plot.
+MAX_LAYER_LABELS = 20
 
 
 def log10_norm(values: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -86,10 +93,11 @@ def decade_label(k: int) -> str:
     return "1" if k == 0 else f"1e{k}"
 
 
-def decade_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
-    """Major ticks with labels (at most ~9) and unlabelled minor ticks at every decade."""
+def decade_ticks(lo: float, hi: float, max_labels: int = 9) -> list[list[tuple[float, str]]]:
+    """Major ticks with labels (at most ~``max_labels``) and unlabelled minor ticks at every decade."""
     span = hi - lo
-    step = next(s for s in (1, 2, 4, 5, 10, 20) if span / s <= 9)
+    limit = max(max_labels, 2)
+    step = next((s for s in (1, 2, 4, 5, 10, 20, 25, 50) if span / s <= limit), 100)
     first, last = math.ceil(lo), math.floor(hi)
     major = [(float(k), decade_label(k)) for k in range(first, last + 1) if k % step == 0]
     minor = [(float(k), "") for k in range(first, last + 1) if k % step] if span <= 24 else []
@@ -105,7 +113,9 @@ def layer_ticks(n_layers: int, max_labels: int) -> list[list[tuple[float, str]]]
     every = next(
         (k for k in (1, 2, 5, 10, 20, 50) if n_layers / k <= max(max_labels, 2)), math.ceil(n_layers / 2)
     )
-    numbers = [k for k in range(1, n_layers + 1) if k in (1, n_layers) or k % every == 0]
+    # Every other layer counts from L1 (L1, L3, …: even gaps), coarser steps in round numbers.
+    start = 1 if every == 2 else 0
+    numbers = [k for k in range(1, n_layers + 1) if k in (1, n_layers) or k % every == start % every]
     numbers = [
         k for k in numbers if k in (1, n_layers) or (k - 1 >= 0.75 * every and n_layers - k >= 0.75 * every)
     ]
@@ -114,9 +124,38 @@ def layer_ticks(n_layers: int, max_labels: int) -> list[list[tuple[float, str]]]
     return [major, minor]
 
 
-def _style(plot: pg.PlotItem, title: str, left: str = "", bottom: str = "") -> None:
-    """theme.style_plot with tick labels at the full body size (projector legibility)."""
-    theme.style_plot(plot, title, left, bottom)
+def html_width(html: str, point_size: int, *, bold: bool = False) -> float:
+    """Pixel width of one line of rich text as a QLabel / pyqtgraph LabelItem lays it out."""
+    font = QtGui.QFont()
+    font.setPointSize(point_size)
+    font.setBold(bold)
+    doc = QtGui.QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setHtml(html)
+    return doc.idealWidth()
+
+
+def fitting(variants: tuple[str, ...], point_size: int, width: float) -> str:
+    """The first (longest) of ``variants`` that fits ``width`` px, else the last (shortest)."""
+    for html in variants:
+        if html_width(html, point_size) <= width:
+            return html
+    return variants[-1]
+
+
+def _axis_width(font: QtGui.QFont, *samples: str) -> int:
+    """Room for the widest tick label plus the tick and its gap."""
+    metrics = QtGui.QFontMetrics(font)
+    return max(metrics.horizontalAdvance(s) for s in samples) + 18
+
+
+def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
+    """theme.style_plot with tick labels at the full body size (projector legibility).
+
+    The titles are LabelItems of the whole layout (full cell width), not of the plots.
+    """
+    theme.style_plot(plot, "", left, bottom)
+    plot.setTitle(None)
     font = QtGui.QFont()
     font.setPointSize(theme.current().font_pt)
     for name in ("left", "bottom"):
@@ -156,7 +195,7 @@ def _opaque_grid(plot: pg.PlotItem, *, x: bool, y: bool) -> None:
 
 
 class GradientsView(QtWidgets.QWidget):
-    """Bars of log10 ‖dL/dW‖ and ‖dL/dz‖ per layer, a layer × step heat map and the ratio text."""
+    """Bars of log10 ‖∂L/∂W‖ and ‖∂L/∂z‖ per layer, a layer × step heat map and the ratio text."""
 
     title = "Gradients"
     #: The per-layer statistic drawn in the heat map and used for the ratio text.
@@ -171,32 +210,58 @@ class GradientsView(QtWidgets.QWidget):
         self._last_dz = np.full(0, np.nan)
         self._ratio_text = ""
         self._layer_ticks: tuple[object, object] | None = None
+        self._value_ticks: tuple[object, ...] | None = None
         self._tick_font = QtGui.QFont()
         self._tick_font.setPointSize(t.font_pt)
 
         self.ratio_label = QtWidgets.QLabel(self)
-        font = QtGui.QFont()
-        font.setPointSize(t.title_pt + 9)
-        font.setBold(True)
-        self.ratio_label.setFont(font)
+        self._ratio_font = QtGui.QFont()
+        self._ratio_font.setBold(True)
+        self._ratio_long = True  # with the "‖∂L/∂z‖" prefix (dropped when the cell is narrow)
+        self._ratio_parts: tuple[str, str, str, str] = ("—", t.foreground, "", t.foreground)
         self.ratio_label.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.ratio_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        self.ratio_label.setWordWrap(True)  # two lines in a narrow dock rather than clipped
+        # One line whose font shrinks to the width (see _fit_texts); never widens the view.
+        self.ratio_label.setWordWrap(False)
+        self.ratio_label.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
+        )
         self.ratio_label.setStyleSheet(f"color: {t.foreground}; background: {t.background}; padding: 4px;")
 
         self.plots = pg.GraphicsLayoutWidget(self)
         self.plots.setBackground(t.background)
+        self.plots.setMinimumSize(0, 0)
 
-        self.bar_plot = self.plots.addPlot(row=0, col=0)
         # Okabe–Ito blue is too dim on a dark background; its sky blue is not.
         dw_colour = theme.OKABE_ITO[5] if t.name == "dark" else theme.OKABE_ITO[0]
-        _style(
-            self.bar_plot,
-            f'<span style="color:{dw_colour}">■ ‖dL/dW‖ (weight gradient)</span>'
-            f'&nbsp;&nbsp;&nbsp;<span style="color:{theme.OKABE_ITO[1]}">■ ‖dL/dz‖ (backprop signal)</span>',
-            left="norm",
+        dw_key = f'<span style="color:{dw_colour}">■ ‖∂L/∂W‖</span>'
+        dz_key = f'<span style="color:{theme.OKABE_ITO[1]}">■ ‖∂L/∂z‖</span>'
+        gap = "&nbsp;&nbsp;&nbsp;"
+        # Titles span the whole cell; the longest variant that fits is shown (on resize only).
+        self._bar_titles = (
+            f'<span style="color:{dw_colour}">■ ‖∂L/∂W‖ weights</span>{gap}'
+            f'<span style="color:{theme.OKABE_ITO[1]}">■ ‖∂L/∂z‖ backprop signal</span>',
+            f"{dw_key}{gap}{dz_key}",
         )
-        self.bar_plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        nonfinite_key = f'&nbsp;&nbsp;<span style="color:{NONFINITE}">■ inf/NaN</span>'
+        self._heat_titles = (
+            f"log₁₀ ‖∂L/∂z‖ per layer over training{nonfinite_key}",
+            f"log₁₀ ‖∂L/∂z‖ over training{nonfinite_key}",
+            f"log₁₀ ‖∂L/∂z‖{nonfinite_key}",
+        )
+        title_opts = {"size": f"{t.title_pt}pt", "color": t.foreground}
+        self.bar_title = self.plots.addLabel(self._bar_titles[-1], row=0, col=0, colspan=2, **title_opts)
+        self.heat_title = self.plots.addLabel(self._heat_titles[-1], row=2, col=0, colspan=2, **title_opts)
+        for label in (self.bar_title, self.heat_title):
+            label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
+
+        tick_font = QtGui.QFont()
+        tick_font.setPointSize(t.font_pt)
+        left_width = _axis_width(tick_font, "1e-60", "L100")
+
+        self.bar_plot = self.plots.addPlot(row=1, col=0, colspan=2)
+        _style(self.bar_plot)
+        self.bar_plot.getAxis("left").setWidth(left_width)
         self.bar_plot.getAxis("bottom").setStyle(hideOverlappingLabels=40)  # keep L1 and Ln
         _opaque_grid(self.bar_plot, x=False, y=True)
         self.bar_plot.enableAutoRange(False)
@@ -211,14 +276,9 @@ class GradientsView(QtWidgets.QWidget):
         for item in (self.dw_bars, self.dz_bars, self.nonfinite_bars):
             self.bar_plot.addItem(item)
 
-        self.heat_plot = self.plots.addPlot(row=1, col=0)
-        _style(
-            self.heat_plot,
-            f'log₁₀ ‖dL/dz‖ per layer over training &nbsp;(<span style="color:{NONFINITE}">■ inf/NaN</span>)',
-            left="layer",
-            bottom="training step",
-        )
-        self.heat_plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        self.heat_plot = self.plots.addPlot(row=3, col=0)
+        _style(self.heat_plot, bottom="training step")
+        self.heat_plot.getAxis("left").setWidth(left_width)
         self.heat_plot.enableAutoRange(False)
         self.heat_image = pg.ImageItem(axisOrder="row-major")
         self.heat_image.setLookupTable(heat_lut())
@@ -232,14 +292,16 @@ class GradientsView(QtWidgets.QWidget):
             colorMapMenu=False,
             width=22,
         )
-        tick_font = QtGui.QFont()
-        tick_font.setPointSize(t.font_pt)
         self.color_bar.axis.setTickFont(tick_font)
         self.color_bar.axis.setTextPen(t.foreground)
-        self.color_bar.axis.setWidth(70)
-        self.plots.addItem(self.color_bar, row=1, col=1)
-        self.plots.ci.layout.setRowStretchFactor(0, 1)
+        self.color_bar.axis.setWidth(_axis_width(tick_font, "1e-60"))
+        self.plots.addItem(self.color_bar, row=3, col=1)
+        # The bar ends where the heat map ends (not below its step axis), so its end labels
+        # have room and its decades line up with the map's colours.
+        self.color_bar.layout.setContentsMargins(0, 0, 0, self.heat_plot.getAxis("bottom").height())
         self.plots.ci.layout.setRowStretchFactor(1, 1)
+        self.plots.ci.layout.setRowStretchFactor(3, 1)
+        self.plots.ci.layout.setContentsMargins(4, 2, 8, 2)
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -250,8 +312,11 @@ class GradientsView(QtWidgets.QWidget):
         self._set_range(DEFAULT_RANGE)
         self._set_layers(ExperimentConfig().depth + 1)
         self.clear()
+        self._fit_texts()
+        self.plots.installEventFilter(self)
         self.bar_plot.vb.sigResized.connect(self._on_resized)
         self.heat_plot.vb.sigResized.connect(self._on_resized)
+        self.color_bar.vb.sigResized.connect(self._on_resized)
 
     # -- contract ------------------------------------------------------------------------
     def set_experiment(self, config: ExperimentConfig, dataset: Dataset | None = None) -> None:
@@ -280,16 +345,60 @@ class GradientsView(QtWidgets.QWidget):
         for item in (self.dw_bars, self.dz_bars, self.nonfinite_bars):
             item.setOpts(x=empty, height=empty, y0=empty)
         self.heat_image.clear()
-        self._set_ratio_text(
-            f'<span style="color:{theme.current().foreground}">‖dL/dz‖ first ÷ last layer = —</span>'
-        )
+        fg = theme.current().foreground
+        self._set_ratio(("—", fg, "", fg))
 
     # -- layout changes (rare) -------------------------------------------------------------
     @QtCore.Slot()
     def _on_resized(self) -> None:
         self._update_layer_ticks()
 
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        # Before the GraphicsLayoutWidget lays out its new size: the titles' minimum widths
+        # must already fit it, or the layout stays wider than the widget (clipped).
+        if watched is self.plots and event.type() == QtCore.QEvent.Type.Resize:
+            size = event.size()  # type: ignore[attr-defined]
+            self._fit_texts(size.width())
+            compact = size.height() < COMPACT_HEIGHT
+            if compact == self.heat_plot.isVisible():
+                for item in (self.heat_title, self.heat_plot, self.color_bar):
+                    item.setVisible(not compact)
+        return super().eventFilter(watched, event)
+
+    def _fit_texts(self, width: int | None = None) -> None:
+        """Pick title variants and the ratio font that fit the current width on one line.
+
+        Runs on resize and layer-count changes only: the ratio font is sized for the widest
+        text any snapshot can produce, so it does not jump while training.
+        """
+        t = theme.current()
+        room = (self.plots.width() if width is None else width) - TEXT_SLACK
+        for label, variants in ((self.bar_title, self._bar_titles), (self.heat_title, self._heat_titles)):
+            html = fitting(variants, t.title_pt, room)
+            if html != label.text:
+                label.setText(html)
+        top, floor = t.title_pt + RATIO_MAX_EXTRA_PT, t.title_pt + RATIO_MIN_EXTRA_PT
+        worst = (("9.9e-99", "exploding"), ("inf/NaN", "diverged"))
+        choice = (False, floor)
+        for long in (True, False):
+            widths = [
+                html_width(self._ratio_html(long, value, "", verdict, ""), top, bold=True)
+                for value, verdict in worst
+            ]
+            size = min(top, int(top * room / max(max(widths), 1.0)))
+            if size >= floor:
+                choice = (long, size)
+                break
+        long, size = choice
+        if size != self._ratio_font.pointSize():
+            self._ratio_font.setPointSize(size)
+            self.ratio_label.setFont(self._ratio_font)
+        if long != self._ratio_long:
+            self._ratio_long = long
+            self._set_ratio(self._ratio_parts, force=True)
+
     def _set_layers(self, n_layers: int) -> None:
+        changed = n_layers != self._n_layers
         self._n_layers = n_layers
         self._last_dw = np.full(n_layers, np.nan)
         self._last_dz = np.full(n_layers, np.nan)
@@ -297,28 +406,41 @@ class GradientsView(QtWidgets.QWidget):
         self.bar_plot.setXRange(0.4, n_layers + 0.6, padding=0)
         self.heat_plot.setYRange(0.5, n_layers + 0.5, padding=0)
         self._update_layer_ticks()
+        if changed:
+            self._fit_texts()  # "L9" vs "L100" in the ratio text
 
     def _update_layer_ticks(self) -> None:
         """As many layer labels as fit the plots' current pixel size (on resize and rebuild only)."""
         metrics = QtGui.QFontMetrics(self._tick_font)
         width = self.bar_plot.vb.width() or 800.0
         height = self.heat_plot.vb.height() or 300.0
-        across = int(width / (1.5 * metrics.horizontalAdvance(f"L{self._n_layers}")))
-        down = int(height / (1.2 * metrics.height()))
+        across = min(MAX_LAYER_LABELS, int(width / (1.25 * metrics.horizontalAdvance(f"L{self._n_layers}"))))
+        down = min(MAX_LAYER_LABELS, int(height / (1.2 * metrics.height())))
         ticks = (layer_ticks(self._n_layers, across), layer_ticks(self._n_layers, down))
         if ticks != self._layer_ticks:
             self._layer_ticks = ticks
             self.bar_plot.getAxis("bottom").setTicks(ticks[0])
             self.heat_plot.getAxis("left").setTicks(ticks[1])
+        self._update_value_ticks()
+
+    def _update_value_ticks(self) -> None:
+        """Decade labels as dense as the bar chart's and colour bar's heights allow (rare)."""
+        line = 1.6 * QtGui.QFontMetrics(self._tick_font).height()
+        bar = int((self.bar_plot.vb.height() or 300.0) / line) + 1
+        cbar = int((self.color_bar.vb.height() or 300.0) / line) + 1
+        key = (self._range, bar, cbar)
+        if key != self._value_ticks:
+            self._value_ticks = key
+            lo, hi = self._range
+            self.bar_plot.getAxis("left").setTicks(decade_ticks(lo, hi, bar))
+            self.color_bar.axis.setTicks(decade_ticks(lo, hi, cbar))
 
     def _set_range(self, log_range: tuple[float, float]) -> None:
         self._range = log_range
         lo, hi = log_range
-        ticks = decade_ticks(lo, hi)
-        self.bar_plot.getAxis("left").setTicks(ticks)
         self.bar_plot.setYRange(lo, hi, padding=0)
         self.color_bar.setLevels(log_range)
-        self.color_bar.axis.setTicks(ticks)
+        self._update_value_ticks()
 
     def _grow_range(self, *logs: NDArray[np.float64]) -> None:
         lo, hi = self._range
@@ -349,14 +471,12 @@ class GradientsView(QtWidgets.QWidget):
             self.nonfinite_bars.setOpts(x=xs, height=np.full(xs.size, hi - lo), y0=lo)
 
     def _draw_ratio(self, norms: NDArray[np.float64]) -> None:
-        t = theme.current()
-        # Name the layers as the axes do: "‖dL/dz‖ L1 ÷ L11 = 1e-6".
-        label = f"‖dL/dz‖ L1 ÷ L{len(norms)} = "
+        fg = theme.current().foreground
         first, last = float(norms[0]), float(norms[-1])
         if not (math.isfinite(first) and math.isfinite(last)):
-            text = f'<span style="color:{NONFINITE}">{label}inf/NaN — diverged</span>'
+            parts = ("inf/NaN", NONFINITE, "diverged", NONFINITE)
         elif last == 0.0:
-            text = f'<span style="color:{t.foreground}">{label}— (last layer gradient is 0)</span>'
+            parts = ("—", fg, f"(L{len(norms)} is 0)", fg)
         else:
             ratio = first / last
             if ratio < VANISHING_RATIO:
@@ -365,14 +485,27 @@ class GradientsView(QtWidgets.QWidget):
                 verdict, colour = "exploding", theme.OKABE_ITO[1]
             else:
                 verdict, colour = "healthy", theme.OKABE_ITO[2]
-            text = (
-                f'<span style="color:{t.foreground}">{label}{format_power(ratio)}</span>'
-                f'&nbsp;&nbsp;<span style="color:{colour}">{verdict}</span>'
-            )
-        self._set_ratio_text(text)
+            parts = (format_power(ratio), fg, verdict, colour)
+        self._set_ratio(parts)
 
-    def _set_ratio_text(self, text: str) -> None:
-        if text != self._ratio_text:  # QLabel relayouts on every setText
+    def _ratio_html(
+        self, long: bool, value: str, value_colour: str, verdict: str, verdict_colour: str
+    ) -> str:
+        """One line, e.g. "‖∂L/∂z‖ L1 ÷ L11 = 9.7e-7  vanishing" (layers named as on the axes)."""
+        fg = theme.current().foreground
+        prefix = "‖∂L/∂z‖ " if long else ""
+        text = (
+            f'<span style="color:{fg}">{prefix}L1 ÷ L{self._n_layers} = </span>'
+            f'<span style="color:{value_colour or fg}">{value}</span>'
+        )
+        if verdict:
+            text += f'&nbsp;&nbsp;<span style="color:{verdict_colour or fg}">{verdict}</span>'
+        return text
+
+    def _set_ratio(self, parts: tuple[str, str, str, str], *, force: bool = False) -> None:
+        self._ratio_parts = parts
+        text = self._ratio_html(self._ratio_long, *parts)
+        if force or text != self._ratio_text:  # QLabel relayouts on every setText
             self._ratio_text = text
             self.ratio_label.setText(text)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,8 +19,11 @@ if TYPE_CHECKING:
     from model.datasets import Dataset
 
 NONFINITE = "#FF00FF"
-LEFT_AXIS_WIDTH = 90
 TEST_COLOUR = theme.OKABE_ITO[1]
+#: Below this height (px) the accuracy plot is hidden: two plots would be slivers.
+COMPACT_HEIGHT = 280
+#: Horizontal room (px) kept free beside a title (layout margins).
+TEXT_SLACK = 12
 
 
 def _train_colour() -> str:
@@ -27,14 +31,88 @@ def _train_colour() -> str:
     return theme.OKABE_ITO[5] if theme.current().name == "dark" else theme.OKABE_ITO[0]
 
 
-def _style(plot: pg.PlotItem, title: str, left: str = "", bottom: str = "") -> None:
-    """theme.style_plot with tick labels at the full body size (projector legibility)."""
-    theme.style_plot(plot, title, left, bottom)
+def html_width(html: str, point_size: int) -> float:
+    """Pixel width of one line of rich text as a pyqtgraph LabelItem lays it out."""
+    font = QtGui.QFont()
+    font.setPointSize(point_size)
+    doc = QtGui.QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setHtml(html)
+    return doc.idealWidth()
+
+
+def fitting(variants: tuple[str, ...], point_size: int, width: float) -> str:
+    """The first (longest) of ``variants`` that fits ``width`` px, else the last (shortest)."""
+    for html in variants:
+        if html_width(html, point_size) <= width:
+            return html
+    return variants[-1]
+
+
+def tick_font() -> QtGui.QFont:
     font = QtGui.QFont()
     font.setPointSize(theme.current().font_pt)
+    return font
+
+
+def left_axis_width() -> int:
+    """Room for the widest tick label ("1.0005", "100%") plus the tick and its gap."""
+    metrics = QtGui.QFontMetrics(tick_font())
+    return max(metrics.horizontalAdvance(s) for s in ("1.0005", "100%", "2e-10")) + 18
+
+
+def value_label(value: float, decimals: int | None = None) -> str:
+    """Short tick text: ``0.002``, ``1.25``, ``40``, ``2e-5``, ``3e+6``."""
+    if value == 0.0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.{decimals}f}" if decimals is not None else f"{value:.4g}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    mantissa = mantissa.removesuffix(".0")
+    exp = int(exponent)
+    return f"{mantissa}e{exp:+d}" if exp > 0 else f"{mantissa}e{exp}"
+
+
+def log_ticks(lo: float, hi: float, max_labels: int) -> list[list[tuple[float, str]]]:
+    """Labelled ticks for a log10 axis showing log10 values ``lo``…``hi``.
+
+    pyqtgraph labels only whole decades, so a loss between 0.3 and 2 got no numbers at
+    all. Here: 1-2-5 steps (or every k-th decade) over a decade or more, round linear
+    steps within less than a decade. Positions are log10 values, as on the axis.
+    """
+    limit = max(max_labels, 2)
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [[]]
+    span = hi - lo
+    if span >= 1.0:
+        first, last = math.floor(lo), math.ceil(hi)
+        for mantissas in ((1, 2, 5), (1,)):
+            values = [k + math.log10(m) for k in range(first, last + 1) for m in mantissas]
+            values = [v for v in values if lo <= v <= hi]
+            if len(values) <= limit:
+                return [[(v, value_label(10.0**v)) for v in values]]
+        step = next((s for s in (2, 5, 10, 20, 50) if span / s <= limit), 100)
+        return [[(float(k), value_label(10.0**k)) for k in range(math.ceil(lo), last + 1) if k % step == 0]]
+    a, b = 10.0**lo, 10.0**hi
+    raw = (b - a) / limit
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    values = [k * step for k in range(math.ceil(a / step - 1e-9), math.floor(b / step + 1e-9) + 1)]
+    return [[(math.log10(v), value_label(v, decimals)) for v in values if v > 0]]
+
+
+def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
+    """theme.style_plot with tick labels at the full body size (projector legibility).
+
+    No left axis label: what is plotted is named in the title, which has room for it (a
+    rotated "cross-entropy loss" was taller than the plot in a lecture-window cell).
+    """
+    theme.style_plot(plot, "", left, bottom)
+    font = tick_font()
     for name in ("left", "bottom"):
         plot.getAxis(name).setTickFont(font)
-    plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+    plot.getAxis("left").setWidth(left_axis_width())
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
@@ -91,14 +169,15 @@ class LossView(QtWidgets.QWidget):
         t = theme.current()
         train_colour = _train_colour()
         self._regression = False
+        self._compact = False
         self._nonfinite_shown = False
+        self._loss_ticks: tuple[object, ...] | None = None
+        self._accuracy_ticks = 0
+        self._keys = f"{_key(train_colour, 'train')} &nbsp; {_key(TEST_COLOUR, 'test', '━●')}"
 
         self.loss_widget = pg.PlotWidget(self, background=t.background)
         self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
-        self._loss_title = (
-            f"Loss (log scale) &nbsp; {_key(train_colour, 'train')} &nbsp; {_key(TEST_COLOUR, 'test', '━●')}"
-        )
-        _style(self.loss_plot, self._loss_title, left="loss", bottom="training step")
+        _style(self.loss_plot, bottom="training step")
         self.loss_plot.setLogMode(x=False, y=True)
         _opaque_grid(self.loss_plot, x=True, y=True)
         self.loss_plot.getAxis("bottom").setStyle(maxTickLevel=0)
@@ -128,17 +207,15 @@ class LossView(QtWidgets.QWidget):
 
         self.accuracy_widget = pg.PlotWidget(self, background=t.background)
         self.accuracy_plot: pg.PlotItem = self.accuracy_widget.getPlotItem()
-        _style(
-            self.accuracy_plot,
+        self._accuracy_titles = (
             f"Accuracy &nbsp; {_key(train_colour, 'train')} &nbsp; {_key(TEST_COLOUR, 'test')}",
-            left="accuracy",
-            bottom="training step",
+            "Accuracy",
         )
+        _style(self.accuracy_plot, bottom="training step")
         _opaque_grid(self.accuracy_plot, x=True, y=True)
         self.accuracy_plot.getAxis("bottom").setStyle(maxTickLevel=0)
-        self.accuracy_plot.setYRange(-0.05, 1.05, padding=0)  # room for the 0 % and 100 % labels
+        self.accuracy_plot.setYRange(-0.05, 1.05, padding=0)  # refined to the pixel height on resize
         self.accuracy_plot.enableAutoRange(y=False)
-        self.accuracy_plot.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0.0, 0.25, 0.5, 0.75, 1.0)]])
         self.accuracy_plot.setXLink(self.loss_plot)
         self.train_accuracy = self.accuracy_plot.plot(
             [], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True
@@ -147,19 +224,27 @@ class LossView(QtWidgets.QWidget):
             [], [], pen=pg.mkPen(TEST_COLOUR, width=3), skipFiniteCheck=True
         )
 
+        for widget in (self.loss_widget, self.accuracy_widget):
+            widget.setMinimumSize(0, 0)
+            widget.installEventFilter(self)
+        self.loss_plot.vb.sigYRangeChanged.connect(self._update_loss_ticks)
+        self.loss_plot.vb.sigResized.connect(self._update_loss_ticks)
+        self.accuracy_plot.vb.sigResized.connect(self._update_accuracy_axis)
+
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.loss_widget, 3)
         layout.addWidget(self.accuracy_widget, 2)
+        self._show_accuracy()
+        self._fit_titles()
 
     # -- contract ------------------------------------------------------------------------
     def set_experiment(self, config: ExperimentConfig, dataset: Dataset | None = None) -> None:
         """Show the accuracy plot for classification only, and forget the old run."""
         self._regression = bool(getattr(dataset, "is_regression", config.is_regression))
-        self.accuracy_widget.setVisible(not self._regression)
-        self.layout().activate()  # give the loss plot the freed space now, not on the next event
-        self.loss_plot.setLabel("left", "MSE loss" if self._regression else "cross-entropy loss")
+        self._show_accuracy()
+        self._fit_titles()
         self.clear()
 
     def show_snapshot(self, snapshot: Snapshot, history: History) -> None:
@@ -195,9 +280,86 @@ class LossView(QtWidgets.QWidget):
         # Rare: only when a divergence enters or leaves the history (setTitle relayouts).
         if shown != self._nonfinite_shown:
             self._nonfinite_shown = shown
-            title = self._loss_title + (f" &nbsp; {_key(NONFINITE, 'inf/NaN', '✖')}" if shown else "")
-            t = theme.current()
-            self.loss_plot.setTitle(title, size=f"{t.title_pt}pt", color=t.foreground)
+            self._fit_titles()
+
+    # -- layout (on resize and experiment changes only) ----------------------------------
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        compact = event.size().height() < COMPACT_HEIGHT
+        if compact != self._compact:
+            self._compact = compact
+            self._show_accuracy()
+        super().resizeEvent(event)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        # Before a plot widget lays out its new size: a title wider than the plot would keep
+        # the layout wider than the widget (clipped on the right).
+        if event.type() == QtCore.QEvent.Type.Resize and watched in (self.loss_widget, self.accuracy_widget):
+            self._fit_titles(watched, event.size().width())  # type: ignore[attr-defined]
+        return super().eventFilter(watched, event)
+
+    def _show_accuracy(self) -> None:
+        """Accuracy below the loss for classification (not when too short); one step axis."""
+        shown = not (self._regression or self._compact)
+        self.accuracy_widget.setVisible(shown)
+        self.loss_plot.getAxis("bottom").showLabel(not shown)
+        self.layout().activate()  # give the loss plot the freed space now, not on the next event
+
+    def _loss_titles(self) -> tuple[str, ...]:
+        name = "MSE" if self._regression else "Cross-entropy"
+        nonfinite = f" &nbsp; {_key(NONFINITE, 'inf/NaN', '✖')}" if self._nonfinite_shown else ""
+        variants = tuple(
+            f"{head} &nbsp; {self._keys}{nonfinite}"
+            for head in (
+                f"{name} loss (log scale)",
+                f"{name} loss (log)",
+                "Loss (log scale)",
+                "Loss (log)",
+                "Loss",
+            )
+        )
+        return (*variants, f"Loss{nonfinite}") if nonfinite else variants
+
+    def _fit_titles(self, widget: QtWidgets.QWidget | None = None, width: int | None = None) -> None:
+        """The longest title variant that fits above each plot (a LabelItem cannot shrink)."""
+        t = theme.current()
+        for w, plot, variants in (
+            (self.loss_widget, self.loss_plot, self._loss_titles()),
+            (self.accuracy_widget, self.accuracy_plot, self._accuracy_titles),
+        ):
+            if widget is not None and w is not widget:
+                continue
+            room = (w.width() if width is None else width) - plot.getAxis("left").width() - TEXT_SLACK
+            html = fitting(variants, t.title_pt, room)
+            if html != plot.titleLabel.text:
+                plot.setTitle(html, size=f"{t.title_pt}pt", color=t.foreground)
+
+    @QtCore.Slot()
+    def _update_loss_ticks(self) -> None:
+        """Numbered ticks for whatever range the loss spans (only when range or size change)."""
+        lo, hi = self.loss_plot.vb.viewRange()[1]
+        line = 1.6 * QtGui.QFontMetrics(tick_font()).height()
+        max_labels = int((self.loss_plot.vb.height() or 300.0) / line) + 1
+        key = (round(lo, 4), round(hi, 4), max_labels)
+        if key != self._loss_ticks:
+            self._loss_ticks = key
+            self.loss_plot.getAxis("left").setTicks(log_ticks(lo, hi, max_labels))
+
+    @QtCore.Slot()
+    def _update_accuracy_axis(self) -> None:
+        """0…100 % with room for the end labels, as many labels as the height allows."""
+        height = self.accuracy_plot.vb.height()
+        if height <= 0:
+            return
+        line = QtGui.QFontMetrics(tick_font()).height()
+        # label pitch of at least 1.3 lines once the end labels have their half line each
+        n = next((k for k in (5, 3) if height - line >= (k - 1) * 1.3 * line), 2)
+        if n != self._accuracy_ticks:
+            self._accuracy_ticks = n
+            values = np.linspace(0.0, 1.0, n)
+            self.accuracy_plot.getAxis("left").setTicks([[(float(v), f"{v:.0%}") for v in values]])
+        edge = min((line / 2 + 2) / height, 0.3)
+        pad = edge / (1 - 2 * edge)
+        self.accuracy_plot.setYRange(-pad, 1 + pad, padding=0)
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(800, 600)

@@ -33,7 +33,14 @@ CLASS_COLOURS: tuple[str, ...] = (*theme.OKABE_ITO, "#8C564B", "#882255")
 MAX_POINTS = 1500
 #: Decision-region colour strength from "uncertain" (1/classes) to "sure" (1.0).
 MIN_STRENGTH, MAX_STRENGTH = 0.10, 0.70
-LEFT_AXIS_WIDTH = 70
+#: Margin (data units) around the training points before the first decision-region image
+#: arrives; the trainer's grid extends the data range by the same amount.
+GRID_MARGIN = 0.5
+#: The decision regions fill the plot unless that would stretch one axis more than this
+#: much against the other (then the view widens around the image instead).
+MAX_STRETCH = 2.0
+#: Horizontal room (px) kept free beside the title (layout margins).
+TEXT_SLACK = 12
 
 
 def _rgb(colour: str) -> NDArray[np.float64]:
@@ -84,9 +91,30 @@ def confusion_lut() -> NDArray[np.uint8]:
     return table
 
 
-def _style(plot: pg.PlotItem, title: str, left: str = "", bottom: str = "") -> None:
-    """theme.style_plot with tick labels at the full body size (projector legibility)."""
-    theme.style_plot(plot, title, left, bottom)
+def html_width(html: str, point_size: int) -> float:
+    """Pixel width of one line of rich text as a pyqtgraph LabelItem lays it out."""
+    font = QtGui.QFont()
+    font.setPointSize(point_size)
+    doc = QtGui.QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setHtml(html)
+    return doc.idealWidth()
+
+
+def fitting(variants: tuple[str, ...], point_size: int, width: float) -> str:
+    """The first (longest) of ``variants`` that fits ``width`` px, else the last (shortest)."""
+    for html in variants:
+        if html_width(html, point_size) <= width:
+            return html
+    return variants[-1]
+
+
+def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
+    """theme.style_plot with tick labels at the full body size (projector legibility).
+
+    The title is set by OutputView._fit_title (the longest variant that fits).
+    """
+    theme.style_plot(plot, "", left, bottom)
     font = QtGui.QFont()
     font.setPointSize(theme.current().font_pt)
     for name in ("left", "bottom"):
@@ -133,15 +161,19 @@ class OutputView(QtWidgets.QWidget):
         self._mode = ""
         self._n_classes = 0
         self._extent: tuple[float, float, float, float] | None = None
+        self._frame_rect: tuple[float, float, float, float] | None = None
         self._texts: list[pg.TextItem] = []
         self._text_state: list[tuple[str, bool]] = []
+        self._titles: tuple[str, ...] = ("",)
 
         self.plot_widget = pg.PlotWidget(self, background=t.background)
+        self.plot_widget.setMinimumSize(0, 0)
+        self.plot_widget.installEventFilter(self)
         self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.plot.vb.sigResized.connect(self._reframe)
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
 
         self.region_image = pg.ImageItem(axisOrder="row-major")
         self.confusion_image = pg.ImageItem(axisOrder="row-major")
@@ -207,6 +239,7 @@ class OutputView(QtWidgets.QWidget):
             return
         self._mode, self._n_classes = mode, n_classes
         self._extent = None
+        self._frame_rect = None
         self.region_image.setVisible(mode == "grid")
         self.confusion_image.setVisible(mode == "confusion")
         self.points.setVisible(mode in ("grid", "curve"))
@@ -214,40 +247,98 @@ class OutputView(QtWidgets.QWidget):
         self._set_texts(n_classes if mode == "confusion" else 0)
         plot = self.plot
         plot.invertY(mode == "confusion")
-        plot.setAspectLocked(mode in ("grid", "confusion"))
+        # Never aspect-locked: the decision regions / the matrix fill the plotted area (a
+        # locked square in a wide cell left empty bands and cramped the count labels).
+        plot.setAspectLocked(False)
         if mode == "grid":
-            _style(
-                plot,
+            self._titles = (
                 "Decision regions (colour = predicted class, faint = unsure)",
-                left="x₂",
-                bottom="x₁",
+                "Predicted class (faint = unsure)",
+                "Predicted class",
             )
+            _style(plot, left="x₂", bottom="x₁")
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(None)
             plot.enableAutoRange(False)
             _opaque_grid(plot, x=False, y=False)
         elif mode == "curve":
-            _style(
-                plot,
-                f'<span style="color:{theme.OKABE_ITO[0]}">● data</span>&nbsp;&nbsp;'
-                f'<span style="color:{theme.OKABE_ITO[1]}">━ network output</span>',
-                left="y",
-                bottom="x",
+            data = f'<span style="color:{theme.OKABE_ITO[0]}">● data</span>'
+            fit = f'<span style="color:{theme.OKABE_ITO[1]}">━ network output</span>'
+            self._titles = (
+                f"{data}&nbsp;&nbsp;{fit}",
+                f'{data}&nbsp;&nbsp;<span style="color:{theme.OKABE_ITO[1]}">━ output</span>',
             )
+            _style(plot, left="y", bottom="x")
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(None)
             _opaque_grid(plot, x=True, y=True)
             plot.enableAutoRange(True)
         else:
-            _style(
-                plot, "Test confusion matrix (colour = share of row)", left="true class", bottom="predicted"
+            self._titles = (
+                "Test confusion matrix (colour = share of row)",
+                "Test confusion matrix",
+                "Confusion matrix",
             )
+            _style(plot, left="true class", bottom="predicted")
             ticks = [[(float(k), str(k)) for k in range(n_classes)]]
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(ticks)
             _opaque_grid(plot, x=False, y=False)
             plot.enableAutoRange(False)
             plot.setRange(xRange=(-0.5, n_classes - 0.5), yRange=(-0.5, n_classes - 0.5), padding=0.02)
+        plot.getAxis("left").setWidth(self._left_axis_width(mode, n_classes))
+        self._fit_title()
+
+    def _left_axis_width(self, mode: str, n_classes: int) -> int | None:
+        """Tick labels plus the axis label, nothing more (every pixel counts in a grid cell).
+
+        ``None`` (pyqtgraph grows the axis to its tick labels) for the curve, whose y range
+        follows the network's output.
+        """
+        if mode == "curve":
+            return None
+        font = QtGui.QFont()
+        font.setPointSize(theme.current().font_pt)
+        metrics = QtGui.QFontMetrics(font)
+        widest = "-10" if mode == "grid" else str(max(n_classes - 1, 0))
+        return metrics.horizontalAdvance(widest) + metrics.height() + 24
+
+    # -- layout (on resize and mode changes only) ------------------------------------------
+    def _frame(self, rect: tuple[float, float, float, float]) -> None:
+        """Show ``rect`` (xmin, xmax, ymin, ymax) filling the plot, within MAX_STRETCH."""
+        self._frame_rect = rect
+        xmin, xmax, ymin, ymax = rect
+        vb = self.plot.vb
+        w, h = vb.width(), vb.height()
+        dx, dy = xmax - xmin, ymax - ymin
+        if w > 0 and h > 0 and dx > 0 and dy > 0:
+            stretch = (w / dx) / (h / dy)  # x pixels per unit over y pixels per unit
+            if stretch > MAX_STRETCH:
+                grow = dx * (stretch / MAX_STRETCH - 1) / 2
+                xmin, xmax = xmin - grow, xmax + grow
+            elif stretch < 1 / MAX_STRETCH:
+                grow = dy * (1 / (stretch * MAX_STRETCH) - 1) / 2
+                ymin, ymax = ymin - grow, ymax + grow
+        self.plot.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+
+    @QtCore.Slot()
+    def _reframe(self) -> None:
+        if self._mode == "grid" and self._frame_rect is not None:
+            self._frame(self._frame_rect)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        # Before the plot lays out its new size: a title wider than the plot would keep the
+        # layout wider than the widget (clipped on the right).
+        if watched is self.plot_widget and event.type() == QtCore.QEvent.Type.Resize:
+            self._fit_title(event.size().width())  # type: ignore[attr-defined]
+        return super().eventFilter(watched, event)
+
+    def _fit_title(self, width: int | None = None) -> None:
+        t = theme.current()
+        room = (self.plot_widget.width() if width is None else width) - self.plot.getAxis("left").width()
+        html = fitting(self._titles, t.title_pt, room - TEXT_SLACK)
+        if html != self.plot.titleLabel.text:
+            self.plot.setTitle(html, size=f"{t.title_pt}pt", color=t.foreground)
 
     def _set_texts(self, n_classes: int) -> None:
         if len(self._texts) == n_classes * n_classes:
@@ -290,6 +381,11 @@ class OutputView(QtWidgets.QWidget):
         self.points.setData(
             x[keep, 0], x[keep, 1], brush=[brushes[k] for k in labels[keep]], pen=outline, size=10
         )
+        if keep.any():
+            # Frame the points as the decision-region image will (data range ± a margin).
+            lo = x[keep, :2].min(axis=0) - GRID_MARGIN
+            hi = x[keep, :2].max(axis=0) + GRID_MARGIN
+            self._frame((float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])))
 
     # -- per detail frame -------------------------------------------------------------------
     def _draw_grid(self, out: OutputSample) -> None:
@@ -303,7 +399,7 @@ class OutputView(QtWidgets.QWidget):
             self._extent = extent
             xmin, xmax, ymin, ymax = extent
             self.region_image.setRect(QtCore.QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
-            self.plot.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+            self._frame(extent)
 
     def _draw_curve(self, out: OutputSample) -> None:
         self._enter_mode("curve", 1)

@@ -247,12 +247,13 @@ def _check_rejected(field: str, value: Any) -> None:
         ExperimentConfig().replace(**{field: value})
 
 
-@pytest.mark.parametrize("field", FIELD_NAMES)
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data())
-def test_every_invalid_value_names_its_field(field: str, data: st.DataObject) -> None:
-    value = data.draw(INVALID[field], label=field)
-    _check_rejected(field, value)
+def test_every_invalid_value_names_its_field(data: st.DataObject) -> None:
+    # one invalid value for every field per example (one test item keeps the suite's overhead low)
+    for field in FIELD_NAMES:
+        value = data.draw(INVALID[field], label=field)
+        _check_rejected(field, value)
 
 
 BOUNDARY_REJECTED: list[tuple[str, Any]] = [
@@ -296,12 +297,8 @@ def test_boundary_values() -> None:
         assert getattr(ExperimentConfig(**{field: value}), field) == value, field
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model/config.py _real(): float(value) on an int beyond float range raises OverflowError "
-    "instead of ConfigError (e.g. a scene file with noise: 1e400 written as an integer literal)",
-)
 def test_huge_integer_for_a_real_field_is_a_config_error() -> None:
+    # regression: float(10**400) raised OverflowError instead of ConfigError
     for field in ("noise", "learning_rate", "grad_clip_norm"):
         data = json.loads("{" + f'"{field}": 1' + "0" * 400 + "}")
         assert isinstance(data[field], int)
@@ -323,12 +320,8 @@ def test_from_dict_rejects_unknown_keys_by_name(key: str, value: Any) -> None:
     assert repr(key) in str(err.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model/config.py from_dict(): sorted(set(data) - known) raises TypeError when the unknown "
-    "keys mix str and non-str types, instead of ConfigError",
-)
 def test_from_dict_unknown_keys_of_mixed_types() -> None:
+    # regression: sorting a mix of str and int keys raised TypeError instead of ConfigError
     with pytest.raises(ConfigError):
         ExperimentConfig.from_dict({"depht": 3, 7: 1})
 

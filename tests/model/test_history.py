@@ -126,13 +126,8 @@ def test_sparse_metric_between_kept_steps_is_carried_to_the_next_kept_row() -> N
     assert h.steps[np.isfinite(acc)][0] == 20 and acc[np.isfinite(acc)][0] == 0.75
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model/history.py _decimate(): the sparse metrics (test_accuracy, train_accuracy, test_loss) "
-    "of every dropped row are discarded; a value reported on a row that decimation removes vanishes, "
-    "although the kept neighbour has none (contradicting 'a decimated row still carries a value')",
-)
 def test_sparse_metric_on_a_dropped_row_survives_decimation() -> None:
+    # regression: _decimate() used to discard the sparse metrics of every dropped row
     h = History(N_LAYERS, capacity=4)
     h.append(make_snap(1))
     h.append(make_snap(2))

@@ -32,7 +32,11 @@ def view(qtbot):
 
 
 def _ridge_heights(view: ActivationsView) -> np.ndarray:
-    return np.stack([curve.yData - view._baseline(j) for j, curve in enumerate(view._ridges)])
+    return view._heights.copy()
+
+
+def _path_points(item) -> int:
+    return item.path().elementCount()
 
 
 def test_title_is_a_class_attribute():
@@ -41,7 +45,7 @@ def test_title_is_a_class_attribute():
 
 def test_every_hidden_layer_has_a_ridge_and_bars(view):
     view.set_experiment(ExperimentConfig(depth=6, width=8))
-    assert len(view._ridges) == 6
+    assert view._heights.shape == (6, len(ACTIVATION_BINS) - 1)
     assert len(view._bars) == 6
     assert all(len(row) == 3 for row in view._bars)
 
@@ -74,7 +78,7 @@ def test_non_finite_values_are_drawn_without_warnings(view):
     view.set_experiment(ExperimentConfig(depth=4, width=8))
     good = make_snapshot(step=1, depth=4, width=8)
     view.show_snapshot(good, History(good.n_layers))
-    first_ridge = view._ridges[0].yData.copy()
+    first_ridge = view._heights[0].copy()
 
     bad = make_snapshot(step=2, depth=4, width=8, bad_values=True)
     stats = {k: np.array(v) for k, v in bad.stats.items()}
@@ -86,7 +90,8 @@ def test_non_finite_values_are_drawn_without_warnings(view):
         view.show_snapshot(bad, History(bad.n_layers))
         view.grab()
     # Layer 1's histogram holds a NaN: its last finite ridge stays, marked as non-finite.
-    assert np.array_equal(first_ridge, view._ridges[0].yData)
+    assert np.array_equal(first_ridge, view._heights[0])
+    assert _path_points(view._bad_ridge_item) > 0  # the dashed non-finite outline is drawn
     assert view._ridge_nonfinite[0]
     assert not view._ridge_nonfinite[1]
     assert view._bar_nonfinite[1, 0] and view._bar_nonfinite[2, 2]
@@ -94,7 +99,8 @@ def test_non_finite_values_are_drawn_without_warnings(view):
 
     # Recovery: the next finite snapshot clears the markers.
     view.show_snapshot(make_snapshot(step=3, depth=4, width=8), History(5))
-    assert not any(view._ridge_nonfinite)
+    assert not view._ridge_nonfinite.any()
+    assert _path_points(view._bad_ridge_item) == 0
     assert not view._bar_nonfinite.any()
 
 
@@ -112,7 +118,7 @@ def test_set_experiment_with_new_depth_rebuilds(view):
     view.set_experiment(ExperimentConfig(depth=4, width=8))
     view.show_snapshot(make_snapshot(depth=4, width=8), History(5))
     view.set_experiment(ExperimentConfig(depth=9, width=8))
-    assert len(view._ridges) == 9
+    assert view._heights.shape[0] == 9
     assert len(view._ridge_plot.getAxis("left")._tickLevels[0]) == 9
     deeper = make_snapshot(depth=9, width=8)
     view.show_snapshot(deeper, History(deeper.n_layers))
@@ -122,12 +128,12 @@ def test_set_experiment_with_new_depth_rebuilds(view):
 def test_snapshot_of_another_architecture_rebuilds_itself(view):
     view.set_experiment(ExperimentConfig(depth=4, width=8))
     view.show_snapshot(make_snapshot(depth=2, width=8), History(3))
-    assert len(view._ridges) == 2
+    assert view._heights.shape[0] == 2
 
 
 def test_very_deep_networks_drop_bar_labels(view):
     view.set_experiment(ExperimentConfig(depth=40, width=8))
-    assert len(view._ridges) == 40
+    assert view._heights.shape[0] == 40
     assert all(labels == [] for labels in view._bar_labels)
     view.show_snapshot(make_snapshot(depth=40, width=8), History(41))
 

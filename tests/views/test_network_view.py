@@ -183,3 +183,19 @@ def test_helpers():
     assert list(sample_units(5, 32)) == [0, 1, 2, 3, 4]
     picked = sample_units(256, 32)
     assert len(picked) == 32 and picked[0] == 0 and picked[-1] == 255
+
+
+def test_throttled_edges_and_labels_still_reach_the_screen(view, qtbot):
+    sizes = make_snapshot(depth=4, width=8).layer_sizes
+    view.set_experiment(ExperimentConfig(depth=4, width=8))
+    first, second = _weights(sizes, seed=1), _weights(sizes, seed=2, scale=3.0)
+    snap1 = make_snapshot(step=1, depth=4, width=8)
+    snap2 = make_snapshot(step=2, depth=4, width=8, vanishing=False)
+    view.show_snapshot(snap1, History(5), first)
+    view.show_snapshot(snap2, History(5), second)  # within the throttle interval: held back
+    assert view._last_weights is first
+    # Column colours are never held back: snap2 has no vanishing gradient (‖δ‖ ≈ 1 → top bins).
+    assert min(view._band_bins) > 0.8 * view.N_GRAD_BINS
+    qtbot.waitUntil(lambda: view._last_weights is second, timeout=2000)
+    expected = [format_sci(float(v)) for v in snap2.stats["delta_norm"]]
+    qtbot.waitUntil(lambda: [label.text() for label in view._grad_labels] == expected, timeout=2000)
