@@ -5,11 +5,11 @@ never waits on the trainer's GIL and vice versa.  The protocol is a duplex Pipe 
 
 Commands (parent → child): ``("reset", config_dict)``, ``("play",)``, ``("pause",)``,
 ``("step", n)``, ``("live", changes)``, ``("speed", steps_per_second_or_None)``,
-``("quit",)``.
+``("walk",)`` (pause, then walk the backward pass of the next batch), ``("quit",)``.
 
 Messages (child → parent): ``("ready", info)`` after every reset, ``("snapshots", list,
 weights_or_None)`` in batches about 60 times a second, ``("paused", reason)``,
-``("error", text)``.
+``("walk", BackwardWalk)`` in answer to ``("walk",)``, ``("error", text)``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from model import ConfigError, ExperimentConfig, Snapshot, Trainer
+from model.walkthrough import backward_walk
 
 SEND_INTERVAL = 1 / 60
 DETAIL_INTERVAL = 1 / 30
@@ -65,6 +66,8 @@ class EngineLoop:
             elif kind == "speed":
                 self.steps_per_second = cmd[1]
                 self.next_slow_step = time.perf_counter()
+            elif kind == "walk":
+                self._walk()
             elif kind == "quit":
                 self.running = False
         except ConfigError as exc:
@@ -78,6 +81,16 @@ class EngineLoop:
         self.pending.append(self.trainer.inspect())
         self.weights_dirty = True
         self._flush(force=True)
+
+    def _walk(self) -> None:
+        """Freeze training and send the backward walk of the next batch (no update)."""
+        if self.trainer is None:
+            return
+        self.playing = False
+        self._flush(force=True)  # the GUI shows the step the walk belongs to
+        x, y = self.trainer._next_batch()
+        walk = backward_walk(self.trainer.network, x, y, step=self.trainer.step_count)
+        self.conn.send(("walk", walk))
 
     # -- training ----------------------------------------------------------------------
     def _train_one(self, detail: bool) -> bool:

@@ -80,6 +80,10 @@ class ControlPanel(QtWidgets.QWidget):
         self._combo(form, "loss", "Loss", LOSS_NAMES)
         self._spin(form, "batch_size", "Batch size", 1, 4096)
         self._spin(form, "seed", "Seed", 0, 2**31 - 1)
+        header("Remedies (rebuild)")
+        self._check(form, "batch_norm", "Batch norm")
+        self._check(form, "residual", "Residual (skip) connections")
+        self._spin(form, "pretrain_epochs", "Pre-training epochs / layer", 0, 1000)
         header("Optimiser (applies live)")
         self._combo(form, "optimizer", "Optimiser", OPTIMIZER_NAMES)
         self._dspin(form, "learning_rate", "Learning rate", 0.0, 1000.0, 0.01, 4)
@@ -94,6 +98,13 @@ class ControlPanel(QtWidgets.QWidget):
         w.addItems(list(items))
         w.setObjectName(name)
         w.currentTextChanged.connect(lambda text, n=name: self._emit(n, text))
+        form.addRow(label, w)
+        self._widgets[name] = w
+
+    def _check(self, form: QtWidgets.QFormLayout, name: str, label: str) -> None:
+        w = QtWidgets.QCheckBox()
+        w.setObjectName(name)
+        w.toggled.connect(lambda on, n=name: self._emit(n, bool(on)))
         form.addRow(label, w)
         self._widgets[name] = w
 
@@ -162,6 +173,8 @@ class ControlPanel(QtWidgets.QWidget):
                 value = getattr(config, name)
                 if isinstance(w, QtWidgets.QComboBox):
                     w.setCurrentText(str(value))
+                elif isinstance(w, QtWidgets.QCheckBox):
+                    w.setChecked(bool(value))
                 elif isinstance(w, (QtWidgets.QSpinBox, QtWidgets.QDoubleSpinBox)):
                     w.setValue(value)
                 else:
@@ -461,6 +474,13 @@ class MainWindow(QtWidgets.QMainWindow):
             self.diverged = True
             self.playing = False
             self.play_action.setText("▶ Play (Space)")
+        if snap.phase == "pretrain" and snap.pretrain_layer is not None:
+            self._set_banner(
+                f"PRE-TRAINING layer {snap.pretrain_layer + 1} of {snap.n_layers - 1} "
+                "as an autoencoder (greedy, layer-wise) — supervised training follows",
+                "info",
+            )
+            return
         verdict_ = verdict(snap)
         self._set_banner(verdict_.text, verdict_.kind)
 

@@ -30,6 +30,7 @@ class Updates:
     weights: list[Any] | None = None
     ready: dict[str, Any] | None = None
     messages: list[tuple[str, str]] = field(default_factory=list)
+    walk: Any = None  # the newest model.walkthrough.BackwardWalk, answer to controller.walk()
 
 
 class TrainingWorker(QtCore.QObject):
@@ -120,6 +121,8 @@ class TrainingWorker(QtCore.QObject):
             elif kind == "ready":
                 # a reset: anything older belongs to the previous network
                 self._updates = Updates(ready=msg[1], messages=self._updates.messages)
+            elif kind == "walk":
+                self._updates.walk = msg[1]
             else:
                 self._updates.messages.append((kind, str(msg[1])))
 
@@ -153,6 +156,11 @@ class TrainingController(QtCore.QObject):
     def step(self, n: int = 1) -> None:
         self.playing = False
         self.worker.send("step", n)
+
+    def walk(self) -> None:
+        """Pause and ask for the backward walk of the next batch (arrives in ``Updates.walk``)."""
+        self.playing = False
+        self.worker.send("walk")
 
     def apply_live(self, changes: dict[str, Any]) -> None:
         self.worker.send("live", changes)

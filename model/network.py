@@ -136,23 +136,36 @@ class Network:
         *,
         train: bool = True,
         noise_rng: np.random.Generator | None = None,
+        workspace: dict[str, Array] | None = None,
     ) -> ForwardCache:
         """Forward pass.  ``train`` uses batch statistics for batch norm; ``noise_rng`` adds
         Noisy-ReLU noise (training steps only)."""
         x = np.asarray(x, dtype=self.dtype)
         batch = x.shape[0]
         shape = (self.depth, batch, self.width)
-        z = np.empty(shape, dtype=self.dtype)
-        h = np.empty(shape, dtype=self.dtype)
-        u = np.empty(shape, dtype=self.dtype) if self.batch_norm else z
         # evaluation needs no derivatives: one scratch layer stands in for f'(u)
         fp_shape = shape if train else (1, batch, self.width)
-        cache = ForwardCache(x=x, z=z, u=u, h=h, fprime=np.empty(fp_shape, dtype=self.dtype), logits=x)
+        ws = workspace if workspace is not None else {}
+
+        def buffer(name: str, buf_shape: tuple[int, ...]) -> Array:
+            # Reusing the trainer's buffers between steps avoids page-faulting fresh memory
+            # every step (megabytes per step on wide networks).
+            arr = ws.get(name)
+            if arr is None or arr.shape != buf_shape:
+                arr = np.empty(buf_shape, dtype=self.dtype)
+                if workspace is not None:
+                    workspace[name] = arr
+            return arr
+
+        z = buffer("z", shape)
+        h = buffer("h", shape)
+        u = buffer("u", shape) if self.batch_norm else z
+        cache = ForwardCache(x=x, z=z, u=u, h=h, fprime=buffer("fprime", fp_shape), logits=x)
         if self.batch_norm:
-            cache.zhat = np.empty(shape, dtype=self.dtype)
-            cache.inv_std = np.empty((self.depth, self.width), dtype=self.dtype)
-            cache.batch_mean = np.empty((self.depth, self.width), dtype=self.dtype)
-            cache.batch_var = np.empty((self.depth, self.width), dtype=self.dtype)
+            cache.zhat = buffer("zhat", shape)
+            cache.inv_std = buffer("inv_std", (self.depth, self.width))
+            cache.batch_mean = buffer("batch_mean", (self.depth, self.width))
+            cache.batch_var = buffer("batch_var", (self.depth, self.width))
         act = self.activation
         h_in = x
         for l in range(self.depth):
@@ -205,11 +218,14 @@ class Network:
             target = one_hot(np.asarray(y, dtype=np.int64), self.n_out, dtype=self.dtype)
         return mse(logits, target)
 
-    def backward(self, cache: ForwardCache, dlogits: Array, grads: Gradients) -> Array:
+    def backward(
+        self, cache: ForwardCache, dlogits: Array, grads: Gradients, deltas: Array | None = None
+    ) -> Array:
         """Fill ``grads`` (weights, biases, gammas, betas) and return the hidden deltas
-        dL/dz as one (depth, batch, width) array."""
+        dL/dz as one (depth, batch, width) array (written into ``deltas`` when given)."""
         batch = dlogits.shape[0]
-        deltas = np.empty_like(cache.h)
+        if deltas is None or deltas.shape != cache.h.shape:
+            deltas = np.empty_like(cache.h)
         h_last = cache.h[-1] if self.depth else cache.x
         np.matmul(h_last.T, dlogits, out=grads.weights[-1])
         ones = np.ones(batch, dtype=dlogits.dtype)

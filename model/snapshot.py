@@ -113,9 +113,18 @@ class Snapshot:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, **kwargs: Any) -> Snapshot:
-        """Build a snapshot whose arrays are read-only copies of the given ones."""
-        stats = {k: _frozen(np.asarray(v, dtype=np.float64)) for k, v in kwargs.pop("stats").items()}
+    def create(cls, owned: bool = False, **kwargs: Any) -> Snapshot:
+        """Build a snapshot whose arrays are read-only copies of the given ones.
+
+        ``owned=True`` promises that the per-layer ``stats`` arrays are fresh float64 arrays
+        nobody else holds (the trainer's case): they are frozen in place instead of copied.
+        """
+        if owned:
+            stats = kwargs.pop("stats")
+            for arr in stats.values():
+                arr.flags.writeable = False
+        else:
+            stats = {k: _frozen(np.asarray(v, dtype=np.float64)) for k, v in kwargs.pop("stats").items()}
         for key in ("activation_hists", "preactivation_hists", "weight_grad_hists"):
             if kwargs.get(key) is not None:
                 kwargs[key] = _frozen(np.asarray(kwargs[key], dtype=np.float64))

@@ -75,6 +75,7 @@ class Trainer:
         self._order = np.empty(0, dtype=np.intp)
         self._cursor = 0
         self._grads = self.network.new_gradients()
+        self._workspace: dict[str, Array] = {}
         self._probe = self.dataset.x_test[:1].astype(self.network.dtype)
         self._x_train = self.dataset.x_train.astype(self.network.dtype)
         self._x_test = self.dataset.x_test.astype(self.network.dtype)
@@ -160,10 +161,12 @@ class Trainer:
         if apply:
             self.step_count += 1
         x, y = self._next_batch()
-        cache = net.forward(x, train=True, noise_rng=self._noise_rng if net.noisy else None)
+        ws = self._workspace
+        cache = net.forward(x, train=True, noise_rng=self._noise_rng if net.noisy else None, workspace=ws)
         loss, dlogits = net.loss_and_dlogits(cache.logits, y)
         grads = self._grads
-        deltas = net.backward(cache, dlogits, grads)
+        deltas = net.backward(cache, dlogits, grads, ws.get("deltas"))
+        ws["deltas"] = deltas
         g = grads.flat
 
         starts = net.segment_starts
@@ -205,6 +208,7 @@ class Trainer:
                 self._mark_diverged(stats, "update", update_sq)
         stats["update_ratio"] = np.sqrt(update_sq) / np.maximum(stats["weight_norm"], 1e-300)
         snap = Snapshot.create(
+            owned=True,
             step=self.step_count,
             loss=loss,
             grad_norm=grad_norm,
@@ -287,7 +291,9 @@ class Trainer:
         sq[depth] = float(np.vdot(logits, logits)) / logits.size
         stats["activation_mean"] = mean
         stats["activation_std"] = np.sqrt(np.maximum(sq - mean * mean, 0.0))
-        indicator = np.empty((depth, batch, width))
+        indicator = self._workspace.get("indicator")
+        if indicator is None or indicator.shape != h.shape:
+            indicator = self._workspace["indicator"] = np.empty(h.shape)
         np.less_equal(cache.fprime, 0.1 * self._max_fprime, out=indicator)
         sat = np.zeros(n_layers)
         sat[:depth] = indicator.reshape(depth, count) @ ones

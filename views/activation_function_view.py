@@ -48,7 +48,7 @@ class ActivationFunctionView(QtWidgets.QWidget):
     title = "Activation function"
 
     X_RANGE = (-5.0, 5.0)
-    N_POINTS = 801
+    N_POINTS = 401
     #: f′ below this share of its maximum counts as "saturated" (as in the trainer's statistic).
     SATURATION_SHARE = 0.1
 

@@ -313,7 +313,6 @@ class GradientsView(QtWidgets.QWidget):
         self._set_layers(ExperimentConfig().depth + 1)
         self.clear()
         self._fit_texts()
-        self.plots.installEventFilter(self)
         self.bar_plot.vb.sigResized.connect(self._on_resized)
         self.heat_plot.vb.sigResized.connect(self._on_resized)
         self.color_bar.vb.sigResized.connect(self._on_resized)
@@ -352,6 +351,10 @@ class GradientsView(QtWidgets.QWidget):
     @QtCore.Slot()
     def _on_resized(self) -> None:
         self._update_layer_ticks()
+
+    def resizeEvent(self, event):
+        self._fit_texts(self.width())
+        return super().resizeEvent(event)
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         # Before the GraphicsLayoutWidget lays out its new size: the titles' minimum widths
@@ -525,3 +528,7 @@ class GradientsView(QtWidgets.QWidget):
         self.heat_plot.setXRange(x0, x0 + width, padding=0)
         if n_rows != self._n_layers:
             self.heat_plot.setYRange(0.5, n_rows + 0.5, padding=0)
+
+    def sizeHint(self) -> QtCore.QSize:
+        """The cell this view gets in the 1920×1080 lecture window (it fits far smaller ones)."""
+        return QtCore.QSize(520, 580)

@@ -234,8 +234,9 @@ class LossView(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.loss_widget, 3)
-        layout.addWidget(self.accuracy_widget, 2)
+        # 4:3 rather than 3:2: the accuracy plot carries the step axis and its label.
+        layout.addWidget(self.loss_widget, 4)
+        layout.addWidget(self.accuracy_widget, 3)
         self._show_accuracy()
         self._fit_titles()
 
@@ -328,7 +329,7 @@ class LossView(QtWidgets.QWidget):
         ):
             if widget is not None and w is not widget:
                 continue
-            room = (w.width() if width is None else width) - plot.getAxis("left").width() - TEXT_SLACK
+            room = (w.width() if width is None else width) - left_axis_width() - TEXT_SLACK
             html = fitting(variants, t.title_pt, room)
             if html != plot.titleLabel.text:
                 plot.setTitle(html, size=f"{t.title_pt}pt", color=t.foreground)
@@ -362,4 +363,5 @@ class LossView(QtWidgets.QWidget):
         self.accuracy_plot.setYRange(-pad, 1 + pad, padding=0)
 
     def sizeHint(self) -> QtCore.QSize:
-        return QtCore.QSize(800, 600)
+        """The cell this view gets in the 1920×1080 lecture window (it fits far smaller ones)."""
+        return QtCore.QSize(520, 390)

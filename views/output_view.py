@@ -39,6 +39,8 @@ GRID_MARGIN = 0.5
 #: The decision regions fill the plot unless that would stretch one axis more than this
 #: much against the other (then the view widens around the image instead).
 MAX_STRETCH = 2.0
+#: Assumed left-axis width (px) of the curve plot, whose axis grows to its tick labels.
+CURVE_AXIS_WIDTH = 75
 #: Horizontal room (px) kept free beside the title (layout margins).
 TEXT_SLACK = 12
 
@@ -287,6 +289,8 @@ class OutputView(QtWidgets.QWidget):
             plot.enableAutoRange(False)
             plot.setRange(xRange=(-0.5, n_classes - 0.5), yRange=(-0.5, n_classes - 0.5), padding=0.02)
         plot.getAxis("left").setWidth(self._left_axis_width(mode, n_classes))
+        for name in ("left", "bottom"):  # the curve's grid: labelled lines only, not every minor one
+            plot.getAxis(name).setStyle(maxTickLevel=0 if mode == "curve" else 2)
         self._fit_title()
 
     def _left_axis_width(self, mode: str, n_classes: int) -> int | None:
@@ -335,7 +339,10 @@ class OutputView(QtWidgets.QWidget):
 
     def _fit_title(self, width: int | None = None) -> None:
         t = theme.current()
-        room = (self.plot_widget.width() if width is None else width) - self.plot.getAxis("left").width()
+        # the axis' fixed width (its geometry may not be laid out yet), or what it has grown to
+        axis = self.plot.getAxis("left")
+        left = axis.fixedWidth if axis.fixedWidth is not None else max(axis.width(), CURVE_AXIS_WIDTH)
+        room = (self.plot_widget.width() if width is None else width) - left
         html = fitting(self._titles, t.title_pt, room - TEXT_SLACK)
         if html != self.plot.titleLabel.text:
             self.plot.setTitle(html, size=f"{t.title_pt}pt", color=t.foreground)
@@ -427,3 +434,7 @@ class OutputView(QtWidgets.QWidget):
                 text = self._texts[k]
                 text.setText(state[0])
                 text.setColor("#111111" if state[1] else "#FFFFFF")
+
+    def sizeHint(self) -> QtCore.QSize:
+        """The cell this view gets in the 1920×1080 lecture window (it fits far smaller ones)."""
+        return QtCore.QSize(520, 390)

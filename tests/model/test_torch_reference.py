@@ -548,17 +548,10 @@ def test_snapshot_gradient_norms_match_torch(name: str) -> None:
         assert_close(snap.stats["delta_norm"], t.delta_norm, TRAJ_RTOL, f"delta_norm at step {i + 1}")
 
 
-@pytest.mark.xfail(
-    reason=(
-        "model/trainer.py computes param_sq and update_sq with np.add.reduceat(..., "
-        "starts[:n_layers]); reduceat's last segment runs to the END of the flat buffer, so the "
-        "output layer's weight_norm and update_ratio also include every bias (and every BN "
-        "gamma/beta)"
-    ),
-    strict=False,
-)
 @pytest.mark.parametrize("name", ["sgd_momentum", "sgd_batch_norm"])
 def test_snapshot_weight_norm_and_update_ratio_match_torch(name: str) -> None:
+    # regression: the output layer's weight_norm / update_ratio once included every bias and
+    # BN gamma/beta (np.add.reduceat's last segment runs to the end of the flat buffer)
     cfg = _cfg(name)
     rec = _run_engine(cfg)
     _, steps = _run_torch(cfg, rec)

@@ -46,6 +46,8 @@ def test_title_is_a_class_attribute():
 def test_every_hidden_layer_has_a_ridge_and_bars(view):
     view.set_experiment(ExperimentConfig(depth=6, width=8))
     assert view._heights.shape == (6, len(ACTIVATION_BINS) - 1)
+    # One closed step outline per hidden layer, all in one path item.
+    assert _path_points(view._ridge_item) == 6 * 2 * len(ACTIVATION_BINS)
     assert len(view._bars) == 6
     assert all(len(row) == 3 for row in view._bars)
 

@@ -6,19 +6,24 @@ import dataclasses
 import warnings
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
+from PySide6 import QtCore
 
 from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import Snapshot
 from tests.fakes import make_snapshot
+from views import theme
 from views.gradients_view import (
+    COMPACT_HEIGHT,
     DEFAULT_RANGE,
     GradientsView,
     colour_indices,
     decade_ticks,
     format_power,
     heat_lut,
+    html_width,
     layer_ticks,
 )
 
@@ -263,3 +268,106 @@ def test_show_snapshot_does_not_create_items(view) -> None:
 
 def test_heat_image_is_row_major_regardless_of_global_config(view) -> None:
     assert view.heat_image.axisOrder == "row-major"
+
+
+# -- fitting a main-window cell (1920×1080: ~520×580; 1280×720: ~420×360) --------------------
+def overflow(view) -> list[str]:
+    """Everything drawn that does not fit its widget: layout, plot areas, titles, ratio line."""
+    problems = []
+    for gv in view.findChildren(pg.GraphicsView):
+        if not gv.isVisibleTo(view):
+            continue
+        area = QtCore.QRectF(gv.viewport().rect()).adjusted(-0.5, -0.5, 0.5, 0.5)
+        layout = gv.centralWidget.geometry()
+        if layout.width() > area.width() or layout.height() > area.height():
+            problems.append(
+                f"layout {layout.width():.0f}×{layout.height():.0f} in {area.width():.0f}×{area.height():.0f}"
+            )
+        for item in gv.scene().items():
+            if not item.isVisible():
+                continue
+            if isinstance(item, pg.ViewBox) and not area.contains(item.sceneBoundingRect()):
+                problems.append(f"plot area {item.sceneBoundingRect()}")
+            if isinstance(item, pg.LabelItem) and item.text:
+                text = item.mapRectToScene(item.itemRect())
+                if not area.contains(text):
+                    problems.append(f"text {item.text[:40]!r} at {text}")
+    label = view.ratio_label
+    if html_width(label.text(), label.font().pointSize(), bold=True) > label.contentsRect().width():
+        problems.append(f"ratio line {label.text()!r} wider than {label.contentsRect().width()} px")
+    return problems
+
+
+def settle(qtbot, view, size) -> None:
+    view.resize(*size)
+    qtbot.wait(20)
+
+
+def ratio_lines(view) -> int:
+    return view.ratio_label.height() // view.ratio_label.fontMetrics().lineSpacing()
+
+
+def test_fits_a_main_window_cell(view, qtbot) -> None:
+    """The lecture default (10 hidden layers, 11 bars) at every cell size of the main window."""
+    view.set_experiment(ExperimentConfig(depth=10))
+    history = History(11)
+    for i in range(40):
+        snap = make_snapshot(step=i, depth=10)
+        history.append(snap)
+    bad = make_snapshot(step=40, depth=10, bad_values=True)  # the longest ratio text
+    for size in ((800, 600), (520, 580), (520, 390), (420, 360), (360, 450), (520, 390)):
+        settle(qtbot, view, size)
+        for s in (snap, bad):
+            view.show_snapshot(s, history)
+            assert overflow(view) == [], (size, s.step)
+        assert ratio_lines(view) == 1
+        assert view.bar_plot.vb.height() > 60 and view.heat_plot.vb.height() > 40
+        # every layer's bar is inside the plot, L1 and L11 labelled
+        assert view.bar_plot.vb.viewRange()[0] == pytest.approx([0.4, 11.6])
+        labels = [label for _, label in view.bar_plot.getAxis("bottom")._tickLevels[0]]
+        assert labels[0] == "L1" and labels[-1] == "L11"
+    # at the 1920×1080 cell every layer gets its label
+    settle(qtbot, view, (520, 580))
+    labels = [label for _, label in view.bar_plot.getAxis("bottom")._tickLevels[0]]
+    assert labels == [f"L{k}" for k in range(1, 12)]
+
+
+def test_ratio_is_the_biggest_text_and_fonts_stay_readable(view, qtbot) -> None:
+    t = theme.current()
+    for size in ((800, 600), (420, 360)):
+        settle(qtbot, view, size)
+        ratio_pt = view.ratio_label.font().pointSize()
+        assert ratio_pt > t.title_pt
+        for label in (view.bar_title, view.heat_title):
+            assert 12 <= int(label.opts["size"].removesuffix("pt")) < ratio_pt
+        for plot in (view.bar_plot, view.heat_plot):
+            for name in ("left", "bottom"):
+                assert plot.getAxis(name).style["tickFont"].pointSize() >= 12
+        assert view.color_bar.axis.style["tickFont"].pointSize() >= 12
+    # wide: the long legend and the full ratio line; narrow: shorter, smaller, still one line
+    settle(qtbot, view, (900, 600))
+    wide_pt, wide_title = view.ratio_label.font().pointSize(), view.bar_title.text
+    assert "‖∂L/∂z‖ L1" in view.ratio_label.text()
+    settle(qtbot, view, (360, 450))
+    assert view.ratio_label.font().pointSize() <= wide_pt
+    assert len(view.bar_title.text) < len(wide_title)
+
+
+def test_a_short_cell_keeps_only_the_bars(view, qtbot) -> None:
+    settle(qtbot, view, (420, COMPACT_HEIGHT))
+    assert not view.heat_plot.isVisible() and not view.color_bar.isVisible()
+    assert overflow(view) == []
+    settle(qtbot, view, (420, 360))
+    assert view.heat_plot.isVisible()
+
+
+def test_value_ticks_thin_out_in_a_short_plot(view, qtbot) -> None:
+    settle(qtbot, view, (520, 1000))
+    tall = len(view.bar_plot.getAxis("left")._tickLevels[0])
+    settle(qtbot, view, (520, 360))
+    short = view.bar_plot.getAxis("left")._tickLevels[0]
+    assert len(short) < tall
+    # labels at least 1.5 text lines apart
+    line = view.bar_plot.getAxis("left").style["tickFont"].pointSize() * 96 / 72
+    pitch = view.bar_plot.vb.height() / (DEFAULT_RANGE[1] - DEFAULT_RANGE[0]) * (short[1][0] - short[0][0])
+    assert pitch >= 1.5 * line

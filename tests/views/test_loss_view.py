@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
+from PySide6 import QtCore
 
 from model.config import ExperimentConfig
 from model.history import History
 from tests.fakes import make_snapshot
-from views.loss_view import LossView
+from views.loss_view import COMPACT_HEIGHT, LossView, log_ticks, value_label
 
 DEPTH = 4
 
@@ -152,3 +155,114 @@ def test_show_snapshot_does_not_create_items(view) -> None:
         history.append(make_snapshot(step=i, depth=DEPTH))
         view.show_snapshot(make_snapshot(step=i, depth=DEPTH), history)
     assert len(view.loss_widget.scene().items()) == before
+
+
+# -- fitting a main-window cell (1920×1080: ~520×390; 1280×720: ~420×360) --------------------
+def overflow(view) -> list[str]:
+    """Everything drawn that does not fit its widget: layout, plot areas, titles, labels."""
+    problems = []
+    for gv in view.findChildren(pg.GraphicsView):
+        if not gv.isVisibleTo(view):
+            continue
+        area = QtCore.QRectF(gv.viewport().rect()).adjusted(-0.5, -0.5, 0.5, 0.5)
+        layout = gv.centralWidget.geometry()
+        if layout.width() > area.width() or layout.height() > area.height():
+            problems.append(
+                f"layout {layout.width():.0f}×{layout.height():.0f} in {area.width():.0f}×{area.height():.0f}"
+            )
+        for item in gv.scene().items():
+            if not item.isVisible():
+                continue
+            if isinstance(item, pg.ViewBox) and not area.contains(item.sceneBoundingRect()):
+                problems.append(f"plot area {item.sceneBoundingRect()}")
+            if isinstance(item, pg.LabelItem) and item.text:
+                text = item.mapRectToScene(item.itemRect())
+                if not area.contains(text):
+                    problems.append(f"text {item.text[:40]!r} at {text}")
+    return problems
+
+
+def settle(qtbot, view, size) -> None:
+    view.resize(*size)
+    qtbot.wait(20)
+
+
+def tick_labels(axis) -> list[str]:
+    return [label for level in axis._tickLevels or [] for _, label in level if label]
+
+
+@pytest.mark.parametrize("regression", [False, True])
+def test_fits_a_main_window_cell(view, qtbot, regression) -> None:
+    if regression:
+        view.set_experiment(ExperimentConfig(dataset="sine", loss="mse"))
+    history = filled_history(60)
+    view.show_snapshot(make_snapshot(step=59, depth=DEPTH), history)
+    # also with the longest title (the inf/NaN key)
+    bad = make_snapshot(step=60, depth=DEPTH, bad_values=True)
+    history.append(bad)
+    for size in ((800, 600), (520, 390), (420, 360), (520, 390)):
+        settle(qtbot, view, size)
+        view.show_snapshot(bad, history)
+        qtbot.wait(10)
+        assert overflow(view) == [], size
+        assert view.loss_plot.vb.height() > 100
+        assert view.accuracy_widget.isVisibleTo(view) is not regression
+        if not regression:
+            assert view.accuracy_plot.vb.height() > 50
+            labels = tick_labels(view.accuracy_plot.getAxis("left"))
+            assert labels[0] == "0%" and labels[-1] == "100%"
+
+
+def test_a_short_cell_keeps_only_the_loss(view, qtbot) -> None:
+    view.show_snapshot(make_snapshot(step=49, depth=DEPTH), filled_history())
+    settle(qtbot, view, (420, COMPACT_HEIGHT - 100))
+    assert not view.accuracy_widget.isVisibleTo(view)
+    assert overflow(view) == []
+    assert view.loss_plot.getAxis("bottom").label.isVisible()  # the step axis moved up
+    settle(qtbot, view, (520, 390))
+    assert view.accuracy_widget.isVisibleTo(view)
+    assert not view.loss_plot.getAxis("bottom").label.isVisible()
+
+
+def test_loss_axis_is_numbered_within_a_decade(view, qtbot) -> None:
+    """pyqtgraph labels only whole decades: a loss between 1.05 and 1.7 had no numbers."""
+    settle(qtbot, view, (520, 390))
+    history = filled_history(50)
+    view.show_snapshot(make_snapshot(step=49, depth=DEPTH), history)
+    qtbot.wait(10)
+    lo, hi = view.loss_plot.vb.viewRange()[1]
+    labels = tick_labels(view.loss_plot.getAxis("left"))
+    assert len(labels) >= 2
+    for level in view.loss_plot.getAxis("left")._tickLevels:
+        for pos, _ in level:
+            assert lo - 1e-9 <= pos <= hi + 1e-9
+
+
+def test_log_ticks() -> None:
+    # within a decade: round linear steps, positions are log10 values
+    (major,) = log_ticks(math.log10(1.05), math.log10(1.7), 5)
+    assert [label for _, label in major] == ["1.2", "1.4", "1.6"]
+    assert major[0][0] == pytest.approx(math.log10(1.2))
+    # a few decades: 1-2-5
+    (major,) = log_ticks(-2.0, 0.0, 8)
+    assert [label for _, label in major] == ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"]
+    # many decades, few labels: every k-th decade
+    (major,) = log_ticks(-12.0, 2.0, 5)
+    assert len(major) <= 5 and all(p == int(p) for p, _ in major)
+    assert log_ticks(0.0, 0.0, 5) == [[]] and log_ticks(float("nan"), 1.0, 5) == [[]]
+    assert value_label(2e-5) == "2e-5" and value_label(3e6) == "3e+6" and value_label(0.002) == "0.002"
+
+
+def test_fonts_stay_readable_from_the_back_row(view, qtbot) -> None:
+    settle(qtbot, view, (420, 360))
+    for plot in (view.loss_plot, view.accuracy_plot):
+        for name in ("left", "bottom"):
+            assert plot.getAxis(name).style["tickFont"].pointSize() >= 12
+        assert int(plot.titleLabel.opts["size"].removesuffix("pt")) >= 12
+    # the long title where it fits, a shorter one where it does not
+    settle(qtbot, view, (1000, 600))
+    long = view.loss_plot.titleLabel.text
+    assert "Cross-entropy" in long
+    settle(qtbot, view, (420, 360))
+    assert len(view.loss_plot.titleLabel.text) < len(long)
+    assert "train" in view.loss_plot.titleLabel.text and "test" in view.loss_plot.titleLabel.text

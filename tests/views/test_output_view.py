@@ -7,14 +7,23 @@ import types
 import warnings
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6 import QtGui
+from PySide6 import QtCore, QtGui
 
 from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import OutputSample, Snapshot
 from tests.fakes import make_snapshot
-from views.output_view import CLASS_COLOURS, MAX_POINTS, NONFINITE, OutputView, region_image
+from views.output_view import (
+    CLASS_COLOURS,
+    GRID_MARGIN,
+    MAX_POINTS,
+    MAX_STRETCH,
+    NONFINITE,
+    OutputView,
+    region_image,
+)
 
 DEPTH = 4
 
@@ -226,3 +235,85 @@ def test_clear_keeps_points_and_drops_prediction(view) -> None:
     view.clear()
     assert view.region_image.image is None
     assert len(view.points.data) == 60
+
+
+# -- fitting a main-window cell (1920×1080: ~520×390; 1280×720: ~420×360) --------------------
+def overflow(view) -> list[str]:
+    """Everything drawn that does not fit its widget: layout, plot areas, titles, labels."""
+    problems = []
+    for gv in view.findChildren(pg.GraphicsView):
+        if not gv.isVisibleTo(view):
+            continue
+        area = QtCore.QRectF(gv.viewport().rect()).adjusted(-0.5, -0.5, 0.5, 0.5)
+        layout = gv.centralWidget.geometry()
+        if layout.width() > area.width() or layout.height() > area.height():
+            problems.append(
+                f"layout {layout.width():.0f}×{layout.height():.0f} in {area.width():.0f}×{area.height():.0f}"
+            )
+        for item in gv.scene().items():
+            if not item.isVisible():
+                continue
+            if isinstance(item, pg.ViewBox) and not area.contains(item.sceneBoundingRect()):
+                problems.append(f"plot area {item.sceneBoundingRect()}")
+            if isinstance(item, pg.LabelItem) and item.text:
+                text = item.mapRectToScene(item.itemRect())
+                if not area.contains(text):
+                    problems.append(f"text {item.text[:40]!r} at {text}")
+    return problems
+
+
+def settle(qtbot, view, size) -> None:
+    view.resize(*size)
+    qtbot.wait(20)
+
+
+@pytest.mark.parametrize("kind", ["grid", "curve", "confusion"])
+def test_every_mode_fits_a_main_window_cell(view, qtbot, kind) -> None:
+    config = {
+        "grid": ExperimentConfig(dataset="gaussians"),
+        "curve": ExperimentConfig(dataset="sine", loss="mse"),
+        "confusion": ExperimentConfig(dataset="digits"),
+    }[kind]
+    n_out = {"grid": 3, "curve": 1, "confusion": 10}[kind]
+    view.set_experiment(config, tiny_dataset("digits" if kind == "confusion" else kind, n_out))
+    snap = make_snapshot(step=50, depth=DEPTH, n_out=n_out, output_kind=kind)
+    view.show_snapshot(snap, history_of(snap))
+    # shrinking from a big window exercises the stale-layout case (title picked too late)
+    for size in ((800, 600), (520, 390), (420, 360), (520, 390)):
+        settle(qtbot, view, size)
+        assert overflow(view) == [], size
+        assert view.plot.vb.width() > 0.6 * size[0] and view.plot.vb.height() > 0.6 * size[1]
+
+
+def test_decision_regions_fill_the_plot(view, qtbot) -> None:
+    settle(qtbot, view, (520, 390))
+    # before any prediction: the training points ± the grid's margin
+    x = view.points.data["x"]
+    (x0, x1), _ = view.plot.vb.viewRange()
+    assert x0 == pytest.approx(x.min() - GRID_MARGIN, abs=1e-6)
+    assert x1 == pytest.approx(x.max() + GRID_MARGIN, abs=1e-6)
+    snap = make_snapshot(step=50, depth=DEPTH, output_kind="grid")  # extent (-2, 2, -2, 2)
+    view.show_snapshot(snap, history_of(snap))
+    (x0, x1), (y0, y1) = view.plot.vb.viewRange()
+    assert (x0, x1, y0, y1) == pytest.approx((-2, 2, -2, 2))  # no empty band beside the image
+    # an extreme cell stretches the regions at most MAX_STRETCH times
+    settle(qtbot, view, (900, 200))
+    (x0, x1), (y0, y1) = view.plot.vb.viewRange()
+    vb = view.plot.vb
+    stretch = (vb.width() / (x1 - x0)) / (vb.height() / (y1 - y0))
+    assert stretch == pytest.approx(MAX_STRETCH, rel=0.02)
+    assert x0 < -2 and x1 > 2 and (y0, y1) == pytest.approx((-2, 2))
+    assert overflow(view) == []
+
+
+def test_fonts_stay_readable_from_the_back_row(view, qtbot) -> None:
+    settle(qtbot, view, (420, 360))
+    for name in ("left", "bottom"):
+        assert view.plot.getAxis(name).style["tickFont"].pointSize() >= 12
+    assert "pt" in view.plot.titleLabel.opts["size"]
+    assert int(view.plot.titleLabel.opts["size"].removesuffix("pt")) >= 12
+    # the long title where it fits, a shorter one where it does not
+    settle(qtbot, view, (1000, 600))
+    long = view.plot.titleLabel.text
+    settle(qtbot, view, (420, 360))
+    assert len(view.plot.titleLabel.text) < len(long)

@@ -1,0 +1,111 @@
+"""Scenes: named, captioned experiments for lectures (``resources/scenes/<name>.json``).
+
+A scene file is JSON::
+
+    {"title": "...", "caption": "...", "steps": 600,
+     "runs": [{"label": "sigmoid", "config": {...ExperimentConfig fields...}}, ...]}
+
+Optional: ``"title_zh"``, ``"caption_zh"`` (Simplified Chinese texts) and per-run
+``"label_zh"``.  Nothing in a scene file is executed; every config is validated.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+from model.config import ConfigError, ExperimentConfig
+
+MAX_RUNS = 4
+
+
+@dataclass(frozen=True)
+class SceneRun:
+    label: str
+    config: ExperimentConfig
+    label_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    title: str
+    caption: str
+    steps: int
+    runs: tuple[SceneRun, ...]
+    title_zh: str = ""
+    caption_zh: str = ""
+
+
+def scenes_dir() -> Path:
+    return Path(str(importlib_resources.files("resources"))) / "scenes"
+
+
+def list_scenes() -> list[str]:
+    """Names of the bundled scenes, sorted."""
+    return sorted(p.stem for p in scenes_dir().glob("*.json"))
+
+
+def _text(data: dict[str, Any], key: str, where: str, required: bool = True) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ConfigError(f"{where}: {key!r} must be a non-empty text")
+    return value
+
+
+def parse_scene(name: str, data: Any) -> Scene:
+    """Validate the JSON object ``data`` as the scene ``name``."""
+    where = f"scene {name}"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: must be a JSON object")
+    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh"}
+    unknown = sorted(str(k) for k in data if k not in allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
+    steps = data.get("steps")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 1_000_000:
+        raise ConfigError(f"{where}: 'steps' must be a whole number in [1, 1000000]; got {steps!r}")
+    runs_data = data.get("runs")
+    if not isinstance(runs_data, list) or not 1 <= len(runs_data) <= MAX_RUNS:
+        raise ConfigError(f"{where}: 'runs' must be a list of 1 to {MAX_RUNS} runs")
+    runs = []
+    for i, run in enumerate(runs_data):
+        rwhere = f"{where}, run {i + 1}"
+        if not isinstance(run, dict) or set(run) - {"label", "label_zh", "config"}:
+            raise ConfigError(f"{rwhere}: must be an object with 'label' and 'config'")
+        try:
+            config = ExperimentConfig.from_dict(run.get("config", {}))
+        except ConfigError as exc:
+            raise ConfigError(f"{rwhere}: {exc}") from None
+        runs.append(
+            SceneRun(
+                label=_text(run, "label", rwhere),
+                config=config,
+                label_zh=_text(run, "label_zh", rwhere, required=False),
+            )
+        )
+    return Scene(
+        name=name,
+        title=_text(data, "title", where),
+        caption=_text(data, "caption", where),
+        steps=steps,
+        runs=tuple(runs),
+        title_zh=_text(data, "title_zh", where, required=False),
+        caption_zh=_text(data, "caption_zh", where, required=False),
+    )
+
+
+def load_scene(name: str) -> Scene:
+    """Load the bundled scene ``name`` (see :func:`list_scenes`)."""
+    names = list_scenes()
+    if name not in names:
+        raise ConfigError(f"unknown scene {name!r}; available: {', '.join(names) or '(none)'}")
+    path = scenes_dir() / f"{name}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"scene {name}: invalid JSON: {exc.msg} (line {exc.lineno})") from None
+    return parse_scene(name, data)

@@ -1,0 +1,326 @@
+"""CompareGradientsView: the backprop signal per layer of 2–4 runs, overlaid on one plot.
+
+Each run is one line with markers: log10 ‖∂L/∂z‖ of every weight layer, input (L1) on the
+left, output on the right.  A vanishing run is a line that falls steeply towards the input;
+a healthy one is flat.  Runs may differ in depth: every line starts at L1.
+
+The y axis is a fixed decade grid (1e-12 … 1e4) that only ever grows, so lines do not jump
+while training.  A non-finite norm (inf/NaN) breaks its run's line and is marked with a
+magenta ✖ (outlined in the run's colour) at the top of the plot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from pyqtgraph.graphicsItems.LegendItem import ItemSample
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from model.snapshot import Snapshot
+from views import theme
+from views.gradients_view import HARD_RANGE, NONFINITE, decade_ticks, fitting, layer_ticks, log10_norm
+
+#: The statistic drawn: the backpropagated error ‖∂L/∂z‖ of each weight layer.
+STAT = "delta_norm"
+#: log10 range shown before anything falls outside it (it only grows, within HARD_RANGE).
+DEFAULT_RANGE: tuple[float, float] = (-12.0, 4.0)
+#: One marker shape per run as well as one colour: reads in greyscale and for every viewer.
+SYMBOLS: tuple[str, ...] = ("o", "s", "t", "d")
+MAX_RUNS = len(SYMBOLS)
+LINE_WIDTH = 4
+SYMBOL_SIZE = 15
+NONFINITE_SIZE = 24
+#: Horizontal offset (layers) between runs' inf/NaN marks so coinciding marks stay apart.
+NONFINITE_SPREAD = 0.12
+#: Layer labels never get denser than this, however wide the plot.
+MAX_LAYER_LABELS = 24
+#: Horizontal room (px) kept free beside the title (layout margins).
+TEXT_SLACK = 24
+#: Legend sample size (px): pyqtgraph's 20×20 sample is too small to read from the back row.
+SAMPLE_WIDTH, SAMPLE_HEIGHT = 60, 26
+
+
+def run_colour(index: int) -> str:
+    """The colour of run ``index`` (Okabe–Ito; sky blue instead of blue on a dark theme).
+
+    The compare window paints each run's column header in the same colour.
+    """
+    if index == 0 and theme.current().name == "dark":
+        return theme.OKABE_ITO[5]
+    return theme.OKABE_ITO[index % 5]
+
+
+def run_symbol(index: int) -> str:
+    return SYMBOLS[index % len(SYMBOLS)]
+
+
+def layer_logs(snapshot: Snapshot) -> NDArray[np.float64]:
+    """log10 ‖∂L/∂z‖ per layer; zeros → -inf, inf/NaN → NaN/+inf, never warns."""
+    return log10_norm(np.asarray(snapshot.stats[STAT], dtype=np.float64))
+
+
+class RunSample(ItemSample):
+    """A wide legend sample: the run's line with its marker in the middle (not clickable:
+    a stray click must not hide a run in the middle of a lecture)."""
+
+    def __init__(self, item: pg.PlotDataItem) -> None:
+        super().__init__(item)
+        self.setFixedWidth(SAMPLE_WIDTH)
+        self.setFixedHeight(SAMPLE_HEIGHT)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return QtCore.QRectF(0, 0, SAMPLE_WIDTH, SAMPLE_HEIGHT)
+
+    def paint(self, p: QtGui.QPainter, *args: object) -> None:
+        opts = self.item.opts
+        mid = SAMPLE_HEIGHT / 2
+        p.setPen(pg.mkPen(opts["pen"]))
+        p.drawLine(QtCore.QPointF(2, mid), QtCore.QPointF(SAMPLE_WIDTH - 2, mid))
+        p.translate(SAMPLE_WIDTH / 2, mid)
+        drawSymbol(p, opts["symbol"], opts["symbolSize"], pg.mkPen(opts["symbolPen"]), pg.mkBrush(opts["symbolBrush"]))
+
+    def mouseClickEvent(self, event: object) -> None:
+        event.accept()  # type: ignore[attr-defined]
+
+
+class CompareGradientsView(QtWidgets.QWidget):
+    """log10 ‖∂L/∂z‖ per layer of several runs on one plot, with a legend of their labels."""
+
+    title = "Gradient by layer"
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = theme.current()
+        self.labels: list[str] = []
+        self.n_layers: list[int] = []
+        self._range = DEFAULT_RANGE
+        self._max_layers = 0
+        self._layer_ticks: object = None
+        self._value_ticks: object = None
+        self._tick_font = QtGui.QFont()
+        self._tick_font.setPointSize(t.font_pt)
+        self.curves: list[pg.PlotDataItem] = []
+        self.nonfinite: list[pg.ScatterPlotItem] = []
+
+        self.plots = pg.GraphicsLayoutWidget(self)
+        self.plots.setBackground(t.background)
+        self.plots.setMinimumSize(0, 0)
+        self.plots.ci.layout.setContentsMargins(4, 2, 8, 2)
+        self.plots.ci.layout.setHorizontalSpacing(12)
+
+        key = f'&nbsp;&nbsp;&nbsp;<span style="color:{NONFINITE}">✖ inf/NaN</span>'
+        self._titles = (
+            f"<b>{self.title}</b>: log₁₀ ‖∂L/∂z‖, the backprop signal reaching each layer "
+            f"(input L1 left → output right){key}",
+            f"<b>{self.title}</b>: log₁₀ ‖∂L/∂z‖ per layer (input left → output right){key}",
+            f"<b>{self.title}</b>: log₁₀ ‖∂L/∂z‖{key}",
+            f"<b>{self.title}</b>{key}",
+        )
+        self.title_label = self.plots.addLabel(
+            self._titles[-1], row=0, col=0, colspan=2, size=f"{t.title_pt + 1}pt", color=t.foreground
+        )
+        self.title_label.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed
+        )
+
+        self.plot: pg.PlotItem = self.plots.addPlot(row=1, col=0)
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.enableAutoRange(False)
+        metrics = QtGui.QFontMetrics(self._tick_font)
+        for name in ("left", "bottom"):
+            axis = self.plot.getAxis(name)
+            axis.setTickFont(self._tick_font)
+            axis.setTextPen(t.foreground)
+            axis.setPen(t.foreground)
+        self.plot.getAxis("left").setWidth(metrics.horizontalAdvance("1e-60") + 18)
+        self.plot.getAxis("bottom").setHeight(metrics.height() + 14)
+        self._grid(self.plot)
+
+        legend_font = max(t.title_pt, 14)
+        self.legend = pg.LegendItem(
+            labelTextSize=f"{legend_font}pt", labelTextColor=t.foreground, verSpacing=6, colCount=1,
+            sampleType=RunSample,
+        )
+        self.legend.layout.setContentsMargins(6, 6, 6, 6)
+        self.plots.addItem(self.legend, row=1, col=1)
+        self.plots.ci.layout.setRowStretchFactor(1, 1)
+        self.plots.ci.layout.setColumnStretchFactor(0, 1)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plots)
+
+        self.plots.installEventFilter(self)
+        self.plot.vb.sigResized.connect(self._update_ticks)
+        self._set_range(DEFAULT_RANGE)
+
+    # -- contract ------------------------------------------------------------------------
+    def set_runs(self, labels: Sequence[str], n_layers: Sequence[int]) -> None:
+        """One line per run, labelled ``labels[i]``, with ``n_layers[i]`` weight layers."""
+        if len(labels) != len(n_layers):
+            raise ValueError(f"{len(labels)} labels for {len(n_layers)} layer counts")
+        if len(labels) > MAX_RUNS:
+            raise ValueError(f"at most {MAX_RUNS} runs can be overlaid; got {len(labels)}")
+        for item in (*self.curves, *self.nonfinite):
+            self.plot.removeItem(item)
+        self.legend.clear()
+        self.labels = list(labels)
+        self.n_layers = [int(n) for n in n_layers]
+        self.curves, self.nonfinite = [], []
+        for i, label in enumerate(self.labels):
+            colour = run_colour(i)
+            curve = pg.PlotDataItem(
+                [],
+                [],
+                pen=pg.mkPen(colour, width=LINE_WIDTH),
+                symbol=run_symbol(i),
+                symbolSize=SYMBOL_SIZE,
+                symbolBrush=colour,
+                symbolPen=pg.mkPen(theme.current().background, width=1.5),
+                skipFiniteCheck=True,
+            )
+            curve.setZValue(10 + i)
+            bad = pg.ScatterPlotItem(
+                [],
+                [],
+                symbol="x",
+                size=NONFINITE_SIZE,
+                brush=pg.mkBrush(NONFINITE),
+                pen=pg.mkPen(colour, width=2),
+                pxMode=True,
+            )
+            bad.setZValue(20 + i)
+            self.plot.addItem(curve)
+            self.plot.addItem(bad)
+            self.legend.addItem(curve, label)
+            self.curves.append(curve)
+            self.nonfinite.append(bad)
+        self._max_layers = max(self.n_layers, default=0)
+        self._set_x(max(self._max_layers, 1))
+        self.clear()
+
+    def show_snapshots(self, snapshots: Sequence[Snapshot | None]) -> None:
+        """Draw each run's newest snapshot (``None``: that run has nothing to show yet)."""
+        if len(snapshots) != len(self.curves):
+            raise ValueError(f"{len(snapshots)} snapshots for {len(self.curves)} runs")
+        logs = [None if s is None else layer_logs(s) for s in snapshots]
+        longest = max((len(v) for v in logs if v is not None), default=0)
+        if longest > self._max_layers:  # a run deeper than announced: widen the axis
+            self._max_layers = longest
+            self._set_x(longest)
+        self._grow_range([v for v in logs if v is not None])
+        lo, hi = self._range
+        k = len(self.curves)
+        for i, values in enumerate(logs):
+            if values is None:
+                self.curves[i].setData([], [])
+                self.nonfinite[i].setData([], [])
+                continue
+            x = np.arange(1, len(values) + 1, dtype=np.float64)
+            # an exact zero (-inf) is a gradient that vanished completely: on the floor
+            drawn = np.isfinite(values) | np.isneginf(values)
+            xs, ys = x[drawn], np.clip(values[drawn], lo, hi)
+            # break the line where a layer is inf/NaN rather than bridge over it
+            connect = np.ones(len(xs), dtype=bool)
+            if len(xs) > 1:
+                connect[:-1] = np.diff(xs) == 1.0
+            self.curves[i].setData(xs, ys, connect=connect)
+            bad = ~drawn
+            if bad.any() or len(self.nonfinite[i].data):
+                offset = (i - (k - 1) / 2) * NONFINITE_SPREAD
+                top = hi - 0.04 * (hi - lo)
+                self.nonfinite[i].setData(x[bad] + offset, np.full(int(bad.sum()), top))
+
+    def clear(self) -> None:
+        """Forget every drawn line (the runs and their legend stay)."""
+        for curve in self.curves:
+            curve.setData([], [])
+        for bad in self.nonfinite:
+            bad.setData([], [])
+        self._set_range(DEFAULT_RANGE)
+
+    # -- axes (rare: on resize, new runs, or when a value leaves the range) ---------------
+    def _grid(self, plot: pg.PlotItem) -> None:
+        """Solid, pre-blended grid lines behind the data (translucent ones are ~4× slower)."""
+        t = theme.current()
+        bg, fg = QtGui.QColor(t.background), QtGui.QColor(t.foreground)
+        a = t.grid_alpha
+        colour = QtGui.QColor(
+            round(bg.red() * (1 - a) + fg.red() * a),
+            round(bg.green() * (1 - a) + fg.green() * a),
+            round(bg.blue() * (1 - a) + fg.blue() * a),
+        )
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setGrid(255)
+            axis.setTickPen(pg.mkPen(colour))
+            axis.setStyle(tickAlpha=255)
+            axis.setZValue(-0.5)
+
+    def _set_x(self, n_layers: int) -> None:
+        self.plot.setXRange(0.6, n_layers + 0.4, padding=0)
+        self._layer_ticks = None
+        self._update_ticks()
+
+    def _set_range(self, log_range: tuple[float, float]) -> None:
+        self._range = log_range
+        lo, hi = log_range
+        self.plot.setYRange(lo, hi, padding=0)
+        self._value_ticks = None
+        self._update_ticks()
+
+    def _grow_range(self, logs: list[NDArray[np.float64]]) -> None:
+        if not logs:
+            return
+        values = np.concatenate(logs)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return
+        lo, hi = self._range
+        vmin, vmax = float(values.min()), float(values.max())
+        new_lo = max(HARD_RANGE[0], math.floor(vmin) - 1.0) if vmin < lo else lo
+        new_hi = min(HARD_RANGE[1], math.ceil(vmax) + 1.0) if vmax > hi else hi
+        if (new_lo, new_hi) != (lo, hi):
+            self._set_range((new_lo, new_hi))
+
+    @QtCore.Slot()
+    def _update_ticks(self) -> None:
+        """As many layer and decade labels as the plot's pixel size allows."""
+        metrics = QtGui.QFontMetrics(self._tick_font)
+        n = max(self._max_layers, 1)
+        width = self.plot.vb.width() or 1200.0
+        height = self.plot.vb.height() or 300.0
+        across = min(MAX_LAYER_LABELS, int(width / (1.6 * metrics.horizontalAdvance(f"L{n}"))))
+        layer_key = (n, across)
+        if layer_key != self._layer_ticks:
+            self._layer_ticks = layer_key
+            self.plot.getAxis("bottom").setTicks(layer_ticks(n, across))
+        down = int(height / (1.5 * metrics.height())) + 1
+        value_key = (self._range, down)
+        if value_key != self._value_ticks:
+            self._value_ticks = value_key
+            self.plot.getAxis("left").setTicks(decade_ticks(*self._range, down))
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        # Before the layout takes its new width: a title wider than the widget would keep
+        # the layout wider than the widget (clipped on the right).
+        if watched is self.plots and event.type() == QtCore.QEvent.Type.Resize:
+            self._fit_title(event.size().width())  # type: ignore[attr-defined]
+        return super().eventFilter(watched, event)
+
+    def _fit_title(self, width: int) -> None:
+        t = theme.current()
+        html = fitting(self._titles, t.title_pt + 1, width - TEXT_SLACK)
+        if html != self.title_label.text:
+            self.title_label.setText(html)
+
+    def sizeHint(self) -> QtCore.QSize:
+        """A full-width strip of the 1920×1080 compare window."""
+        return QtCore.QSize(1900, 300)
