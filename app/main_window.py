@@ -13,6 +13,7 @@ import types
 from collections import deque
 from typing import Any
 
+import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.status import verdict
@@ -203,7 +204,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controller = controller
         self.history = History(self.config.depth + 1)
         self.latest: Snapshot | None = None
+        self.last_finite: Snapshot | None = None
         self.weights: list[Any] | None = None
+        self.last_finite_weights: list[Any] | None = None
         self.dataset: Any = None
         self.playing = False
         self.diverged = False
@@ -404,6 +407,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.config = config
         self.diverged = False
         self.latest = None
+        self.last_finite = None
+        self.weights = None
+        self.last_finite_weights = None
         self.history = History(config.depth + 1)
         self._rates.clear()
         for view in self.views.values():
@@ -460,9 +466,18 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _draw(self, snap: Snapshot) -> None:
         v = self.views
-        v["network"].show_snapshot(snap, self.history, self.weights)
+        # a diverged step is reported by the banner; the views keep the last finite state
+        if _is_finite(snap):
+            self.last_finite = snap
+            shown = snap
+        else:
+            shown = self.last_finite or snap
+        weights = self.weights if shown is snap or self.last_finite_weights is None else self.last_finite_weights
+        if shown is snap and self.weights is not None and _weights_finite(self.weights):
+            self.last_finite_weights = self.weights
+        v["network"].show_snapshot(shown, self.history, weights)
         for name in ("gradients", "activations", "loss", "output", "activation_function"):
-            v[name].show_snapshot(snap, self.history)
+            v[name].show_snapshot(shown, self.history)
         self.step_label.setText(f"step {snap.step:,}")
         if len(self._rates) >= 2:
             (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]
@@ -506,6 +521,16 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.controller is not None:
             self.controller.shutdown(1000)
         super().closeEvent(event)
+
+
+def _is_finite(snap: Snapshot) -> bool:
+    if snap.diverged or not np.isfinite(snap.loss):
+        return False
+    return all(bool(np.all(np.isfinite(a))) for a in snap.stats.values())
+
+
+def _weights_finite(weights: list[Any]) -> bool:
+    return all(bool(np.isfinite(np.sum(w))) for w in weights)
 
 
 def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:

@@ -135,11 +135,11 @@ class Trainer:
         """One autoencoder step of the layer being pre-trained; the snapshot's statistics come
         from a supervised forward/backward pass of the whole network (no supervised update)."""
         assert self.pretrainer is not None
-        x, _ = self._next_batch()
+        x, y = self._next_batch()
         layer = self.pretrainer.layer
         ae_loss = self.pretrainer.step(x)
         self.step_count += 1
-        snap = self._step(detail, apply=False)
+        snap = self._step(detail, apply=False, batch=(x, y))
         snap = dataclasses.replace(
             snap,
             phase="pretrain",
@@ -150,17 +150,18 @@ class Trainer:
         return snap
 
     def inspect(self) -> Snapshot:
-        """A detailed Snapshot of the current parameters on the next batch, without updating
-        anything but the batch cursor (used to show a freshly built network)."""
+        """A detailed Snapshot of the current parameters on the first ``batch_size`` training
+        samples, changing nothing (so training afterwards is exactly as without it)."""
+        b = min(self.config.batch_size, self._x_train.shape[0])
         with np.errstate(all="ignore"):
-            return self._step(True, apply=False)
+            return self._step(True, apply=False, batch=(self._x_train[:b], self.dataset.y_train[:b]))
 
-    def _step(self, detail: bool, apply: bool) -> Snapshot:
+    def _step(self, detail: bool, apply: bool, batch: tuple[Array, NDArray[Any]] | None = None) -> Snapshot:
         net = self.network
         cfg = self.config
         if apply:
             self.step_count += 1
-        x, y = self._next_batch()
+        x, y = self._next_batch() if batch is None else batch
         ws = self._workspace
         cache = net.forward(x, train=True, noise_rng=self._noise_rng if net.noisy else None, workspace=ws)
         loss, dlogits = net.loss_and_dlogits(cache.logits, y)

@@ -29,6 +29,8 @@ from views.gradients_view import HARD_RANGE, NONFINITE, decade_ticks, fitting, l
 STAT = "delta_norm"
 #: log10 range shown before anything falls outside it (it only grows, within HARD_RANGE).
 DEFAULT_RANGE: tuple[float, float] = (-12.0, 4.0)
+#: Decades of room beyond the range so the end decades keep their labels.
+Y_PAD = 0.45
 #: One marker shape per run as well as one colour: reads in greyscale and for every viewer.
 SYMBOLS: tuple[str, ...] = ("o", "s", "t", "d")
 MAX_RUNS = len(SYMBOLS)
@@ -149,7 +151,10 @@ class CompareGradientsView(QtWidgets.QWidget):
             sampleType=RunSample,
         )
         self.legend.layout.setContentsMargins(6, 6, 6, 6)
+        # compact at the top of its cell, not spread over the plot's height
+        self.legend.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed, QtWidgets.QSizePolicy.Policy.Fixed)
         self.plots.addItem(self.legend, row=1, col=1)
+        self.plots.ci.layout.setAlignment(self.legend, QtCore.Qt.AlignmentFlag.AlignTop)
         self.plots.ci.layout.setRowStretchFactor(1, 1)
         self.plots.ci.layout.setColumnStretchFactor(0, 1)
 
@@ -200,6 +205,7 @@ class CompareGradientsView(QtWidgets.QWidget):
             self.plot.addItem(curve)
             self.plot.addItem(bad)
             self.legend.addItem(curve, label)
+            self.legend.layout.setAlignment(self.legend.items[-1][1], QtCore.Qt.AlignmentFlag.AlignVCenter)
             self.curves.append(curve)
             self.nonfinite.append(bad)
         self._max_layers = max(self.n_layers, default=0)
@@ -272,7 +278,8 @@ class CompareGradientsView(QtWidgets.QWidget):
     def _set_range(self, log_range: tuple[float, float]) -> None:
         self._range = log_range
         lo, hi = log_range
-        self.plot.setYRange(lo, hi, padding=0)
+        # half a label's height of room: pyqtgraph drops tick labels that would overflow
+        self.plot.setYRange(lo - Y_PAD, hi + Y_PAD, padding=0)
         self._value_ticks = None
         self._update_ticks()
 

@@ -313,6 +313,7 @@ class GradientsView(QtWidgets.QWidget):
         self._set_layers(ExperimentConfig().depth + 1)
         self.clear()
         self._fit_texts()
+        self.plots.installEventFilter(self)
         self.bar_plot.vb.sigResized.connect(self._on_resized)
         self.heat_plot.vb.sigResized.connect(self._on_resized)
         self.color_bar.vb.sigResized.connect(self._on_resized)
@@ -351,10 +352,6 @@ class GradientsView(QtWidgets.QWidget):
     @QtCore.Slot()
     def _on_resized(self) -> None:
         self._update_layer_ticks()
-
-    def resizeEvent(self, event):
-        self._fit_texts(self.width())
-        return super().resizeEvent(event)
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         # Before the GraphicsLayoutWidget lays out its new size: the titles' minimum widths

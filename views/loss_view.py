@@ -94,11 +94,13 @@ def log_ticks(lo: float, hi: float, max_labels: int) -> list[list[tuple[float, s
         step = next((s for s in (2, 5, 10, 20, 50) if span / s <= limit), 100)
         return [[(float(k), value_label(10.0**k)) for k in range(math.ceil(lo), last + 1) if k % step == 0]]
     a, b = 10.0**lo, 10.0**hi
-    raw = (b - a) / limit
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    power = 10.0 ** (math.floor(math.log10((b - a) / limit)) - 1)
+    # the finest round step (1, 2, 5 × 10^k) that gives at most ``limit`` labels
+    for step in (m * power * 10**e for e in range(4) for m in (1, 2, 5)):
+        values = [k * step for k in range(math.ceil(a / step - 1e-9), math.floor(b / step + 1e-9) + 1)]
+        if len(values) <= limit:
+            break
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-    values = [k * step for k in range(math.ceil(a / step - 1e-9), math.floor(b / step + 1e-9) + 1)]
     return [[(math.log10(v), value_label(v, decimals)) for v in values if v > 0]]
 
 
@@ -173,6 +175,7 @@ class LossView(QtWidgets.QWidget):
         self._nonfinite_shown = False
         self._loss_ticks: tuple[object, ...] | None = None
         self._accuracy_ticks = 0
+        self._tick_line = QtGui.QFontMetrics(tick_font()).height()
         self._keys = f"{_key(train_colour, 'train')} &nbsp; {_key(TEST_COLOUR, 'test', '━●')}"
 
         self.loss_widget = pg.PlotWidget(self, background=t.background)
@@ -338,7 +341,7 @@ class LossView(QtWidgets.QWidget):
     def _update_loss_ticks(self) -> None:
         """Numbered ticks for whatever range the loss spans (only when range or size change)."""
         lo, hi = self.loss_plot.vb.viewRange()[1]
-        line = 1.6 * QtGui.QFontMetrics(tick_font()).height()
+        line = 1.6 * self._tick_line
         max_labels = int((self.loss_plot.vb.height() or 300.0) / line) + 1
         key = (round(lo, 4), round(hi, 4), max_labels)
         if key != self._loss_ticks:
@@ -351,7 +354,7 @@ class LossView(QtWidgets.QWidget):
         height = self.accuracy_plot.vb.height()
         if height <= 0:
             return
-        line = QtGui.QFontMetrics(tick_font()).height()
+        line = self._tick_line
         # label pitch of at least 1.3 lines once the end labels have their half line each
         n = next((k for k in (5, 3) if height - line >= (k - 1) * 1.3 * line), 2)
         if n != self._accuracy_ticks:

@@ -1,14 +1,16 @@
 """NetworkView: the network as a node-link diagram, live.
 
 Columns are layers (input → output, left to right). Node colour is each unit's activation on
-the probe input (diverging map, symmetric levels), edge colour is the weight's sign (blue −,
-red +) and its width/opacity grow with |w|. Each layer's column is tinted by log10 of its
-backpropagated error norm ‖δ‖, so a vanishing gradient shows as columns fading to dark purple
-towards the input.
+the probe input (diverging map, symmetric around f(0), so saturated sigmoid units are deep
+blue/red), edge colour is the weight's sign (blue −, red +) and its strength and thickness
+grow with |w|; only the strongest few weights per layer are drawn. Each layer's column is
+tinted by log10 of its backpropagated error norm ‖δ‖ (viridis), so a vanishing gradient shows
+as columns fading to dark purple towards the input.
 
 Drawing cost is kept flat: every item is created when the architecture is set; a frame only
 swaps cached brushes on one scatter item and re-bins the edges into a fixed set of
-``connect='pairs'`` curves (never one pen per edge — see PITFALLS.md).
+``connect='pairs'`` curves (never one pen per edge — see PITFALLS.md). Edges and the number
+labels are throttled (5 Hz / 4 Hz, with a trailing timer so the last state is always drawn).
 """
 
 from __future__ import annotations

@@ -715,3 +715,34 @@ def test_run_zero_steps_on_a_fresh_trainer_raises() -> None:
 def test_trainer_rejects_non_config() -> None:
     with pytest.raises(ConfigError):
         Trainer({"depth": 3})  # type: ignore[arg-type]
+
+
+def test_inspect_changes_nothing_and_pretraining_reports_its_phase() -> None:
+    cfg = ExperimentConfig(depth=3, width=8, n_samples=200)
+    a, b = Trainer(cfg), Trainer(cfg)
+    first = a.inspect()
+    assert first.detail and first.step == 0
+    for _ in range(5):
+        sa, sb = a.step(), b.step()
+        assert sa.loss == sb.loss
+    assert np.array_equal(a.network.params, b.network.params)
+    p = Trainer(cfg.replace(pretrain_epochs=2, batch_size=50))
+    phases = [p.step() for _ in range(p.pretrainer.total_steps + 3)]  # type: ignore[union-attr]
+    layers = [s.pretrain_layer for s in phases if s.phase == "pretrain"]
+    assert layers == sorted(layers) and set(layers) == {0, 1, 2}
+    assert [s.phase for s in phases[-3:]] == ["train"] * 3
+    assert all(np.isfinite(s.extra["autoencoder_loss"]) for s in phases if s.phase == "pretrain")
+
+
+def test_pretraining_lowers_each_layers_reconstruction_error() -> None:
+    cfg = ExperimentConfig(
+        depth=2, width=16, n_samples=300, pretrain_epochs=20, batch_size=32, learning_rate=0.1
+    )
+    t = Trainer(cfg)
+    per_layer: dict[int, list[float]] = {0: [], 1: []}
+    while t.phase == "pretrain":
+        s = t.step()
+        per_layer[s.pretrain_layer].append(s.extra["autoencoder_loss"])  # type: ignore[index]
+    for losses in per_layer.values():
+        assert len(losses) == t.pretrainer.steps_per_layer  # type: ignore[union-attr]
+        assert np.mean(losses[-10:]) < 0.7 * np.mean(losses[:10])

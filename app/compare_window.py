@@ -1,0 +1,633 @@
+"""Compare mode: 2–4 runs side by side in one window, driven by one transport.
+
+Every run has its own TrainingController (worker thread + engine process) and its own
+column of views; one overlaid plot (CompareGradientsView) draws every run's gradient by
+layer so the difference reads at a glance.  Every command goes to every run: play, pause,
+step, reset and speed are synchronised.  A run that diverges is paused by its own engine and
+says so in its column while the others go on.
+
+Data flow is the main window's: a display timer on the GUI thread pulls ``take()`` from each
+controller, appends the snapshots to that run's History and draws the newest.  With
+``controllers=None`` the window is fed by hand (``apply_updates(index, updates)``), which
+:func:`train_compare_offline` and the headless screenshots use.
+
+This module must not import ``app.main_window`` at import time: the main window imports it.
+"""
+
+from __future__ import annotations
+
+import time
+import types
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.engine_process import ready_info
+from app.headless import DETAIL_EVERY
+from app.status import verdict
+from app.worker import TrainingController, Updates
+from model import ExperimentConfig, Snapshot, Trainer
+from model.history import History
+from model.scenes import Scene
+from views import theme
+from views.compare_gradients_view import MAX_RUNS, CompareGradientsView, run_colour, run_symbol
+from views.gradients_view import GradientsView
+from views.loss_view import LossView
+from views.output_view import OutputView
+
+APP_TITLE = "Backprop Lab"
+MIN_RUNS = 2
+FRAME_MS = 16
+#: Loss curves and decision regions change slowly: redrawn at most this often (s), each
+#: column at its own phase, so 3–4 columns do not all repaint their slow views in one frame.
+SLOW_INTERVAL = 0.1
+#: Share of the window's height given to the overlaid gradient plot.
+OVERLAY_SHARE = 0.32
+OVERLAY_MIN_HEIGHT = 200
+#: Every controller is told to stop at once, then all are waited for within this budget.
+SHUTDOWN_MS = 900
+#: (label, steps per second or None for as fast as possible); the same for every run.
+SPEEDS: tuple[tuple[str, float | None], ...] = (
+    ("Max speed", None),
+    ("300 steps/s", 300.0),
+    ("100 steps/s", 100.0),
+    ("30 steps/s", 30.0),
+    ("10 steps/s", 10.0),
+    ("3 steps/s", 3.0),
+    ("1 step/s (slow motion)", 1.0),
+)
+#: Text colour of each verdict kind on the light background; (background, text) for "diverged".
+VERDICT_COLOURS: dict[str, str] = {
+    "ok": "#1B5E20",
+    "vanishing": "#8A3B00",
+    "exploding": "#8E1B10",
+    "error": "#8E1B10",
+    "info": "#0D3C61",
+}
+DIVERGED_STYLE = ("#B71C1C", "#FFFFFF")
+#: The run's marker in the overlay, as a character for its column header.
+SYMBOL_CHARS = {"o": "●", "s": "■", "t": "▼", "d": "◆"}
+#: Fields named with their value in an automatic run label (text values speak for themselves).
+SHORT_NAMES = {"learning_rate": "lr", "init_scale": "gain", "batch_size": "batch", "momentum": "momentum"}
+
+CAPTION_PT = 16
+HEADER_PT = 20
+VERDICT_PT = 13
+STATS_PT = 15
+
+
+def _font(point_size: int, bold: bool = False) -> QtGui.QFont:
+    font = QtGui.QFont()
+    font.setPointSize(point_size)
+    font.setBold(bold)
+    return font
+
+
+# -- describing runs ----------------------------------------------------------------------
+def differing_fields(configs: Sequence[ExperimentConfig]) -> list[str]:
+    """Names of the config fields whose values are not the same in every config (in field order)."""
+    if not configs:
+        return []
+    dicts = [c.to_dict() for c in configs]
+    return [name for name in dicts[0] if any(d[name] != dicts[0][name] for d in dicts[1:])]
+
+
+def describe(config: ExperimentConfig, fields: Sequence[str]) -> str:
+    """A short label from the values of ``fields``: ``"relu, he_normal"``, ``"lr=1.0"``."""
+    parts = []
+    for name in fields:
+        value = getattr(config, name)
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, bool):
+            parts.append(name.replace("_", " ") if value else f"no {name.replace('_', ' ')}")
+        else:
+            parts.append(f"{SHORT_NAMES.get(name, name)}={value:g}" if value is not None else f"no {name}")
+    return ", ".join(parts) or "baseline"
+
+
+def auto_caption(configs: Sequence[ExperimentConfig]) -> str:
+    """What the runs share and what sets them apart, for a comparison without a caption."""
+    fields = differing_fields(configs)
+    if not fields:
+        return "The runs have identical settings."
+    shared = [name for name in ("dataset", "seed") if name not in fields]
+    first = configs[0]
+    same = " and ".join(
+        f"{first.dataset} data" if name == "dataset" else f"seed {first.seed}" for name in shared
+    )
+    differs = ", ".join(name.replace("_", " ") for name in fields)
+    return f"Same {same}; the runs differ only in: {differs}." if same else f"The runs differ in: {differs}."
+
+
+def variant_runs(
+    base: ExperimentConfig,
+    variants: Sequence[Mapping[str, Any]],
+    labels: Sequence[str] | None = None,
+    *,
+    include_base: bool = True,
+) -> list[tuple[str, ExperimentConfig]]:
+    """``base`` and ``base.replace(**changes)`` for each variant, labelled by what differs.
+
+    Data and seed stay the base's unless a variant changes them.  Raises ConfigError for an
+    invalid variant (the message names the field).
+    """
+    configs = [base] if include_base else []
+    configs += [base.replace(**dict(changes)) for changes in variants]
+    if labels is not None:
+        if len(labels) != len(configs):
+            raise ValueError(f"{len(labels)} labels for {len(configs)} runs")
+        return list(zip(labels, configs, strict=True))
+    fields = differing_fields(configs)
+    names = [describe(c, fields) for c in configs]
+    if include_base:
+        names[0] = f"{names[0]} (current)"
+    return list(zip(names, configs, strict=True))
+
+
+# -- one run's column ---------------------------------------------------------------------
+class RunColumn(QtWidgets.QFrame):
+    """One run: its label, verdict, step counter and numbers, and its own views."""
+
+    def __init__(self, index: int, label: str, config: ExperimentConfig) -> None:
+        super().__init__()
+        t = theme.current()
+        self.index = index
+        self.label = label
+        self.config = config
+        self.colour = run_colour(index)
+        self.history = History(config.depth + 1)
+        self.latest: Snapshot | None = None
+        self.weights: list[Any] | None = None
+        self.dataset: Any = None
+        self.diverged = False
+        self.dirty = False
+        #: newest snapshot with an output sample (only detail steps have one)
+        self.output_snapshot: Snapshot | None = None
+        self.slow_dirty = False
+        self._slow_due = 0.0
+        self.setObjectName(f"run{index}")
+
+        mark = SYMBOL_CHARS.get(run_symbol(index), "●")
+        self.header = QtWidgets.QLabel(f'<span style="color:{self.colour}">{mark}</span>&nbsp;{label}')
+        self.header.setObjectName("run_label")
+        self.header.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.header.setFont(_font(HEADER_PT, bold=True))
+        self.header.setWordWrap(True)
+        self.header.setStyleSheet(
+            f"QLabel#run_label {{ color: {t.foreground}; border-top: 8px solid {self.colour}; padding: 2px 4px; }}"
+        )
+        self.header.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+
+        self.verdict_label = QtWidgets.QLabel("")
+        self.verdict_label.setObjectName("verdict")
+        self.verdict_label.setFont(_font(VERDICT_PT, bold=True))
+        self.verdict_label.setWordWrap(True)
+        # two lines, always: a verdict that wraps differently must not shift the plots
+        self.verdict_label.setFixedHeight(2 * QtGui.QFontMetrics(self.verdict_label.font()).lineSpacing() + 10)
+        self.verdict_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
+        self.verdict_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter)
+        self._verdict_kind = ""
+
+        self.stats_label = QtWidgets.QLabel("step 0")
+        self.stats_label.setObjectName("stats")
+        self.stats_label.setFont(_font(STATS_PT))
+        self.stats_label.setFixedHeight(QtGui.QFontMetrics(self.stats_label.font()).lineSpacing() + 6)
+        self.stats_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
+        self.stats_label.setStyleSheet(f"color: {t.foreground}; padding: 0px 4px;")
+
+        self.views: dict[str, QtWidgets.QWidget] = {
+            "gradients": GradientsView(),
+            "loss": LossView(),
+            "output": OutputView(),
+        }
+        for view in self.views.values():
+            view.setMinimumSize(120, 120)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.header)
+        layout.addWidget(self.verdict_label)
+        layout.addWidget(self.stats_label)
+        # gradients (tall enough for its heat map) beside loss over output
+        row = QtWidgets.QHBoxLayout()
+        row.setSpacing(4)
+        row.addWidget(self.views["gradients"], 1)
+        right = QtWidgets.QVBoxLayout()
+        right.setSpacing(4)
+        right.addWidget(self.views["loss"], 1)
+        right.addWidget(self.views["output"], 1)
+        row.addLayout(right, 1)
+        layout.addLayout(row, 1)
+        self.start()
+
+    # -- lifecycle of a run ---------------------------------------------------------------
+    def start(self) -> None:
+        """Forget the run: a fresh network (same config, same seed) is on its way."""
+        self.history = History(self.config.depth + 1)
+        self.latest = None
+        self.weights = None
+        self.diverged = False
+        self.dirty = False
+        self.output_snapshot = None
+        self.slow_dirty = False
+        for view in self.views.values():
+            view.clear()  # type: ignore[attr-defined]
+        self.views["gradients"].set_experiment(self.config)  # type: ignore[attr-defined]
+        self.set_verdict("Building the network…", "info")
+        self.stats_label.setText("step 0")
+
+    def apply_updates(self, updates: Updates) -> None:
+        """Take what the run's worker produced; ``dirty`` says whether there is more to draw."""
+        if updates.ready is not None:
+            self._on_ready(updates.ready)
+        for kind, text in updates.messages:
+            if kind == "paused" and text.startswith("diverged"):
+                self.diverged = True
+            elif kind == "error":
+                self.set_verdict(f"Error: {text}", "error")
+        if updates.weights is not None:
+            self.weights = updates.weights
+        for snap in updates.snapshots:
+            if snap.step > 0:
+                self.history.append(snap)
+            if snap.output is not None:
+                self.output_snapshot = snap
+        if updates.snapshots:
+            self.latest = updates.snapshots[-1]
+            self.dirty = self.slow_dirty = True
+
+    def _on_ready(self, info: dict[str, Any]) -> None:
+        self.dataset = types.SimpleNamespace(**info["dataset"])
+        self.history = History(len(info["layer_sizes"]) - 1)
+        self.latest = None
+        self.output_snapshot = None
+        self.diverged = False
+        for name in ("gradients", "loss", "output"):
+            self.views[name].set_experiment(self.config, self.dataset)  # type: ignore[attr-defined]
+
+    def draw(self, now: float | None = None) -> bool:
+        """Draw what arrived since the last draw; True when the newest snapshot was drawn.
+
+        ``now`` (time.monotonic()) lets the slow views wait for their turn; ``None`` draws
+        everything at once (offline feeding, screenshots).
+        """
+        snap = self.latest
+        if snap is None:
+            self.dirty = self.slow_dirty = False
+            return False
+        if self.slow_dirty and (now is None or now >= self._slow_due):
+            self.slow_dirty = False
+            self.views["loss"].show_snapshot(snap, self.history)  # type: ignore[attr-defined]
+            if self.output_snapshot is not None:
+                self.views["output"].show_snapshot(self.output_snapshot, self.history)  # type: ignore[attr-defined]
+            if now is not None:
+                self._slow_due = max(self._slow_due + SLOW_INTERVAL, now)
+        if not self.dirty:
+            return False
+        self.dirty = False
+        self.views["gradients"].show_snapshot(snap, self.history)  # type: ignore[attr-defined]
+        acc = f"   ·   test acc {snap.test_accuracy:.0%}" if snap.test_accuracy is not None else ""
+        if acc == "":
+            acc = self._last_accuracy_text()
+        self.stats_label.setText(f"step {snap.step:,}   ·   loss {snap.loss:.3g}{acc}")
+        if snap.diverged:
+            self.diverged = True
+        v = verdict(snap)
+        self.set_verdict(v.text, v.kind)
+        return True
+
+    def stagger(self, now: float, phase: float) -> None:
+        """Start the slow views' clock at ``phase`` × SLOW_INTERVAL after ``now``."""
+        self._slow_due = now + phase * SLOW_INTERVAL
+
+    def _last_accuracy_text(self) -> str:
+        """Accuracy is measured on detail steps only: keep showing the newest measurement."""
+        if self.config.is_regression or len(self.history) == 0:
+            return ""
+        acc = self.history.scalar("test_accuracy")
+        seen = acc[acc == acc]  # not NaN
+        return f"   ·   test acc {seen[-1]:.0%}" if seen.size else ""
+
+    def set_verdict(self, text: str, kind: str) -> None:
+        if self.verdict_label.text() != text:
+            self.verdict_label.setText(text)
+        if kind != self._verdict_kind:
+            # restyling costs a full polish: only when the verdict's kind changes
+            self._verdict_kind = kind
+            if kind == "diverged":
+                bg, fg = DIVERGED_STYLE
+                style = f"background: {bg}; color: {fg}; border-radius: 6px; padding: 2px 6px;"
+            else:
+                style = f"color: {VERDICT_COLOURS.get(kind, VERDICT_COLOURS['info'])}; padding: 2px 4px;"
+            self.verdict_label.setStyleSheet(style)
+            self.verdict_label.setProperty("kind", kind)
+
+    @property
+    def verdict_kind(self) -> str:
+        return self._verdict_kind
+
+
+# -- the window -----------------------------------------------------------------------------
+class CompareWindow(QtWidgets.QMainWindow):
+    """2–4 runs side by side with one synchronised transport and an overlaid gradient plot."""
+
+    def __init__(
+        self,
+        runs: Sequence[tuple[str, ExperimentConfig]],
+        *,
+        title: str = "",
+        caption: str = "",
+        controllers: Sequence[TrainingController] | None = None,
+        autoplay: bool = True,
+    ) -> None:
+        if not MIN_RUNS <= len(runs) <= MAX_RUNS:
+            raise ValueError(f"compare mode shows {MIN_RUNS} to {MAX_RUNS} runs; got {len(runs)}")
+        if controllers is not None and len(controllers) != len(runs):
+            raise ValueError(f"{len(controllers)} controllers for {len(runs)} runs")
+        super().__init__()
+        self.runs: list[tuple[str, ExperimentConfig]] = [(str(label), config) for label, config in runs]
+        self.controllers: list[TrainingController] | None = list(controllers) if controllers is not None else None
+        self.scene_title = title
+        self.caption_text = caption or auto_caption([config for _, config in self.runs])
+        self.scene: Scene | None = None
+        self.playing = False
+        self.frame_times: deque[float] = deque(maxlen=4000)
+        self._closed = False
+        labels = [label for label, _ in self.runs]
+        self.setWindowTitle(f"{APP_TITLE} — Compare: {title or ' vs '.join(labels)}")
+
+        self.overlay = CompareGradientsView()
+        self.overlay.set_runs(labels, [config.depth + 1 for _, config in self.runs])
+        self.columns = [RunColumn(i, label, config) for i, (label, config) in enumerate(self.runs)]
+        self._build_ui()
+        self._bind_shortcuts()
+
+        self.timer = QtCore.QTimer(self)
+        self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self._on_frame)
+        self._start_all()
+        now = time.monotonic()
+        for column in self.columns:
+            column.stagger(now, column.index / len(self.columns))
+        if self.controllers is not None:
+            self.timer.start()
+            if autoplay:
+                self.play()
+
+    # -- layout ------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        t = theme.current()
+        central = QtWidgets.QWidget()
+        outer = QtWidgets.QVBoxLayout(central)
+        outer.setContentsMargins(8, 4, 8, 4)
+        outer.setSpacing(4)
+
+        head = f"<b>{self.scene_title}</b> — " if self.scene_title else ""
+        self.caption = QtWidgets.QLabel(f"{head}{self.caption_text}")
+        self.caption.setObjectName("caption")
+        self.caption.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.caption.setWordWrap(True)
+        self.caption.setFont(_font(CAPTION_PT))
+        self.caption.setStyleSheet(f"color: {t.foreground}; padding: 2px 4px;")
+        self.caption.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        outer.addWidget(self.caption)
+
+        self.overlay.setMinimumHeight(OVERLAY_MIN_HEIGHT)
+        outer.addWidget(self.overlay)
+
+        row = QtWidgets.QHBoxLayout()
+        row.setSpacing(10)
+        for column in self.columns:
+            column.setMinimumWidth(300)
+            row.addWidget(column, 1)
+        outer.addLayout(row, 1)
+        self.setCentralWidget(central)
+
+        bar = QtWidgets.QToolBar("Transport")
+        bar.setObjectName("transport")
+        bar.setMovable(False)
+        bar.setFont(_font(14))
+        self.play_action = QtGui.QAction("▶ Play (Space)", self)
+        self.play_action.triggered.connect(self.toggle_play)
+        self.step_action = QtGui.QAction("Step (S / →)", self)
+        self.step_action.triggered.connect(self.step_once)
+        self.reset_action = QtGui.QAction("⟲ Reset (R)", self)
+        self.reset_action.triggered.connect(self.reset)
+        self.close_action = QtGui.QAction("✕ Close (Esc)", self)
+        self.close_action.triggered.connect(self.close)
+        for action in (self.play_action, self.step_action, self.reset_action):
+            bar.addAction(action)
+        bar.addSeparator()
+        bar.addWidget(QtWidgets.QLabel(" Speed "))
+        self.speed_combo = QtWidgets.QComboBox()
+        self.speed_combo.setObjectName("speed")
+        self.speed_combo.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)  # Space stays Play/Pause
+        for label, _ in SPEEDS:
+            self.speed_combo.addItem(label)
+        self.speed_combo.currentIndexChanged.connect(self._on_speed)
+        bar.addWidget(self.speed_combo)
+        bar.addSeparator()
+        self.message = QtWidgets.QLabel("")
+        self.message.setObjectName("message")
+        self.message.setFont(_font(14))
+        bar.addWidget(self.message)
+        spacer = QtWidgets.QWidget()
+        spacer.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addAction(self.close_action)
+        for button in bar.findChildren(QtWidgets.QToolButton):
+            button.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.addToolBar(QtCore.Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _bind_shortcuts(self) -> None:
+        # Window context (not application-wide): the main window may be open behind this one.
+        def bind(keys: list[str], slot: Callable[[], Any]) -> None:
+            for key in keys:
+                shortcut = QtGui.QShortcut(QtGui.QKeySequence(key), self)
+                shortcut.activated.connect(slot)
+
+        bind(["Space"], self.toggle_play)
+        bind(["S", "Right"], self.step_once)
+        bind(["R"], self.reset)
+        bind(["Ctrl+Q", "Escape"], self.close)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        # A fixed share, not layout stretch: the columns' size hints would win otherwise.
+        height = max(OVERLAY_MIN_HEIGHT, round(OVERLAY_SHARE * event.size().height()))
+        if self.overlay.height() != height:
+            self.overlay.setFixedHeight(height)
+        super().resizeEvent(event)
+
+    # -- commands: every one goes to every run ---------------------------------------------
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        live = [i for i, column in enumerate(self.columns) if not column.diverged]
+        if not live:
+            self._show_message("Every run diverged: reset (R) to start again.", "error")
+            return
+        self.playing = True
+        self.play_action.setText("⏸ Pause (Space)")
+        if self.controllers is not None:
+            for i in live:
+                self.controllers[i].play()
+
+    def pause(self) -> None:
+        self.playing = False
+        self.play_action.setText("▶ Play (Space)")
+        if self.controllers is not None:
+            for controller in self.controllers:
+                controller.pause()
+
+    def step_once(self) -> None:
+        self.pause()
+        if self.controllers is not None:
+            for column, controller in zip(self.columns, self.controllers, strict=True):
+                if not column.diverged:
+                    controller.step(1)
+
+    def reset(self) -> None:
+        self._start_all()
+        self._show_message("Reset: fresh networks from the same seeds.", "info")
+
+    def _start_all(self) -> None:
+        was_playing = self.playing
+        for column in self.columns:
+            column.start()
+        self.overlay.clear()
+        if self.controllers is not None:
+            for (_, config), controller in zip(self.runs, self.controllers, strict=True):
+                controller.reset(config.to_dict())
+                if was_playing:
+                    controller.play()
+
+    def _on_speed(self, index: int) -> None:
+        if self.controllers is not None:
+            for controller in self.controllers:
+                controller.set_speed(SPEEDS[index][1])
+
+    # -- data in -----------------------------------------------------------------------
+    def _on_frame(self) -> None:
+        assert self.controllers is not None
+        t0 = time.perf_counter()
+        for i, controller in enumerate(self.controllers):
+            self.columns[i].apply_updates(controller.take())
+        self._draw(time.monotonic())
+        self.frame_times.append(t0)
+
+    def apply_updates(self, index: int, updates: Updates) -> None:
+        """Feed run ``index`` by hand (offline mode) and draw everything that changed."""
+        self.columns[index].apply_updates(updates)
+        self._draw(None)
+
+    def _draw(self, now: float | None) -> None:
+        changed = False
+        for column in self.columns:
+            if column.dirty or column.slow_dirty:
+                changed = column.draw(now) or changed
+        if changed:
+            self.overlay.show_snapshots([column.latest for column in self.columns])
+        if self.playing and all(column.diverged for column in self.columns):
+            self.playing = False
+            self.play_action.setText("▶ Play (Space)")
+
+    def _show_message(self, text: str, kind: str) -> None:
+        colour = VERDICT_COLOURS.get(kind, VERDICT_COLOURS["info"])
+        self.message.setStyleSheet(f"color: {colour};")
+        self.message.setText(text)
+
+    # -- lifetime ----------------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = SHUTDOWN_MS) -> bool:
+        """Stop every run's worker and engine; True when all threads ended in ``timeout_ms``."""
+        self.timer.stop()
+        if self.controllers is None:
+            return True
+        # tell every worker first, so their engines quit in parallel, then wait for each
+        for controller in self.controllers:
+            if controller.thread.isRunning():
+                controller.worker.stop()
+        deadline = time.perf_counter() + timeout_ms / 1000.0
+        ok = True
+        for controller in self.controllers:
+            left = max(1, int(1000 * (deadline - time.perf_counter())))
+            ok = controller.shutdown(left) and ok
+        return ok
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        if not self._closed:
+            self._closed = True
+            self.shutdown()
+        super().closeEvent(event)
+
+
+# -- opening compare mode -----------------------------------------------------------------
+def open_scene_compare(
+    scene: Scene,
+    controllers_factory: Callable[[], TrainingController] | None = TrainingController,
+    *,
+    autoplay: bool = True,
+) -> CompareWindow:
+    """A CompareWindow for a scene with 2–4 runs (``controllers_factory=None``: offline).
+
+    Raises ValueError for a scene with a single run: that one opens in the main window.
+    """
+    if not MIN_RUNS <= len(scene.runs) <= MAX_RUNS:
+        raise ValueError(
+            f"scene {scene.name} has {len(scene.runs)} run(s); compare mode needs {MIN_RUNS} to {MAX_RUNS}"
+        )
+    runs = [(run.label, run.config) for run in scene.runs]
+    controllers = None if controllers_factory is None else [controllers_factory() for _ in runs]
+    window = CompareWindow(runs, title=scene.title, caption=scene.caption, controllers=controllers, autoplay=autoplay)
+    window.scene = scene
+    return window
+
+
+def open_variants_compare(
+    base: ExperimentConfig,
+    variants: Sequence[Mapping[str, Any]],
+    labels: Sequence[str] | None = None,
+    *,
+    controllers_factory: Callable[[], TrainingController] | None = TrainingController,
+    title: str = "",
+    autoplay: bool = True,
+) -> CompareWindow:
+    """Compare ``base`` (the current config) against 1–3 variants, e.g. ``[{"activation": "relu"}]``.
+
+    Raises ConfigError for an invalid variant before any controller is started.
+    """
+    runs = variant_runs(base, variants, labels)
+    if not MIN_RUNS <= len(runs) <= MAX_RUNS:
+        raise ValueError(f"compare mode shows {MIN_RUNS} to {MAX_RUNS} runs; got {len(runs)}")
+    controllers = None if controllers_factory is None else [controllers_factory() for _ in runs]
+    return CompareWindow(runs, title=title, controllers=controllers, autoplay=autoplay)
+
+
+def train_compare_offline(window: CompareWindow, steps: int) -> None:
+    """Train every run ``steps`` steps in this process and feed the window (headless screenshots)."""
+    for index, (_, config) in enumerate(window.runs):
+        trainer = Trainer(config)
+        window.apply_updates(index, Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()]))
+        batch = []
+        for i in range(steps):
+            snap = trainer.step(detail=(i + 1) % DETAIL_EVERY == 0 or i == steps - 1)
+            batch.append(snap)
+            if snap.diverged:
+                break
+        if not batch:
+            continue
+        messages = []
+        last = batch[-1]
+        if last.diverged:
+            where = f" in layer {last.diverged_layer + 1}" if last.diverged_layer is not None else ""
+            messages.append(("paused", f"diverged{where} at step {last.step} ({last.diverged_reason})"))
+        weights = [w.copy() for w in trainer.network.weights]
+        window.apply_updates(index, Updates(snapshots=batch, weights=weights, messages=messages))

@@ -1,0 +1,665 @@
+"""WalkthroughView: the backward pass of one frozen step, revealed one layer per key press.
+
+The lecture's claim — backpropagation multiplies many numbers smaller than one — shown on the
+live network: one box per weight layer (input left, output right, as in the network diagram)
+with the step's local derivative factor f′, the weights' gain and their product, and under it
+the running product ‖δ_l‖ / ‖δ_out‖ as a bar on a log axis that shrinks (blue) or grows
+(orange) with every step.  Keys: → ↓ Space N next · ← ↑ Backspace P back · Home start · End all ·
+Esc close.  Data comes from :func:`model.walkthrough.backward_walk`; nothing here computes.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import NamedTuple
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from model.walkthrough import BackwardWalk, LayerFactor
+from views import theme
+from views.gradients_view import NONFINITE, decade_ticks, format_power, html_width
+
+Qt = QtCore.Qt
+Key = Qt.Key
+
+#: factor < 1 (the signal shrinks) and factor > 1 (it grows): Okabe–Ito blue and orange.
+SHRINK = theme.OKABE_ITO[0]
+GROW = theme.OKABE_ITO[3]
+#: The output layer's bar (the reference, running product 1) and unrevealed text.
+NEUTRAL = "#7F7F7F"
+#: Font sizes (pt): the caption shrinks from the first to the second to fit one line.
+CAPTION_MAX_PT, CAPTION_MIN_PT = 28, 16
+BOX_MAX_PT, BOX_MIN_PT = 30, 8
+#: Below this number size the stacked/inline boxes give way to the compact ones.
+BOX_READABLE_PT = 12
+#: The running-product axis never spans more than this (log10), whatever the walk holds.
+HARD_RANGE: tuple[float, float] = (-60.0, 40.0)
+#: |f′ gain / f′ mean − 1| beyond this earns a note (ReLU's mask acts as √p, not p).
+FPRIME_NOTE_TOLERANCE = 0.15
+
+NEXT_KEYS = frozenset({Key.Key_Right, Key.Key_Down, Key.Key_Space, Key.Key_N})
+PREVIOUS_KEYS = frozenset({Key.Key_Left, Key.Key_Up, Key.Key_Backspace, Key.Key_P})
+OWN_KEYS = NEXT_KEYS | PREVIOUS_KEYS | {Key.Key_Home, Key.Key_End, Key.Key_Escape}
+
+
+# -- text (pure) -------------------------------------------------------------------------------
+def number_text(value: float) -> str:
+    """Short, projector-readable: ``0.027``, ``0.27``, ``1.30``, ``42``, ``1.2e-6``, ``inf``, ``NaN``."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "inf" if value > 0 else "−inf"
+    a = abs(value)
+    if a == 0.0:
+        return "0"
+    if 0.01 <= a < 0.1:
+        return f"{value:.2g}"
+    if 0.1 <= a < 9.995:  # two decimals: 0.97 and 1.04 must not both read "1"
+        return f"{value:.2f}"
+    if 9.995 <= a < 999.5:
+        return f"{value:.0f}"
+    return format_power(value)
+
+
+def _finite(*values: float) -> bool:
+    return all(math.isfinite(v) for v in values)
+
+
+def layer_name(walk: BackwardWalk, factor: LayerFactor) -> str:
+    """ "L4" for weight layer 3: 1-based, as on the gradients view's axis."""
+    return f"L{factor.layer + 1}"
+
+
+def trend(walk: BackwardWalk, index: int) -> str:
+    """Colour role of ``walk.layers[index]``: 'bad' (inf/NaN), 'shrink' (factor < 1 or nothing
+    left), 'grow' (factor > 1) or '' (the output layer, where the walk starts)."""
+    f = walk.layers[index]
+    if not _finite(f.running_product, f.delta_norm):
+        return "bad"
+    if index == 0:
+        return ""
+    if f.running_product == 0.0:
+        return "shrink"
+    if not math.isfinite(f.factor):
+        return "bad"
+    return "shrink" if f.factor < 1.0 else "grow"
+
+
+def _remark(walk: BackwardWalk, f: LayerFactor) -> str:
+    """What this kind of step does to the signal, in the lecture's words."""
+    if f.skip:
+        return "the skip path carries the signal around f′ and W"
+    if walk.batch_norm:
+        return "batch norm rescales every step"
+    name = walk.activation
+    if name == "sigmoid":
+        return "each sigmoid step multiplies by σ′ ≤ 1/4"
+    if name == "tanh":
+        return "each tanh step multiplies by tanh′ ≤ 1"
+    if name in ("relu", "noisy_relu"):
+        return "ReLU′ is 0 or 1: the weights set the size"
+    if name == "leaky_relu":
+        return "leaky ReLU′ is 1 or the slope: the weights set the size"
+    if name == "linear":
+        return "f′ = 1: only the weights scale the signal"
+    return f"each {name} step multiplies by f′ and by W"
+
+
+def _summary(walk: BackwardWalk) -> str:
+    """The closing remark: what every step was made of."""
+    if walk.residual:
+        return " (with skip paths)"
+    if walk.batch_norm:
+        return " (with batch norm)"
+    return {"sigmoid": " of σ′ ≤ 1/4", "tanh": " of tanh′ ≤ 1"}.get(walk.activation, "")
+
+
+def caption_segments(walk: BackwardWalk, position: int) -> list[tuple[str, str]]:
+    """The caption as (text, role) pieces; roles: '' plain, 'strong', 'shrink', 'grow', 'bad'."""
+    n = walk.n_layers
+    p = max(0, min(position, n))
+    if p == 0 or n == 0:
+        return [(f"Step {walk.step:,} frozen: ", "strong"), ("press → to walk back from the output", "")]
+    index = p - 1
+    f = walk.layers[index]
+    role = trend(walk, index)
+    if index == 0:
+        return [
+            (f"Layer {f.layer + 1} (output): ", "strong"),
+            ("‖δ_out‖ = ", ""),
+            (number_text(f.delta_norm), role or "strong"),
+            (" — the backward pass starts here (→ next layer)", ""),
+        ]
+    rp = f.running_product
+    head = [(f"Layer {f.layer + 1}: ", "strong"), ("running product ", ""), (number_text(rp), role)]
+    if role == "bad":
+        what = "overflowed" if math.isinf(rp) or math.isinf(f.delta_norm) else "became NaN"
+        return [*head, (f" — the signal {what}: this run diverged", "")]
+    if rp == 0.0:
+        died = next(g for g in walk.layers[1 : index + 1] if g.delta_norm == 0.0)
+        why = ": f′ = 0 everywhere" if died.mean_fprime == 0.0 else ""
+        return [*head, (f" — the signal died at layer {died.layer + 1}{why}", "")]
+    if p == n:
+        verdict = "vanishing" if rp < 1e-2 else "exploding" if rp > 1e2 else "healthy"
+        return [*head, (f" — {verdict} after {n - 1} steps{_summary(walk)}", "")]
+    return [*head, (f" — {_remark(walk, f)}", "")]
+
+
+def walk_text(walk: BackwardWalk, position: int) -> str:
+    """The caption shown after ``position`` layers are revealed, as plain text."""
+    return "".join(text for text, _ in caption_segments(walk, position))
+
+
+class Row(NamedTuple):
+    """One entry of a layer's box: a header, a labelled number or a note."""
+
+    label: str
+    value: str = ""
+    role: str = ""  # 'header', 'note', or the number's colour role ('', 'shrink', 'grow', 'bad')
+
+
+def box_rows(walk: BackwardWalk, index: int) -> list[Row]:
+    """What the box of ``walk.layers[index]`` says once revealed (f′ × W gain = factor)."""
+    f = walk.layers[index]
+
+    # below a layer whose δ is exactly 0 a ratio is 0/0: undefined, not a divergence
+    dead_above = index > 0 and walk.layers[index - 1].delta_norm == 0.0
+
+    def number(label: str, value: float, role: str = "") -> Row:
+        if math.isnan(value) and dead_above:
+            return Row(label, "—", "note")
+        return Row(label, number_text(value), role if math.isfinite(value) else "bad")
+
+    if index == 0:
+        return [
+            Row(f"{layer_name(walk, f)} output", role="header"),
+            number("‖δ_out‖", f.delta_norm),
+            number("loss", walk.loss),
+        ]
+    rows = [
+        Row(layer_name(walk, f), role="header"),
+        number("f′ mean", f.mean_fprime),
+        number("× W gain", f.weight_gain),
+        number("= factor", f.factor, trend(walk, index)),
+    ]
+    if f.skip:
+        rows.append(Row("+ skip path", role="note"))
+    elif (
+        walk.batch_norm and _finite(f.factor, f.weight_gain, f.fprime_gain) and f.weight_gain * f.fprime_gain
+    ):
+        rows.append(Row(f"× BN {number_text(f.factor / (f.weight_gain * f.fprime_gain))}", role="note"))
+    elif (
+        _finite(f.mean_fprime, f.fprime_gain)
+        and f.mean_fprime > 0.0
+        and abs(f.fprime_gain / f.mean_fprime - 1.0) > FPRIME_NOTE_TOLERANCE
+    ):
+        rows.append(Row(f"(f′ acts ×{number_text(f.fprime_gain)})", role="note"))
+    return rows
+
+
+# -- the widget ----------------------------------------------------------------------------------
+def _colour(role: str) -> str:
+    t = theme.current()
+    shrink = theme.OKABE_ITO[5] if t.name == "dark" else SHRINK  # blue is too dim on dark
+    note = "#A8A8A8" if t.name == "dark" else "#555555"
+    return {"shrink": shrink, "grow": GROW, "bad": NONFINITE, "note": note}.get(role, t.foreground)
+
+
+def _span(text: str, role: str, size: int) -> str:
+    bold = role not in ("", "note", "label")
+    weight = "font-weight:700;" if bold else ""
+    return f'<span style="color:{_colour(role)};{weight}font-size:{size}pt">{html.escape(text)}</span>'
+
+
+class BoxFonts(NamedTuple):
+    """How the boxes are typeset: 'inline' ("f′ mean 0.23" on one line), 'stacked' (small label
+    over a big number) or 'compact' (header and factor only, for very deep networks)."""
+
+    mode: str
+    value_pt: int
+    label_pt: int
+    header_pt: int
+
+
+def _fits(rows: list[list[Row]], fonts: BoxFonts, col_px: float, box_px: float) -> bool:
+    def metrics(pt: int, bold: bool) -> QtGui.QFontMetricsF:
+        font = QtGui.QFont()
+        font.setPointSize(pt)
+        font.setBold(bold)
+        return QtGui.QFontMetricsF(font)
+
+    value, label, header = (
+        metrics(fonts.value_pt, True),
+        metrics(fonts.label_pt, False),
+        metrics(fonts.header_pt, True),
+    )
+    for box in rows:
+        height, width = 0.0, 0.0
+        for row in box:
+            if row.role == "header":
+                height += header.lineSpacing()
+                width = max(width, header.horizontalAdvance(row.label))
+            elif row.role == "note":
+                height += label.lineSpacing()
+                width = max(width, label.horizontalAdvance(row.label))
+            elif fonts.mode == "inline":
+                height += value.lineSpacing()
+                width = max(width, value.horizontalAdvance(f"{row.label} {row.value}"))
+            else:
+                height += value.lineSpacing() + (label.lineSpacing() if fonts.mode == "stacked" else 0.0)
+                width = max(width, value.horizontalAdvance(row.value), label.horizontalAdvance(row.label))
+        if width > 0.92 * col_px - 8 or height > box_px - 8:
+            return False
+    return True
+
+
+def choose_box_fonts(rows: list[list[Row]], col_px: float, box_px: float) -> BoxFonts:
+    """The largest type that fits every box: inline when the columns are wide, else stacked, else
+    compact (header and factor only)."""
+
+    def best(mode: str, boxes: list[list[Row]]) -> BoxFonts | None:
+        for pt in range(BOX_MAX_PT, BOX_MIN_PT - 1, -1):
+            fonts = BoxFonts(mode, pt, max(BOX_MIN_PT, round(0.6 * pt)), max(BOX_MIN_PT, round(0.8 * pt)))
+            if _fits(boxes, fonts, col_px, box_px):
+                return fonts
+        return None
+
+    inline, stacked = best("inline", rows), best("stacked", rows)
+    choices = [f for f in (inline, stacked) if f is not None and f.value_pt >= BOX_READABLE_PT]
+    if choices:
+        return max(choices, key=lambda f: f.value_pt)  # inline first on ties
+    compact_rows = [[r for r in box if r.role == "header" or r.label == "= factor"] for box in rows]
+    compact = best("compact", compact_rows)
+    return compact or BoxFonts("compact", BOX_MIN_PT, BOX_MIN_PT, BOX_MIN_PT)
+
+
+def box_html(rows: list[Row], fonts: BoxFonts) -> str:
+    """Rich text of one box, centred, in the chosen layout."""
+    parts = []
+    for row in rows:
+        if row.role == "header":
+            parts.append(_span(row.label, "strong", fonts.header_pt))
+        elif row.role == "note":
+            if fonts.mode != "compact":
+                parts.append(_span(row.label, "note", fonts.label_pt))
+        elif fonts.mode == "inline":
+            parts.append(
+                _span(f"{row.label} ", "", fonts.value_pt)
+                + _span(row.value, row.role or "strong", fonts.value_pt)
+            )
+        elif fonts.mode == "stacked":
+            parts.append(_span(row.label, "label", fonts.label_pt))
+            parts.append(_span(row.value, row.role or "strong", fonts.value_pt))
+        elif row.label in ("= factor", "‖δ_out‖"):
+            parts.append(_span(row.value, row.role or "strong", fonts.value_pt))
+    return '<div align="center">' + "<br>".join(parts) + "</div>"
+
+
+class _Box:
+    """The graphics items of one layer: a frame, its text and the value label over its bar."""
+
+    def __init__(self, plot: pg.PlotItem, bar_plot: pg.PlotItem, x: float) -> None:
+        t = theme.current()
+        self.x = x
+        self.frame = QtWidgets.QGraphicsRectItem(QtCore.QRectF(x - 0.45, 0.02, 0.9, 0.96))
+        plot.addItem(self.frame)
+        self.text = pg.TextItem(anchor=(0.5, 0.0))
+        self.text.setPos(x, 0.97)
+        plot.addItem(self.text)
+        # an opaque background keeps the number readable where it crosses the "1" line
+        self.value = pg.TextItem(anchor=(0.5, 1.0), fill=pg.mkBrush(t.background))
+        self.value.setZValue(10)
+        bar_plot.addItem(self.value, ignoreBounds=True)
+        self.html = ""
+        self.value_html = ""
+
+
+class WalkthroughView(QtWidgets.QWidget):
+    """One box and one running-product bar per layer; keys reveal the backward pass."""
+
+    title = "Backward pass"
+    closed = QtCore.Signal()
+    position_changed = QtCore.Signal(int)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = theme.current()
+        self.walk: BackwardWalk | None = None
+        self._position = 0
+        self._boxes: list[_Box] = []
+        self._fonts = BoxFonts("inline", 16, 11, 13)
+        self._value_pt = 16
+        self._range: tuple[float, float] = (-3.0, 1.0)
+        self._bar_span: tuple[float, float] = (-3.0, 0.0)  # log10 of the lowest floor, tallest bar
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor(t.background))
+        self.setPalette(palette)
+
+        self.caption = QtWidgets.QLabel(self)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)  # only when even the smallest caption font is too wide
+        self.caption.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+        )
+        self.caption.setStyleSheet(f"color: {t.foreground}; background: {t.background}; padding: 4px;")
+        self._caption_pt = CAPTION_MAX_PT
+
+        self.plots = pg.GraphicsLayoutWidget(self)
+        self.plots.setBackground(t.background)
+        self.plots.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the view
+        self.plots.setMinimumSize(0, 0)
+
+        tick_font = QtGui.QFont()
+        tick_font.setPointSize(t.font_pt)
+        axis_width = QtGui.QFontMetrics(tick_font).horizontalAdvance("1e-60") + 18
+
+        self.box_plot = self.plots.addPlot(row=0, col=0)
+        key = "&nbsp;&nbsp;&nbsp;".join(
+            _span(text, role, t.font_pt + 1)
+            for text, role in (
+                ("■ factor < 1: shrinks", "shrink"),
+                ("■ factor > 1: grows", "grow"),
+                ("■ inf/NaN", "bad"),
+            )
+        )
+        self.bar_title = self.plots.addLabel(
+            f"{_span('running product ‖δ‖ ÷ ‖δ_out‖ (log scale)', '', t.font_pt + 1)}"
+            f"&nbsp;&nbsp;&nbsp;&nbsp;{key}",
+            row=1,
+            col=0,
+        )
+        self.bar_title.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed
+        )
+        self.bar_plot = self.plots.addPlot(row=2, col=0)
+        for plot in (self.box_plot, self.bar_plot):
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.enableAutoRange(False)
+            plot.getAxis("left").setWidth(axis_width)
+            plot.hideAxis("bottom")
+        self.plots.ci.layout.setRowStretchFactor(0, 11)
+        self.plots.ci.layout.setRowStretchFactor(2, 10)
+        # the box row keeps an invisible left axis so its columns line up with the bars
+        box_axis = self.box_plot.getAxis("left")
+        box_axis.setPen(pg.mkPen(None))
+        box_axis.setTextPen(pg.mkPen(None))
+        box_axis.setTicks([[], []])
+        self.box_plot.setYRange(0.0, 1.0, padding=0)
+        self.bar_plot.setXLink(self.box_plot)
+        left = self.bar_plot.getAxis("left")
+        left.setTickFont(tick_font)
+        left.setTextPen(t.foreground)
+        left.setPen(t.foreground)
+
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.62, brush=SHRINK, pen=pg.mkPen(None))
+        self.bar_plot.addItem(self.bars)
+        self.one_line = pg.InfiniteLine(
+            pos=0.0, angle=0, pen=pg.mkPen(t.foreground, width=2, style=Qt.PenStyle.DashLine)
+        )
+        self.bar_plot.addItem(self.one_line)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.plots, 1)
+        self.bar_plot.vb.sigResized.connect(self._fit)
+        self._set_caption()
+
+    # -- public API ------------------------------------------------------------------------
+    @property
+    def position(self) -> int:
+        """How many layers are revealed, counted from the output (0 only without a walk)."""
+        return self._position
+
+    def set_walk(self, walk: BackwardWalk) -> None:
+        """Show ``walk`` from its start: the output layer revealed, nothing below it."""
+        self.walk = walk
+        n = walk.n_layers
+        if n != len(self._boxes):
+            self._rebuild(n)
+        self._set_range(walk)
+        self._position = 1 if n else 0
+        self._fit()
+        self.position_changed.emit(self._position)
+
+    def clear(self) -> None:
+        self.walk = None
+        self._rebuild(0)
+        self._position = 0
+        self._redraw()
+
+    def next(self) -> None:
+        self._go(self._position + 1)
+
+    def previous(self) -> None:
+        self._go(self._position - 1)
+
+    def reset(self) -> None:
+        self._go(1)
+
+    def reveal_all(self) -> None:
+        self._go(self.walk.n_layers if self.walk is not None else 0)
+
+    def caption_text(self) -> str:
+        """The caption as plain text (what :func:`walk_text` says for the current position)."""
+        return walk_text(self.walk, self._position) if self.walk is not None else EMPTY_CAPTION
+
+    # -- keys ------------------------------------------------------------------------------
+    def event(self, event: QtCore.QEvent) -> bool:
+        # Claim our keys before window shortcuts (Space = play, → = step) can take them.
+        if event.type() == QtCore.QEvent.Type.ShortcutOverride:
+            assert isinstance(event, QtGui.QKeyEvent)
+            if Key(event.key()) in OWN_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                event.accept()
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        key = Key(event.key())
+        if key in NEXT_KEYS:
+            self.next()
+        elif key in PREVIOUS_KEYS:
+            self.previous()
+        elif key == Key.Key_Home:
+            self.reset()
+        elif key == Key.Key_End:
+            self.reveal_all()
+        elif key == Key.Key_Escape:
+            self.closed.emit()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(event)
+
+    # -- layout (new walks and resizes only) -----------------------------------------------
+    def _go(self, position: int) -> None:
+        n = self.walk.n_layers if self.walk is not None else 0
+        p = max(min(1, n), min(position, n))
+        if p != self._position:
+            self._position = p
+            self._redraw()
+            self.position_changed.emit(p)
+
+    def _rebuild(self, n: int) -> None:
+        for box in self._boxes:
+            self.box_plot.removeItem(box.frame)
+            self.box_plot.removeItem(box.text)
+            self.bar_plot.removeItem(box.value)
+        # walk index i (0 = output) sits at x = n − i: input on the left, output on the right
+        self._boxes = [_Box(self.box_plot, self.bar_plot, float(n - i)) for i in range(n)]
+        x_range = (0.5, n + 0.5) if n else (0.5, 1.5)
+        self.box_plot.setXRange(*x_range, padding=0)
+        self.bar_plot.setXRange(*x_range, padding=0)
+
+    def _set_range(self, walk: BackwardWalk) -> None:
+        """The log axis holds every layer of the walk (it does not move while walking)."""
+        logs = [
+            math.log10(f.running_product)
+            for f in walk.layers
+            if _finite(f.running_product) and f.running_product > 0
+        ]
+        lo = math.floor(min([0.0, *logs])) - 1.0
+        top = math.ceil(max([0.0, *logs]))
+        self._bar_span = (max(HARD_RANGE[0], lo), min(HARD_RANGE[1], top))
+        self._apply_range()
+
+    def _apply_range(self) -> None:
+        """The bar axis: the walk's decades plus room, in pixels, for the label over the tallest bar."""
+        lo, top = self._bar_span
+        font = QtGui.QFont()
+        font.setPointSize(self._value_pt)
+        font.setBold(True)
+        label_px = QtGui.QFontMetricsF(font).height() + 6
+        height = self.bar_plot.vb.height() or 200.0
+        room = (top - lo) * label_px / (height - label_px) if height > 2 * label_px else 1.0
+        self._range = (lo, top + max(room, 0.2))
+        self.bar_plot.setYRange(*self._range, padding=0)
+        self._set_value_ticks()
+
+    def _set_value_ticks(self) -> None:
+        lo, hi = self._range
+        font = QtGui.QFont()
+        font.setPointSize(theme.current().font_pt)
+        rows = int((self.bar_plot.vb.height() or 200.0) / (1.6 * QtGui.QFontMetrics(font).height())) + 1
+        self.bar_plot.getAxis("left").setTicks(decade_ticks(lo, hi, rows))
+
+    def _fit(self) -> None:
+        """Type sizes from the pixel size: the caption fits one line, each box its column."""
+        walk = self.walk
+        n = len(self._boxes)
+        if walk is None or n == 0:
+            self._redraw()
+            return
+        room = self.caption.contentsRect().width() - 2 * 4 - 12  # padding, document margin, slack
+        captions = [self._caption_html(p, CAPTION_MAX_PT) for p in range(n + 1)]
+        widest = max(html_width(c, CAPTION_MAX_PT) for c in captions)
+        size = max(CAPTION_MIN_PT, min(CAPTION_MAX_PT, int(CAPTION_MAX_PT * room / max(widest, 1.0))))
+        while (
+            size > CAPTION_MIN_PT
+            and max(html_width(self._caption_html(p, size), size) for p in range(n + 1)) > room
+        ):
+            size -= 1
+        self._caption_pt = size
+
+        col_px = (self.box_plot.vb.width() or 800.0) / n
+        box_px = (self.box_plot.vb.height() or 200.0) * 0.96
+        self._fonts = choose_box_fonts([box_rows(walk, i) for i in range(n)], col_px, box_px)
+        # the bar labels ("1.3e-6") share the box numbers' size when they fit the bar's column
+        labels = [number_text(f.running_product) for f in walk.layers]
+        font = QtGui.QFont()
+        pt = self._fonts.value_pt
+        while pt > BOX_MIN_PT:
+            font.setPointSize(pt)
+            font.setBold(True)
+            if max(QtGui.QFontMetricsF(font).horizontalAdvance(s) for s in labels) <= 0.98 * col_px - 6:
+                break
+            pt -= 1
+        self._value_pt = pt
+        for box in self._boxes:
+            box.text.setTextWidth(col_px * 0.92)
+        self._apply_range()
+        self._redraw()
+
+    # -- drawing (per key press) -----------------------------------------------------------
+    def _caption_html(self, position: int, size: int) -> str:
+        if self.walk is None:
+            return _span(EMPTY_CAPTION, "", size)
+        return "".join(_span(text, role, size) for text, role in caption_segments(self.walk, position))
+
+    def _set_caption(self) -> None:
+        text = self._caption_html(self._position, self._caption_pt)
+        if text != self.caption.text():
+            self.caption.setText(text)
+
+    def _redraw(self) -> None:
+        self._set_caption()
+        walk = self.walk
+        n = len(self._boxes)
+        if walk is None or n == 0:
+            self.bars.setOpts(x=[], height=[], brushes=None, pens=None)
+            return
+        t = theme.current()
+        dark = t.name == "dark"
+        fills = {
+            "current": QtGui.QBrush(QtGui.QColor("#3B3522" if dark else "#FFF1BF")),
+            "revealed": QtGui.QBrush(QtGui.QColor(t.background)),
+            "hidden": QtGui.QBrush(QtGui.QColor("#1C1F25" if dark else "#F3F3F3")),
+        }
+        frame_pens = {
+            "current": pg.mkPen(t.foreground, width=5),
+            "revealed": pg.mkPen(t.foreground, width=1.5),
+            "hidden": pg.mkPen(NEUTRAL, width=1.5, style=Qt.PenStyle.DashLine),
+        }
+        lo, hi = self._range
+        fonts = self._fonts
+        xs: list[float] = []
+        heights: list[float] = []
+        brushes: list[QtGui.QBrush] = []
+        pens: list[QtGui.QPen] = []
+        # in compact mode only the current bar is labelled (there is no room for more)
+        label_all = fonts.mode != "compact"
+        for i, box in enumerate(self._boxes):
+            f = walk.layers[i]
+            state = "current" if i == self._position - 1 else "revealed" if i < self._position else "hidden"
+            box.frame.setPen(frame_pens[state])
+            box.frame.setBrush(fills[state])
+            if state == "hidden":
+                rows = [Row(layer_name(walk, f), role="header")]
+                text = box_html(rows, fonts).replace(f"color:{t.foreground}", f"color:{NEUTRAL}")
+            else:
+                text = box_html(box_rows(walk, i), fonts)
+            if text != box.html:
+                box.html = text
+                box.text.setHtml(text)
+            value_html = ""
+            if state != "hidden":
+                role = trend(walk, i)
+                rp = f.running_product
+                if _finite(rp):
+                    top = min(max(math.log10(rp) if rp > 0 else lo, lo), hi)
+                    brush = QtGui.QColor(_colour(role) if role else NEUTRAL)
+                else:  # a full-height, see-through bar in the non-finite colour
+                    top = hi
+                    brush = QtGui.QColor(NONFINITE)
+                    brush.setAlpha(90)
+                xs.append(box.x)
+                heights.append(top - lo)
+                brushes.append(pg.mkBrush(brush))
+                if state == "current":
+                    pens.append(pg.mkPen(t.foreground, width=4))
+                elif role == "bad":
+                    pens.append(pg.mkPen(NONFINITE, width=3))
+                else:
+                    pens.append(pg.mkPen(None))
+                if label_all or state == "current":
+                    finite_top = _finite(rp)
+                    box.value.setAnchor((0.5, 1.0) if finite_top else (0.5, 0.0))
+                    box.value.setPos(box.x, top if finite_top else hi)
+                    value_html = _span(number_text(rp), role or "strong", self._value_pt)
+            if value_html != box.value_html:
+                box.value_html = value_html
+                box.value.setHtml(value_html)
+                box.value.setVisible(bool(value_html))
+        self.bars.setOpts(
+            x=np.asarray(xs, dtype=np.float64),
+            height=np.asarray(heights, dtype=np.float64),
+            y0=lo,
+            brushes=brushes,
+            pens=pens,
+        )
+
+
+EMPTY_CAPTION = "Backward pass: freeze a step to walk it layer by layer"
