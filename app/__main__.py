@@ -7,9 +7,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from model import ConfigError, ExperimentConfig
+from model.scenes import Scene, list_scenes, load_scene
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,6 +43,8 @@ def _positive(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="backprop-lab", description="Watch gradients vanish and explode, live.")
     p.add_argument("--config", type=Path, help="start from a saved ExperimentConfig (JSON)")
+    p.add_argument("--scene", help="open a bundled scene by name (see --list-scenes)")
+    p.add_argument("--list-scenes", action="store_true", help="print the bundled scenes and exit")
     p.add_argument("--steps", type=_positive, help="train this many steps headless (with --screenshot)")
     p.add_argument("--screenshot", type=Path, help="render the window to this PNG and exit")
     p.add_argument("--size", type=_size, default=(1920, 1080), help="screenshot size WxH (default 1920x1080)")
@@ -66,8 +69,19 @@ def load_config_file(path: Path) -> ExperimentConfig:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.list_scenes:
+        for name in list_scenes():
+            scene = load_scene(name)
+            print(f"{name:20s} {scene.title}  [{len(scene.runs)} run(s), {scene.steps} steps]")
+        return 0
+    scene: Scene | None = None
+    if args.scene and args.config:
+        parser.error("give either --scene or --config, not both")
     try:
         config = load_config_file(args.config) if args.config else ExperimentConfig()
+        if args.scene:
+            scene = load_scene(args.scene)
+            config = scene.runs[0].config
     except ConfigError as exc:
         parser.error(str(exc))
     if args.steps is not None and args.screenshot is None:
@@ -81,28 +95,38 @@ def main(argv: list[str] | None = None) -> int:
         if not out.parent.exists():
             parser.error(f"folder {out.parent} does not exist")
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return _headless(config, args.steps or 200, out, args.size)
-    return _interactive(config)
+        steps = args.steps or (scene.steps if scene is not None else 200)
+        return _headless(config, steps, out, args.size, scene)
+    return _interactive(config, scene)
 
 
-def _headless(config: ExperimentConfig, steps: int, out: Path, size: tuple[int, int]) -> int:
+def _headless(config: ExperimentConfig, steps: int, out: Path, size: tuple[int, int], scene: Scene | None) -> int:
     from app.headless import save_screenshot, train_into_window
     from app.main_window import MainWindow, make_application
 
     app = make_application()
-    window = MainWindow(config, controller=None)
+    window: Any
+    if scene is not None and len(scene.runs) > 1:
+        from app.compare_window import open_scene_compare, train_compare_offline
+
+        window = open_scene_compare(scene, None)
+        train_fn = lambda: train_compare_offline(window, steps)  # noqa: E731
+    else:
+        window = MainWindow(config, controller=None)
+        window.set_scene(scene)
+        train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
     try:
-        train_into_window(window, config, steps)
+        train_fn()
         save_screenshot(window, out, size)
     finally:
         window.close()
         window.deleteLater()
         app.processEvents()
-    print(f"wrote {out} ({size[0]}x{size[1]}) after {window.latest.step if window.latest else 0} steps")
+    print(f"wrote {out} ({size[0]}x{size[1]}) after {steps} steps")
     return 0
 
 
-def _interactive(config: ExperimentConfig) -> int:
+def _interactive(config: ExperimentConfig, scene: Scene | None) -> int:
     from app.main_window import MainWindow, make_application
     from app.worker import TrainingController
 
@@ -111,6 +135,8 @@ def _interactive(config: ExperimentConfig) -> int:
     window = MainWindow(config, controller=controller)
     window.resize(1920, 1080)
     window.show()
+    if scene is not None:
+        window.open_scene(scene.name)
     code = app.exec()
     window.close()
     window.deleteLater()

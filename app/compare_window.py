@@ -16,12 +16,14 @@ This module must not import ``app.main_window`` at import time: the main window 
 
 from __future__ import annotations
 
+import html
 import time
 import types
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.engine_process import ready_info
@@ -44,7 +46,9 @@ FRAME_MS = 16
 #: column at its own phase, so 3–4 columns do not all repaint their slow views in one frame.
 SLOW_INTERVAL = 0.1
 #: Share of the window's height given to the overlaid gradient plot.
-OVERLAY_SHARE = 0.32
+OVERLAY_SHARE = 0.30
+#: ... with four runs, shown as 2 × 2 panels that need more height
+OVERLAY_SHARE_PANELS = 0.19
 OVERLAY_MIN_HEIGHT = 200
 #: Every controller is told to stop at once, then all are waited for within this budget.
 SHUTDOWN_MS = 900
@@ -70,12 +74,17 @@ DIVERGED_STYLE = ("#B71C1C", "#FFFFFF")
 #: The run's marker in the overlay, as a character for its column header.
 SYMBOL_CHARS = {"o": "●", "s": "■", "t": "▼", "d": "◆"}
 #: Fields named with their value in an automatic run label (text values speak for themselves).
+#: More runs than this are shown as 2 × 2 panels rather than columns.
+PANELS_FROM = 3
 SHORT_NAMES = {"learning_rate": "lr", "init_scale": "gain", "batch_size": "batch", "momentum": "momentum"}
 
 CAPTION_PT = 16
 HEADER_PT = 20
+HEADER_MIN_PT = 14
 VERDICT_PT = 13
 STATS_PT = 15
+GRADIENTS_MIN_HEIGHT = 300
+STATS_WIDEST = "step 999,999 · loss 0.0000 · test acc 100%"
 
 
 def _font(point_size: int, bold: bool = False) -> QtGui.QFont:
@@ -141,22 +150,59 @@ def variant_runs(
             raise ValueError(f"{len(labels)} labels for {len(configs)} runs")
         return list(zip(labels, configs, strict=True))
     fields = differing_fields(configs)
-    names = [describe(c, fields) for c in configs]
+    names = []
+    for config in configs:
+        # a variant is named by what it changes; the base by its values of those fields
+        changed = [name for name in fields if getattr(config, name) != getattr(base, name)]
+        names.append(describe(config, changed or fields))
     if include_base:
-        names[0] = f"{names[0]} (current)"
+        names[0] = f"current: {describe(base, fields)}"
     return list(zip(names, configs, strict=True))
 
 
 # -- one run's column ---------------------------------------------------------------------
+class FitLabel(QtWidgets.QLabel):
+    """One line of plain text in the biggest font (``max_pt`` … ``min_pt``) that fits its
+    width, elided below that (the full text is the tooltip).  Refitted on resize only."""
+
+    def __init__(self, text: str, max_pt: int, min_pt: int, *, bold: bool = True) -> None:
+        super().__init__()
+        self.full_text = text
+        self._sizes = range(max_pt, min_pt - 1, -1)
+        self.setFont(_font(max_pt, bold))
+        self.setToolTip(text)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(QtGui.QFontMetrics(self.font()).lineSpacing() + 6)
+        self.setText(text)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        self._fit(event.size().width())
+        super().resizeEvent(event)
+
+    def _fit(self, width: int) -> None:
+        room = width - 12  # the padding
+        font = QtGui.QFont(self.font())
+        for size in self._sizes:
+            font.setPointSize(size)
+            if QtGui.QFontMetrics(font).horizontalAdvance(self.full_text) <= room:
+                break
+        text = QtGui.QFontMetrics(font).elidedText(self.full_text, QtCore.Qt.TextElideMode.ElideRight, room)
+        if font.pointSize() != self.font().pointSize():
+            self.setFont(font)
+        if text != self.text():
+            self.setText(text)
+
+
 class RunColumn(QtWidgets.QFrame):
     """One run: its label, verdict, step counter and numbers, and its own views."""
 
-    def __init__(self, index: int, label: str, config: ExperimentConfig) -> None:
+    def __init__(self, index: int, label: str, config: ExperimentConfig, *, panel: bool = False) -> None:
         super().__init__()
         t = theme.current()
         self.index = index
         self.label = label
         self.config = config
+        self.panel = panel
         self.colour = run_colour(index)
         self.history = History(config.depth + 1)
         self.latest: Snapshot | None = None
@@ -168,34 +214,46 @@ class RunColumn(QtWidgets.QFrame):
         self.output_snapshot: Snapshot | None = None
         self.slow_dirty = False
         self._slow_due = 0.0
+        #: between step and loss, and between loss and accuracy
+        self._separators = (" · ", " · ") if panel else ("   ·   ", "   ·   ")
         self.setObjectName(f"run{index}")
+        self.setStyleSheet(f"QFrame#run{index} {{ border-top: 8px solid {self.colour}; }}")
+        expanding, fixed = QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
 
         mark = SYMBOL_CHARS.get(run_symbol(index), "●")
-        self.header = QtWidgets.QLabel(f'<span style="color:{self.colour}">{mark}</span>&nbsp;{label}')
+        self.mark = QtWidgets.QLabel(mark)
+        self.mark.setFont(_font(HEADER_PT, bold=True))
+        self.mark.setStyleSheet(f"color: {self.colour}; padding: 0px 0px 0px 4px;")
+        self.header = FitLabel(label, HEADER_PT, HEADER_MIN_PT)
         self.header.setObjectName("run_label")
-        self.header.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        self.header.setFont(_font(HEADER_PT, bold=True))
-        self.header.setWordWrap(True)
-        self.header.setStyleSheet(
-            f"QLabel#run_label {{ color: {t.foreground}; border-top: 8px solid {self.colour}; padding: 2px 4px; }}"
-        )
-        self.header.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.header.setStyleSheet(f"color: {t.foreground}; padding: 0px 4px;")
+        title = QtWidgets.QHBoxLayout()
+        title.setSpacing(0)
+        title.addWidget(self.mark)
+        title.addWidget(self.header, 1)
 
         self.verdict_label = QtWidgets.QLabel("")
         self.verdict_label.setObjectName("verdict")
         self.verdict_label.setFont(_font(VERDICT_PT, bold=True))
         self.verdict_label.setWordWrap(True)
-        # two lines, always: a verdict that wraps differently must not shift the plots
-        self.verdict_label.setFixedHeight(2 * QtGui.QFontMetrics(self.verdict_label.font()).lineSpacing() + 10)
-        self.verdict_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
-        self.verdict_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter)
+        # a fixed number of lines: a verdict that wraps differently must not shift the plots
+        line = QtGui.QFontMetrics(self.verdict_label.font()).lineSpacing()
+        self.verdict_label.setFixedHeight((1 if panel else 2) * line + 8)
+        self.verdict_label.setSizePolicy(expanding, fixed)
         self._verdict_kind = ""
 
         self.stats_label = QtWidgets.QLabel("step 0")
         self.stats_label.setObjectName("stats")
         self.stats_label.setFont(_font(STATS_PT))
-        self.stats_label.setFixedHeight(QtGui.QFontMetrics(self.stats_label.font()).lineSpacing() + 6)
-        self.stats_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
+        metrics = QtGui.QFontMetrics(self.stats_label.font())
+        self.stats_label.setFixedHeight(metrics.lineSpacing() + 6)
+        if panel:
+            # wide enough for any step count and loss: the text changes every frame, the
+            # layout must not
+            self.stats_label.setFixedWidth(metrics.horizontalAdvance(STATS_WIDEST) + 16)
+            self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
+        else:
+            self.stats_label.setSizePolicy(expanding, fixed)
         self.stats_label.setStyleSheet(f"color: {t.foreground}; padding: 0px 4px;")
 
         self.views: dict[str, QtWidgets.QWidget] = {
@@ -205,23 +263,38 @@ class RunColumn(QtWidgets.QFrame):
         }
         for view in self.views.values():
             view.setMinimumSize(120, 120)
+        # below this the gradients view drops its heat map (and leaves the space empty)
+        self.views["gradients"].setMinimumHeight(GRADIENTS_MIN_HEIGHT)
 
         layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(4, 0, 4, 0)
+        layout.setContentsMargins(2, 2, 2, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.header)
-        layout.addWidget(self.verdict_label)
-        layout.addWidget(self.stats_label)
-        # gradients (tall enough for its heat map) beside loss over output
-        row = QtWidgets.QHBoxLayout()
-        row.setSpacing(4)
-        row.addWidget(self.views["gradients"], 1)
-        right = QtWidgets.QVBoxLayout()
-        right.setSpacing(4)
-        right.addWidget(self.views["loss"], 1)
-        right.addWidget(self.views["output"], 1)
-        row.addLayout(right, 1)
-        layout.addLayout(row, 1)
+        if panel:
+            # a wide, short panel (four runs as 2 × 2): one header line, the views side by side
+            # label and numbers on one line, the verdict (one line at this width) below
+            top = QtWidgets.QHBoxLayout()
+            top.setSpacing(8)
+            top.addLayout(title, 1)
+            top.addWidget(self.stats_label)
+            layout.addLayout(top)
+            layout.addWidget(self.verdict_label)
+            row = QtWidgets.QHBoxLayout()
+            row.setSpacing(4)
+            row.addWidget(self.views["gradients"], 40)
+            row.addWidget(self.views["loss"], 34)
+            row.addWidget(self.views["output"], 26)
+            layout.addLayout(row, 1)
+        else:
+            # a column: the texts, the gradients (tall enough for its heat map), loss | output
+            layout.addLayout(title)
+            layout.addWidget(self.verdict_label)
+            layout.addWidget(self.stats_label)
+            layout.addWidget(self.views["gradients"], 3)
+            row = QtWidgets.QHBoxLayout()
+            row.setSpacing(4)
+            row.addWidget(self.views["loss"], 11)
+            row.addWidget(self.views["output"], 9)
+            layout.addLayout(row, 2)
         self.start()
 
     # -- lifecycle of a run ---------------------------------------------------------------
@@ -290,10 +363,10 @@ class RunColumn(QtWidgets.QFrame):
             return False
         self.dirty = False
         self.views["gradients"].show_snapshot(snap, self.history)  # type: ignore[attr-defined]
-        acc = f"   ·   test acc {snap.test_accuracy:.0%}" if snap.test_accuracy is not None else ""
-        if acc == "":
-            acc = self._last_accuracy_text()
-        self.stats_label.setText(f"step {snap.step:,}   ·   loss {snap.loss:.3g}{acc}")
+        first, second = self._separators
+        acc = self._accuracy_text(snap)
+        acc = f"{second}test acc {acc}" if acc else ""
+        self.stats_label.setText(f"step {snap.step:,}{first}loss {snap.loss:.3g}{acc}")
         if snap.diverged:
             self.diverged = True
         v = verdict(snap)
@@ -304,13 +377,15 @@ class RunColumn(QtWidgets.QFrame):
         """Start the slow views' clock at ``phase`` × SLOW_INTERVAL after ``now``."""
         self._slow_due = now + phase * SLOW_INTERVAL
 
-    def _last_accuracy_text(self) -> str:
-        """Accuracy is measured on detail steps only: keep showing the newest measurement."""
+    def _accuracy_text(self, snap: Snapshot) -> str:
+        """Test accuracy is measured on detail steps only: else the newest measurement."""
+        if snap.test_accuracy is not None:
+            return f"{snap.test_accuracy:.0%}"
         if self.config.is_regression or len(self.history) == 0:
             return ""
         acc = self.history.scalar("test_accuracy")
-        seen = acc[acc == acc]  # not NaN
-        return f"   ·   test acc {seen[-1]:.0%}" if seen.size else ""
+        seen = acc[~np.isnan(acc)]
+        return f"{seen[-1]:.0%}" if seen.size else ""
 
     def set_verdict(self, text: str, kind: str) -> None:
         if self.verdict_label.text() != text:
@@ -362,7 +437,12 @@ class CompareWindow(QtWidgets.QMainWindow):
 
         self.overlay = CompareGradientsView()
         self.overlay.set_runs(labels, [config.depth + 1 for _, config in self.runs])
-        self.columns = [RunColumn(i, label, config) for i, (label, config) in enumerate(self.runs)]
+        #: four runs do not fit four ~450 px columns (the loss view alone needs ~310 px beside
+        #: anything else): they are shown as 2 × 2 wide panels instead
+        self.panels = len(self.runs) > PANELS_FROM
+        self.columns = [
+            RunColumn(i, label, config, panel=self.panels) for i, (label, config) in enumerate(self.runs)
+        ]
         self._build_ui()
         self._bind_shortcuts()
 
@@ -387,8 +467,8 @@ class CompareWindow(QtWidgets.QMainWindow):
         outer.setContentsMargins(8, 4, 8, 4)
         outer.setSpacing(4)
 
-        head = f"<b>{self.scene_title}</b> — " if self.scene_title else ""
-        self.caption = QtWidgets.QLabel(f"{head}{self.caption_text}")
+        head = f"<b>{html.escape(self.scene_title)}</b> — " if self.scene_title else ""
+        self.caption = QtWidgets.QLabel(f"{head}{html.escape(self.caption_text)}")
         self.caption.setObjectName("caption")
         self.caption.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.caption.setWordWrap(True)
@@ -400,12 +480,15 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.overlay.setMinimumHeight(OVERLAY_MIN_HEIGHT)
         outer.addWidget(self.overlay)
 
-        row = QtWidgets.QHBoxLayout()
-        row.setSpacing(10)
+        grid = QtWidgets.QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        per_row = 2 if self.panels else len(self.columns)
         for column in self.columns:
-            column.setMinimumWidth(300)
-            row.addWidget(column, 1)
-        outer.addLayout(row, 1)
+            grid.addWidget(column, column.index // per_row, column.index % per_row)
+        for c in range(per_row):
+            grid.setColumnStretch(c, 1)
+        outer.addLayout(grid, 1)
         self.setCentralWidget(central)
 
         bar = QtWidgets.QToolBar("Transport")
@@ -458,7 +541,8 @@ class CompareWindow(QtWidgets.QMainWindow):
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         # A fixed share, not layout stretch: the columns' size hints would win otherwise.
-        height = max(OVERLAY_MIN_HEIGHT, round(OVERLAY_SHARE * event.size().height()))
+        share = OVERLAY_SHARE_PANELS if self.panels else OVERLAY_SHARE
+        height = max(OVERLAY_MIN_HEIGHT, round(share * event.size().height()))
         if self.overlay.height() != height:
             self.overlay.setFixedHeight(height)
         super().resizeEvent(event)
@@ -582,7 +666,8 @@ def open_scene_compare(
     """
     if not MIN_RUNS <= len(scene.runs) <= MAX_RUNS:
         raise ValueError(
-            f"scene {scene.name} has {len(scene.runs)} run(s); compare mode needs {MIN_RUNS} to {MAX_RUNS}"
+            f"scene {scene.name} has {len(scene.runs)} run(s); compare mode needs {MIN_RUNS} to "
+            f"{MAX_RUNS} (a single run opens in the main window)"
         )
     runs = [(run.label, run.config) for run in scene.runs]
     controllers = None if controllers_factory is None else [controllers_factory() for _ in runs]

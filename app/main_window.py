@@ -22,6 +22,7 @@ from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
 from model.config import DATASET_NAMES, INIT_NAMES, LOSS_NAMES, MAX_DEPTH, MAX_WIDTH, OPTIMIZER_NAMES
 from model.history import History
+from model.scenes import Scene, list_scenes, load_scene
 from model.trainer import LIVE_FIELDS
 from views import theme
 from views.activation_function_view import ActivationFunctionView
@@ -44,6 +45,15 @@ SPEEDS: tuple[tuple[str, float | None], ...] = (
     ("0.5 steps/s (slow motion)", 0.5),
 )
 FRAME_MS = 16
+#: one-click comparisons offered by the Compare menu: (label, config changes)
+COMPARE_VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("ReLU + He init", {"activation": "relu", "init": "he_normal"}),
+    ("Leaky ReLU + He init", {"activation": "leaky_relu", "init": "he_normal"}),
+    ("tanh", {"activation": "tanh"}),
+    ("batch norm", {"batch_norm": True}),
+    ("residual connections", {"residual": True}),
+    ("gradient clipping (norm 1)", {"grad_clip_norm": 1.0}),
+)
 BANNER_STYLE = {
     "ok": ("#E8F5E9", "#1B5E20"),
     "vanishing": ("#FFF3E0", "#8A3B00"),
@@ -222,7 +232,10 @@ class MainWindow(QtWidgets.QMainWindow):
             "output": OutputView(),
             "activation_function": ActivationFunctionView(),
         }
+        self.scene: Scene | None = None
+        self.compare_windows: list[QtWidgets.QMainWindow] = []
         self._build_ui()
+        self._build_menus()
         self._bind_shortcuts()
 
         self.timer = QtCore.QTimer(self)
@@ -251,6 +264,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.banner.setMinimumHeight(48)
         self.banner.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.banner)
+
+        self.caption = QtWidgets.QLabel("")
+        self.caption.setObjectName("caption")
+        self.caption.setWordWrap(True)
+        cfont = self.caption.font()
+        cfont.setPointSize(14)
+        self.caption.setFont(cfont)
+        self.caption.setStyleSheet("QLabel#caption { padding: 2px 8px; }")
+        self.caption.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.caption.hide()
+        outer.addWidget(self.caption)
 
         grid = QtWidgets.QGridLayout()
         grid.setSpacing(6)
@@ -296,11 +320,11 @@ class MainWindow(QtWidgets.QMainWindow):
         bar.addSeparator()
         self.step_label = QtWidgets.QLabel("step 0")
         self.step_label.setObjectName("step_label")
-        self.step_label.setMinimumWidth(160)
-        self.rate_label = QtWidgets.QLabel("0 steps/s")
-        self.rate_label.setMinimumWidth(170)
+        self.step_label.setMinimumWidth(120)
+        self.rate_label = QtWidgets.QLabel("")
+        self.rate_label.setMinimumWidth(130)
         self.loss_label = QtWidgets.QLabel("")
-        self.loss_label.setMinimumWidth(320)
+        self.loss_label.setMinimumWidth(0)
         for w in (self.step_label, self.rate_label, self.loss_label):
             w.setFont(big)
             bar.addWidget(w)
@@ -324,8 +348,76 @@ class MainWindow(QtWidgets.QMainWindow):
         dock.setObjectName("controls_dock")
         dock.setWidget(scroll)
         dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        dock.setMinimumWidth(340)
+        dock.setMinimumWidth(300)
         self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        scenes = bar.addMenu("&Scenes")
+        scenes.setObjectName("scenes_menu")
+        for name in list_scenes():
+            try:
+                scene = load_scene(name)
+            except ConfigError:
+                continue
+            runs = f"  ({len(scene.runs)} runs, compare)" if len(scene.runs) > 1 else ""
+            action = scenes.addAction(f"{scene.title}{runs}")
+            action.setData(name)
+            action.triggered.connect(lambda _=False, n=name: self.open_scene(n))
+        compare = bar.addMenu("&Compare")
+        compare.setObjectName("compare_menu")
+        for label, changes in COMPARE_VARIANTS:
+            action = compare.addAction(f"Current run vs {label}")
+            action.triggered.connect(lambda _=False, c=changes: self.compare_with([c]))
+        all_action = compare.addAction("Current run vs ReLU + He, batch norm and residual")
+        all_action.triggered.connect(
+            lambda: self.compare_with([dict(COMPARE_VARIANTS[0][1]), {"batch_norm": True}, {"residual": True}])
+        )
+
+    def open_scene(self, name: str) -> QtWidgets.QMainWindow | None:
+        """Load scene ``name``: one run here, several runs in a compare window."""
+        try:
+            scene = load_scene(name)
+        except ConfigError as exc:
+            self._show_message(str(exc), "error")
+            return None
+        if len(scene.runs) == 1:
+            self.set_scene(scene)
+            self.load_config(scene.runs[0].config)
+            return self
+        from app.compare_window import open_scene_compare
+
+        factory = TrainingController if self.controller is not None else None
+        window = open_scene_compare(scene, factory)
+        self._track(window)
+        return window
+
+    def compare_with(self, variants: list[dict[str, Any]]) -> QtWidgets.QMainWindow | None:
+        from app.compare_window import open_variants_compare
+
+        try:
+            factory = TrainingController if self.controller is not None else None
+            window = open_variants_compare(self.config, variants, controllers_factory=factory)
+        except (ConfigError, ValueError) as exc:
+            self._show_message(str(exc), "error")
+            return None
+        self._track(window)
+        return window
+
+    def _track(self, window: QtWidgets.QMainWindow) -> None:
+        self.pause()
+        self.compare_windows.append(window)
+        window.resize(self.size())
+        window.show()
+
+    def set_scene(self, scene: Scene | None) -> None:
+        """Show the scene's title and caption above the views (None hides them)."""
+        self.scene = scene
+        if scene is None:
+            self.caption.hide()
+            return
+        self.caption.setText(f"<b>{scene.title}.</b> {scene.caption}")
+        self.caption.show()
 
     def _framed(self, view: QtWidgets.QWidget) -> QtWidgets.QWidget:
         view.setMinimumSize(200, 160)
@@ -479,7 +571,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for name in ("gradients", "activations", "loss", "output", "activation_function"):
             v[name].show_snapshot(shown, self.history)
         self.step_label.setText(f"step {snap.step:,}")
-        if len(self._rates) >= 2:
+        if len(self._rates) >= 2 and self.controller is not None:
             (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]
             rate = (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
             self.rate_label.setText(f"{rate:,.0f} steps/s")
@@ -518,6 +610,9 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- lifetime ----------------------------------------------------------------------
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.timer.stop()
+        for window in self.compare_windows:
+            window.close()
+        self.compare_windows.clear()
         if self.controller is not None:
             self.controller.shutdown(1000)
         super().closeEvent(event)

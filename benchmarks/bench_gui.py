@@ -13,6 +13,7 @@ before and after the GUI phase, so the ratio compares like with like.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -23,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from model import ExperimentConfig, Trainer  # noqa: E402
+from model import ExperimentConfig
 
 LECTURE = ExperimentConfig(dataset="spiral", depth=10, width=32, batch_size=64, activation="relu", init="he_normal")
 
@@ -32,12 +33,13 @@ def headless_steps_per_s(config: ExperimentConfig, seconds: float) -> float:
     """Trainer.step() in a loop in a fresh child process (as the app's engine runs it)."""
     import subprocess
 
+    root = str(Path(__file__).resolve().parents[1])
     code = (
-        "import time,sys,json;sys.path.insert(0,%r);from model import ExperimentConfig,Trainer;"
+        f"import time,sys,json;sys.path.insert(0,{root!r});from model import ExperimentConfig,Trainer;"
         "t=Trainer(ExperimentConfig.from_dict(json.loads(sys.argv[1])));n=0;t0=time.perf_counter()\n"
-        "while time.perf_counter()-t0<%f:\n t.step();n+=1\n"
+        f"while time.perf_counter()-t0<{seconds}:\n t.step();n+=1\n"
         "print(n/(time.perf_counter()-t0))"
-    ) % (str(Path(__file__).resolve().parents[1]), seconds)
+    )
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     out = subprocess.run(
         [sys.executable, "-c", code, json.dumps(config.to_dict())], capture_output=True, text=True, env=env
@@ -62,7 +64,7 @@ def measure_gui(config: ExperimentConfig, size: tuple[int, int], warmup: float, 
     target = window.views["gradients"]
 
     class PaintCounter(QtCore.QObject):
-        def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
+        def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
             if event.type() == QtCore.QEvent.Type.Paint:
                 paints.append(time.perf_counter())
             return False
@@ -103,7 +105,7 @@ def measure_gui(config: ExperimentConfig, size: tuple[int, int], warmup: float, 
     for t in paints:
         if not frames or t - frames[-1] > 0.002:
             frames.append(t)
-    intervals = sorted(b - a for a, b in zip(frames, frames[1:]))
+    intervals = sorted(b - a for a, b in itertools.pairwise(frames))
     window.close()
     window.deleteLater()
     app.processEvents()

@@ -9,9 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="bplab-cfg-"))
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="bplab-run-"))
 
-import gc  # noqa: E402
+import gc
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)

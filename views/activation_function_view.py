@@ -20,7 +20,8 @@ from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import PREACTIVATION_BINS, Snapshot
 from views import theme
-from views.network_view import FastLabel, format_sci
+from views.labels import FastLabel, FitLabel
+from views.network_view import format_sci
 
 F_COLOR = theme.OKABE_ITO[0]  # blue
 GRAD_COLOR = theme.OKABE_ITO[1]  # vermillion
@@ -58,12 +59,24 @@ class ActivationFunctionView(QtWidgets.QWidget):
         self._fg = t.foreground
         self._glw = pg.GraphicsLayoutWidget()
         self._glw.setBackground(t.background)
+        self._glw.ci.setContentsMargins(2, 0, 8, 4)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._glw)
+        layout.setSpacing(0)
+        # Title, the two lines of numbers and the legend are QLabels around the scene: pg
+        # titles and legends set their minimum width to their text and so force the plot wider
+        # than a small cell (clipping its right-hand side). Each picks a wording that fits.
+        self._title = FitLabel(t.title_pt, t.foreground, t.background)
+        self._info = FitLabel(t.font_pt, t.foreground, t.background, max_lines=2)
+        self._legend = FitLabel(t.font_pt, t.foreground, t.background)
+        layout.addWidget(self._title)
+        layout.addWidget(self._info)
+        layout.addWidget(self._glw, stretch=1)
+        layout.addWidget(self._legend)
 
         self._plot: pg.PlotItem = self._glw.addPlot(row=0, col=0)
-        theme.style_plot(self._plot, "Activation function", bottom="pre-activation x")
+        theme.style_plot(self._plot, "", bottom="pre-activation x")
+        self._plot.setTitle(None)
         self._plot.setMenuEnabled(False)
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.hideButtons()
@@ -74,11 +87,7 @@ class ActivationFunctionView(QtWidgets.QWidget):
             self._plot.getAxis(axis).setTickFont(font)
             self._plot.getAxis(axis).setStyle(maxTickLevel=0)
         self._plot.setXRange(*self.X_RANGE, padding=0.0)
-
-        self._plot.getAxis("left").setWidth(int(4.5 * t.font_pt))
-        # The legend sits in its own row under the plot, so it can never cover a curve.
-        self._legend = pg.LegendItem(colCount=3, labelTextSize=f"{t.font_pt}pt", labelTextColor=t.foreground)
-        self._glw.addItem(self._legend, row=1, col=0)
+        self._plot.getAxis("left").setWidth(QtGui.QFontMetrics(font).horizontalAdvance("0.25") + 14)
 
         # Pre-activation histogram behind the curves (a filled step curve, scaled per frame).
         bg = QtGui.QColor(t.background)
@@ -96,12 +105,32 @@ class ActivationFunctionView(QtWidgets.QWidget):
         )
         self._hist.setZValue(-10)
         self._plot.addItem(self._hist)
-        self._legend.addItem(self._hist, "pre-activations now (hidden layers)")
 
         self._f_curve = self._plot.plot(pen=pg.mkPen(F_COLOR, width=5))
         self._grad_curve = self._plot.plot(pen=pg.mkPen(GRAD_COLOR, width=5))
-        self._legend.addItem(self._f_curve, "f(x)")
-        self._legend.addItem(self._grad_curve, "f′(x)")
+        hist_color = (grey.lighter(135) if bg.lightness() > 128 else grey).name()
+
+        def swatch(color: str, mark: str = "━━") -> str:
+            return f'<span style="color:{color}"><b>{mark}</b></span>'
+
+        f, g, h = swatch(F_COLOR), swatch(GRAD_COLOR), swatch(hist_color, "█")
+        self._legend.set_variants(
+            [
+                f"{f} f(x)&nbsp;&nbsp; {g} f′(x)&nbsp;&nbsp; {h} pre-activations now (hidden layers)",
+                f"{f} f(x)&nbsp;&nbsp; {g} f′(x)&nbsp;&nbsp; {h} pre-activations now",
+                f"{f} f&nbsp; {g} f′&nbsp; {h} pre-activations",
+                f"{f} f&nbsp; {g} f′&nbsp; {h} z",
+            ]
+        )
+        tip = (
+            "f (blue) and its derivative f′ (red) over x ∈ [−5, 5]. The dashed line is the largest "
+            "f′ can be: backprop multiplies one f′ per layer, so the gradient reaching layer 1 is "
+            "scaled by at most (max f′)<sup>depth</sup>.<br>Grey: where the hidden layers' current "
+            "pre-activations fall (all layers together); the share says how many sit where f′ is "
+            "below 10% of its maximum (saturated: hardly any gradient passes)."
+        )
+        for widget in (self._title, self._info, self._legend, self._glw):
+            widget.setToolTip(tip)
         self._max_line = pg.InfiniteLine(
             pos=0.0,
             angle=0,
@@ -121,9 +150,17 @@ class ActivationFunctionView(QtWidgets.QWidget):
         self._y_top = 1.0
         self._last_hists: NDArray[np.float64] | None = None
         self._hist_nonfinite = False
-        self._title_base = "Activation function"
-        self._title_html = ""
-        self._depth_text = ""
+        self._bound_text = ""
+        self._layers_text = ""
+        self._y_extent = (-0.1, 1.1)
+        self._y_range = (0.0, 0.0)
+        self._plot.vb.sigResized.connect(self._fit_y_range)
+        self._share: str | None = None
+        self._title.set_variants(["Activation function"])
+
+    def sizeHint(self) -> QtCore.QSize:
+        """The cell this view gets in the 1920×1080 lecture window (it fits far smaller ones)."""
+        return QtCore.QSize(520, 390)
 
     # -- read-only access (tests, main window) -----------------------------------------
     @property
@@ -161,19 +198,37 @@ class ActivationFunctionView(QtWidgets.QWidget):
         bound = act.max_grad**config.depth
         power = str(config.depth).translate(_SUPERSCRIPT)
         bound_text = f"{bound:.3g}" if 0.01 <= bound < 1e4 else format_sci(bound)
-        self._depth_text = f"{config.depth} layers: (max f′){power} = {bound_text}"
+        self._bound_text = f"(max f′){power} = {bound_text}"
+        self._layers_text = f"{config.depth} layer" + ("s" if config.depth != 1 else "")
 
         lo = min(0.0, float(np.min(f)), float(np.min(g)))
         hi = max(1.0, float(np.max(f)), float(act.max_grad))
         pad = 0.08 * (hi - lo)
         self._y_top = hi
-        self._plot.setYRange(lo - pad, hi + pad, padding=0.0)
+        self._y_extent = (lo - pad, hi + pad)
+        self._fit_y_range()
 
         centres = 0.5 * (PREACTIVATION_BINS[:-1] + PREACTIVATION_BINS[1:])
         with np.errstate(all="ignore"):
             self._grad_on_bins = np.nan_to_num(act.grad(centres, act.fn(centres)))
-        self._title_base = f"{config.activation}:  {act.formula}   ·   {self._depth_text}"
+        name = config.activation
+        self._title.set_variants([f"{name}: {act.formula}", act.formula, act.formula.replace(" ", ""), name])
         self.clear()
+
+    def _fit_y_range(self, *_: object) -> None:
+        """y range with room above the max-f′ line for its label (tanh's line sits at the top)."""
+        bottom, top = self._y_extent
+        if self._activation is None:
+            return
+        level = float(self._activation.max_grad)
+        height = self._plot.vb.height()
+        room = self._max_label.boundingRect().height() + 4.0
+        if height > room:
+            # (top - level) px ≥ room, with px = height / (top - bottom)
+            top = max(top, (level * height - room * bottom) / (height - room))
+        if (bottom, top) != self._y_range:
+            self._y_range = (bottom, top)
+            self._plot.setYRange(bottom, top, padding=0.0)
 
     def _place_max_label(
         self, x: NDArray[np.float64], f: NDArray[np.float64], g: NDArray[np.float64], level: float
@@ -194,9 +249,7 @@ class ActivationFunctionView(QtWidgets.QWidget):
             self._max_label.setAnchor((0.0, 1.0))
             self._max_label.setPos(self.X_RANGE[0] + 0.15, level)
 
-    def show_snapshot(
-        self, snapshot: Snapshot, history: History, weights: list[np.ndarray] | None = None
-    ) -> None:
+    def show_snapshot(self, snapshot: Snapshot, history: History, weights: list[np.ndarray] | None = None) -> None:
         """Overlay where the snapshot's hidden-layer pre-activations fall (detail steps only)."""
         hists = snapshot.preactivation_hists
         if hists is None or hists is self._last_hists or self._activation is None:
@@ -221,7 +274,7 @@ class ActivationFunctionView(QtWidgets.QWidget):
         self._hist.setData(x=PREACTIVATION_BINS, y=counts / peak * 0.6 * self._y_top)
         flat = self._grad_on_bins < self.SATURATION_SHARE * self._activation.max_grad
         saturated = float(counts[flat].sum())
-        self._set_title(f"{100.0 * saturated / total:.0f}% of pre-activations where f′ &lt; 10% of max")
+        self._set_info(f"{100.0 * saturated / total:.0f}%")
 
     def clear(self) -> None:
         """Remove the pre-activation overlay (the curves stay)."""
@@ -229,19 +282,31 @@ class ActivationFunctionView(QtWidgets.QWidget):
         self._hist.setPen(self._hist_pen)
         self._hist_nonfinite = False
         self._last_hists = None
-        self._set_title("")
+        self._set_info(None)
 
-    def _set_title(self, detail: str) -> None:
-        t = theme.current()
-        # Always two lines, so the plot does not jump when the detail line appears.
-        text = f'{self._title_base}<br><span style="font-size:{t.font_pt}pt">{detail or "&nbsp;"}</span>'
-        if text != self._title_html:
-            self._title_html = text
-            self._plot.setTitle(text, size=f"{t.title_pt}pt", color=t.foreground)
+    def _set_info(self, share: str | None) -> None:
+        """The lines under the title: the depth bound and (once known) the saturated share."""
+        self._share = share
+        bound = f'<span style="color:{GRAD_COLOR}"><b>{self._bound_text}</b></span>'
+        head = f"{self._layers_text}: {bound}"
+        if share is None:
+            self._info.set_variants([head, bound])
+            return
+        self._info.set_variants(
+            [
+                f"{head}<br>{share} of pre-activations where f′ &lt; 10% of max",
+                f"{head}<br>{share} of pre-activations: f′ &lt; 10% of max",
+                f"{bound}<br>{share} with f′ &lt; 10% of max",
+                f"{bound} · {share} saturated",
+            ]
+        )
 
     @property
     def title_text(self) -> str:
-        """The plot title as plain text (name, formula and the saturation share)."""
-        doc = QtGui.QTextDocument()
-        doc.setHtml(str(self._plot.titleLabel.text))
-        return doc.toPlainText()
+        """Title and numbers in their longest wording, as plain text (one line)."""
+        return f"{self._title.full_text}  ·  {self._info.full_text}".replace("\u2028", "  ·  ")
+
+    @property
+    def shown_texts(self) -> tuple[str, str, str]:
+        """Title, numbers and legend as currently on screen (plain text)."""
+        return self._title.shown_text, self._info.shown_text, self._legend.shown_text

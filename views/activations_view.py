@@ -24,7 +24,7 @@ from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import ACTIVATION_BINS, Snapshot
 from views import theme
-from views.network_view import FastLabel
+from views.labels import FastLabel, FitLabel, label_stride, spaced_indices
 
 NONFINITE = "#000000"
 #: (statistic, legend label, colour) of the bars, top to bottom within a row.
@@ -37,6 +37,15 @@ RIDGE_FILL = "#9CC9E8"
 RIDGE_LINE = theme.OKABE_ITO[0]
 
 
+def _blend(base: QtGui.QColor, color: QtGui.QColor, amount: float) -> QtGui.QColor:
+    """``color`` laid over ``base`` with opacity ``amount``, as an opaque colour."""
+    return QtGui.QColor(
+        round(base.red() + (color.red() - base.red()) * amount),
+        round(base.green() + (color.green() - base.green()) * amount),
+        round(base.blue() + (color.blue() - base.blue()) * amount),
+    )
+
+
 def _activation_range(config: ExperimentConfig) -> tuple[float, float]:
     """The part of ACTIVATION_BINS the activation's outputs can reach (padded)."""
     act = get_activation(config.activation, config.leaky_slope)
@@ -47,7 +56,7 @@ def _activation_range(config: ExperimentConfig) -> tuple[float, float]:
     lo_bin, hi_bin = float(ACTIVATION_BINS[0]), float(ACTIVATION_BINS[-1])
     lo = max(lo_bin, float(h.min())) if h.size else lo_bin
     hi = min(hi_bin, float(h.max())) if h.size else hi_bin
-    pad = 0.08 * max(hi - lo, 0.5)
+    pad = 0.04 * max(hi - lo, 0.5)
     return max(lo - pad, lo_bin), min(hi + pad, hi_bin)
 
 
@@ -90,6 +99,15 @@ class ActivationsView(QtWidgets.QWidget):
     BAR_HEIGHT = 0.24
     #: Deeper networks get no per-bar percentage labels (rows too short for the text).
     MAX_LABELLED_LAYERS = 16
+    #: x range of the bar plot (fractions 0..1 plus room for the end ticks).
+    BAR_X_RANGE = (-0.06, 1.15)
+    #: x-axis titles, longest first: the first that fits under its plot is shown.
+    RIDGE_AXIS_LABELS = ("activation value", "activation", "value")
+    BAR_AXIS_LABELS = ("% of units", "%")
+    #: Pixels kept beside the ridge plot's x range, so its end tick labels are drawn.
+    TICK_ROOM_PX = 18
+    #: Bars longer than this carry their percentage inside (dark text), shorter ones after.
+    INSIDE_LABEL_FROM = 0.55
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,25 +115,60 @@ class ActivationsView(QtWidgets.QWidget):
         self._fg = t.foreground
         self._glw = pg.GraphicsLayoutWidget()
         self._glw.setBackground(t.background)
+        self._glw.ci.setContentsMargins(2, 0, 6, 4)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._glw)
+        layout.setSpacing(0)
+        bg = QtGui.QColor(t.background)
+        sat = QtGui.QColor(FRACTIONS[0][2])
+        self._saturation_color = _blend(bg, sat, 0.22)
+        # Title and legend are QLabels above the scene: pg titles and legends set their minimum
+        # width to their text and so force the plots wider than a small cell (clipping them).
+        self._title = FitLabel(t.title_pt, t.foreground, t.background)
+        self._title.set_variants(["Activations per hidden layer", "Activations per layer", "Activations"])
+        self._legend = FitLabel(t.font_pt, t.foreground, t.background)
+        swatches = {label: f'<span style="color:{color}">■</span> {label}' for _, label, color in FRACTIONS}
+        bars = " ".join(swatches.values())
+        shade = f'<span style="color:{self._saturation_color.name()}">█</span>'
+        self._legend.set_variants(
+            [
+                f"{bars} · {shade} f′ &lt; 10% of max",
+                f"{bars} · {shade} f′ &lt; 10%",
+                bars,
+                bars.replace("saturated", "sat."),
+            ]
+        )
+        tip = (
+            "Left: histogram of each hidden layer's activations (layer 1 on top), scaled to its "
+            "own peak; the shaded band is where the activation is saturated (f′ &lt; 10% of its "
+            "maximum), so hardly any gradient passes.<br>Right: share of the layer's units that are "
+            + ", ".join(f'<span style="color:{color}">■</span> {label}' for _, label, color in FRACTIONS)
+            + " (dead: zero for every input of the batch). A dashed outline or hatched bar means inf/NaN."
+        )
+        for widget in (self._title, self._legend, self._glw):
+            widget.setToolTip(tip)
+        layout.addWidget(self._title)
+        layout.addWidget(self._legend)
+        layout.addWidget(self._glw, stretch=1)
 
         self._tick_font = QtGui.QFont()
         self._tick_font.setPointSize(t.font_pt)
+        self._tick_px = QtGui.QFontMetrics(self._tick_font).height()
 
         self._ridge_plot: pg.PlotItem = self._glw.addPlot(row=0, col=0)
-        theme.style_plot(
-            self._ridge_plot,
-            "Activations per hidden layer",
-            bottom="activation value   (shaded: saturated, f′ &lt; 10% of max)",
-        )
+        theme.style_plot(self._ridge_plot, "", bottom=self.RIDGE_AXIS_LABELS[0])
         self._bar_plot: pg.PlotItem = self._glw.addPlot(row=0, col=1)
-        legend = " ".join(f'<span style="color:{color}">■</span> {label}' for _, label, color in FRACTIONS)
-        theme.style_plot(self._bar_plot, legend, bottom="fraction of units")
+        theme.style_plot(self._bar_plot, "", bottom=self.BAR_AXIS_LABELS[0])
+        self._axis_label_style = {"font-size": f"{t.font_pt}pt", "color": t.foreground}
+        label_font = QtGui.QFont()
+        label_font.setPointSize(t.font_pt)
+        self._axis_label_metrics = QtGui.QFontMetrics(label_font)
+        self._axis_labels = {"ridge": self.RIDGE_AXIS_LABELS[0], "bar": self.BAR_AXIS_LABELS[0]}
         self._glw.ci.layout.setColumnStretchFactor(0, 3)
         self._glw.ci.layout.setColumnStretchFactor(1, 2)
+        self._glw.ci.layout.setHorizontalSpacing(10)
         for plot in (self._ridge_plot, self._bar_plot):
+            plot.setTitle(None)
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
@@ -125,14 +178,11 @@ class ActivationsView(QtWidgets.QWidget):
             plot.getAxis("bottom").setStyle(maxTickLevel=0)  # major grid lines only
         self._bar_plot.setYLink(self._ridge_plot)
         self._bar_plot.hideAxis("left")
-        self._ridge_plot.getAxis("left").setWidth(int(4.5 * t.font_pt))
-        # Room on both sides so the "0%" and "100%" tick labels and the value labels fit.
-        self._bar_plot.setXRange(-0.07, 1.22, padding=0.0)
-        self._bar_plot.getAxis("bottom").setTicks(
-            [[(0.0, "0%"), (0.25, "25%"), (0.5, "50%"), (0.75, "75%"), (1.0, "100%")]]
-        )
+        self._ridge_plot.getAxis("left").setWidth(QtGui.QFontMetrics(self._tick_font).horizontalAdvance("L88") + 14)
+        # Room on both sides for the "0"/"100%" ticks; long bars carry their value inside.
+        self._bar_plot.setXRange(*self.BAR_X_RANGE, padding=0.0)
+        self._bar_plot.getAxis("bottom").setTicks([[(0.0, "0"), (0.5, "50"), (1.0, "100")]])
 
-        bg = QtGui.QColor(t.background)
         self._bar_brushes = [QtGui.QBrush(QtGui.QColor(color)) for _, _, color in FRACTIONS]
         self._nonfinite_brush = QtGui.QBrush(QtGui.QColor(NONFINITE), QtCore.Qt.BrushStyle.BDiagPattern)
         self._no_pen = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
@@ -162,26 +212,18 @@ class ActivationsView(QtWidgets.QWidget):
         self._label_font = QtGui.QFont()
         self._label_font.setPointSize(max(12, t.font_pt - 1))
         self._label_px = QtGui.QFontMetrics(self._label_font).height()
+        self._label_brush = QtGui.QBrush(QtGui.QColor(t.foreground))
+        self._inside_label_brush = QtGui.QBrush(QtGui.QColor("#000000"))  # on orange/sky/vermillion
+        self._row_stride = 0
+        self._view_x_range = (0.0, 0.0)
         self._labels_visible = True
         self._bar_plot.vb.sigResized.connect(self._on_view_resized)
+        self._ridge_plot.vb.sigResized.connect(self._on_view_resized)
         self._saturation_items: list[QtWidgets.QGraphicsItem] = []
         self._tracks: list[QtWidgets.QGraphicsRectItem] = []
         fg = QtGui.QColor(t.foreground)
-        self._track_brush = QtGui.QBrush(
-            QtGui.QColor(
-                round(bg.red() + (fg.red() - bg.red()) * 0.07),
-                round(bg.green() + (fg.green() - bg.green()) * 0.07),
-                round(bg.blue() + (fg.blue() - bg.blue()) * 0.07),
-            )
-        )
-        sat = QtGui.QColor(FRACTIONS[0][2])
-        self._saturation_brush = QtGui.QBrush(
-            QtGui.QColor(
-                round(bg.red() + (sat.red() - bg.red()) * 0.22),
-                round(bg.green() + (sat.green() - bg.green()) * 0.22),
-                round(bg.blue() + (sat.blue() - bg.blue()) * 0.22),
-            )
-        )
+        self._track_brush = QtGui.QBrush(_blend(bg, fg, 0.07))
+        self._saturation_brush = QtGui.QBrush(self._saturation_color)
         self._bar_values: NDArray[np.float64] = np.zeros((0, len(FRACTIONS)))
         self._bar_nonfinite: NDArray[np.bool_] = np.zeros((0, len(FRACTIONS)), dtype=bool)
         self._n_hidden = 0
@@ -240,25 +282,37 @@ class ActivationsView(QtWidgets.QWidget):
             self._bars.append(row)
             self._bar_labels.append(labels)
             self._bar_texts.append([""] * len(labels))
-        stride = max(1, math.ceil(n / 16))
-        shown = list(range(0, n, stride))
-        if shown[-1] != n - 1:
-            # The last layer always gets a label; it replaces a neighbour that would crowd it.
-            shown[-1 if n - 1 - shown[-1] <= stride / 2 else len(shown) :] = [n - 1]
-        ticks = [(self._row_centre(j), f"L{j + 1}") for j in shown]
-        self._ridge_plot.getAxis("left").setTicks([ticks])
+        self._row_stride = 0  # row labels are thinned to the on-screen row height
         self._ridge_plot.setYRange(-0.6, n - 0.4, padding=0.0)
-        self._ridge_plot.setXRange(*self._x_range, padding=0.0)
+        self._view_x_range = (0.0, 0.0)
         self._labels_visible = True
+        for labels in self._bar_labels:
+            for label in labels:
+                label.setVisible(True)
         self._on_view_resized()
 
     def _on_view_resized(self, *_: object) -> None:
-        """Show the percentage labels only while three of them fit in a row."""
+        """Thin the row labels to the row height; show percentages only where three fit a row."""
         height = self._bar_plot.vb.height()
         if height <= 0 or not self._n_hidden:
             return
         y0, y1 = self._bar_plot.vb.viewRange()[1]
         row_px = height / max(y1 - y0, 1e-9)
+        n = self._n_hidden
+        # The end tick labels (e.g. "1.0") are only drawn if they fit inside the plot's width.
+        lo, hi = self._x_range
+        width = self._ridge_plot.vb.width()
+        room = self.TICK_ROOM_PX * (hi - lo) / max(width - 2.0 * self.TICK_ROOM_PX, 1.0)
+        view_x = (lo - room, hi + room)
+        if view_x != self._view_x_range:
+            self._view_x_range = view_x
+            self._ridge_plot.setXRange(*view_x, padding=0.0)
+        self._fit_axis_labels()
+        stride = label_stride(1.15 * self._tick_px, row_px)
+        if stride != self._row_stride:
+            self._row_stride = stride
+            ticks = [(self._row_centre(j), f"L{j + 1}") for j in spaced_indices(n, stride)]
+            self._ridge_plot.getAxis("left").setTicks([ticks])
         visible = row_px >= 3.0 * self._label_px
         if visible != self._labels_visible:
             self._labels_visible = visible
@@ -266,12 +320,28 @@ class ActivationsView(QtWidgets.QWidget):
                 for label in labels:
                     label.setVisible(visible)
 
+    def _fit_axis_labels(self) -> None:
+        """Shorten an x-axis title that would run past its plot (and into its neighbour)."""
+        for key, plot, variants in (
+            ("ridge", self._ridge_plot, self.RIDGE_AXIS_LABELS),
+            ("bar", self._bar_plot, self.BAR_AXIS_LABELS),
+        ):
+            room = plot.vb.width() - 4.0
+            text = next((v for v in variants if self._axis_label_metrics.horizontalAdvance(v) <= room), variants[-1])
+            if text != self._axis_labels[key]:
+                self._axis_labels[key] = text
+                plot.setLabel("bottom", text, **self._axis_label_style)
+
     def _row_centre(self, j: int) -> float:
         """Hidden layer j (0-based) sits on row n-1-j so layer 1 is on top."""
         return float(self._n_hidden - 1 - j)
 
     def _baseline(self, j: int) -> float:
         return self._row_centre(j) - 0.45
+
+    def sizeHint(self) -> QtCore.QSize:
+        """The cell this view gets in the 1920×1080 lecture window (it fits far smaller ones)."""
+        return QtCore.QSize(520, 580)
 
     # -- the view contract --------------------------------------------------------------
     def set_experiment(self, config: ExperimentConfig, weights: list[np.ndarray] | None = None) -> None:
@@ -289,9 +359,7 @@ class ActivationsView(QtWidgets.QWidget):
             self._saturation_items.append(rect)
         self._build(config.depth + 1)
 
-    def show_snapshot(
-        self, snapshot: Snapshot, history: History, weights: list[np.ndarray] | None = None
-    ) -> None:
+    def show_snapshot(self, snapshot: Snapshot, history: History, weights: list[np.ndarray] | None = None) -> None:
         """Draw ``snapshot``'s histograms (if it has them) and unit fractions."""
         if snapshot.n_layers != self._n_layers:
             self._build(snapshot.n_layers)
@@ -381,6 +449,12 @@ class ActivationsView(QtWidgets.QWidget):
                     text = "NaN" if bad else f"{100.0 * value:.0f}%"
                     if text != self._bar_texts[j][k]:
                         self._bar_texts[j][k] = text
-                        label = self._bar_labels[j][k]
-                        label.setText(text)
-                        label.setPos(0.01 + (0.0 if bad else value), r.y() + r.height() / 2)
+                        self._place_bar_label(self._bar_labels[j][k], text, 0.0 if bad else value, row[k].rect())
+
+    def _place_bar_label(self, label: FastLabel, text: str, value: float, rect: QtCore.QRectF) -> None:
+        """Percentage after a short bar, inside the end of a long one (so it never leaves the plot)."""
+        label.setText(text)
+        inside = value > self.INSIDE_LABEL_FROM
+        label.setAnchor((1.0, 0.5) if inside else (0.0, 0.5))
+        label.setBrush(self._inside_label_brush if inside else self._label_brush)
+        label.setPos(value - 0.01 if inside else value + 0.01, rect.y() + rect.height() / 2)

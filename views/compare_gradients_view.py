@@ -29,8 +29,9 @@ from views.gradients_view import HARD_RANGE, NONFINITE, decade_ticks, fitting, l
 STAT = "delta_norm"
 #: log10 range shown before anything falls outside it (it only grows, within HARD_RANGE).
 DEFAULT_RANGE: tuple[float, float] = (-12.0, 4.0)
-#: Decades of room beyond the range so the end decades keep their labels.
-Y_PAD = 0.45
+#: Pixels of room above and below the range: pyqtgraph drops a tick label that would
+#: stick out of its axis, which cost the end decades (1e4, 1e-12) their labels.
+Y_PAD_PX = 12
 #: One marker shape per run as well as one colour: reads in greyscale and for every viewer.
 SYMBOLS: tuple[str, ...] = ("o", "s", "t", "d")
 MAX_RUNS = len(SYMBOLS)
@@ -164,6 +165,7 @@ class CompareGradientsView(QtWidgets.QWidget):
 
         self.plots.installEventFilter(self)
         self.plot.vb.sigResized.connect(self._update_ticks)
+        self.plot.vb.sigResized.connect(self._apply_y_range)
         self._set_range(DEFAULT_RANGE)
 
     # -- contract ------------------------------------------------------------------------
@@ -277,11 +279,18 @@ class CompareGradientsView(QtWidgets.QWidget):
 
     def _set_range(self, log_range: tuple[float, float]) -> None:
         self._range = log_range
-        lo, hi = log_range
-        # half a label's height of room: pyqtgraph drops tick labels that would overflow
-        self.plot.setYRange(lo - Y_PAD, hi + Y_PAD, padding=0)
         self._value_ticks = None
         self._update_ticks()
+        self._apply_y_range()
+
+    @QtCore.Slot()
+    def _apply_y_range(self) -> None:
+        lo, hi = self._range
+        height = self.plot.vb.height() or 300.0
+        pad = Y_PAD_PX * (hi - lo) / max(height - 2 * Y_PAD_PX, 1.0)
+        low, high = self.plot.vb.viewRange()[1]
+        if abs(low - (lo - pad)) > 1e-9 or abs(high - (hi + pad)) > 1e-9:
+            self.plot.setYRange(lo - pad, hi + pad, padding=0)
 
     def _grow_range(self, logs: list[NDArray[np.float64]]) -> None:
         if not logs:

@@ -29,6 +29,7 @@ from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import Snapshot
 from views import theme
+from views.labels import FastLabel, FitLabel, label_stride, spaced_indices
 
 #: Fill of a value that is inf or NaN (with a yellow outline / hatch so it reads on any theme).
 NONFINITE = "#000000"
@@ -47,38 +48,6 @@ def format_sci(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-class FastLabel(QtWidgets.QGraphicsSimpleTextItem):
-    """A screen-sized text label pinned to a data position, anchored like ``pg.TextItem``.
-
-    ``pg.TextItem.setText`` re-lays out a QTextDocument (~60 µs); a simple text item costs
-    ~3 µs, which matters for labels that change every frame. Add it with
-    ``plot.addItem(label, ignoreBounds=True)``.
-    """
-
-    def __init__(
-        self, text: str, color: str, font: QtGui.QFont, anchor: tuple[float, float] = (0.0, 0.0)
-    ) -> None:
-        super().__init__(text)
-        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.setBrush(QtGui.QBrush(QtGui.QColor(color)))
-        self.setFont(font)
-        self._anchor = anchor
-        self._reanchor()
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self._reanchor()
-
-    def setAnchor(self, anchor: tuple[float, float]) -> None:
-        self._anchor = anchor
-        self._reanchor()
-
-    def _reanchor(self) -> None:
-        rect = self.boundingRect()
-        ax, ay = self._anchor
-        self.setTransform(QtGui.QTransform.fromTranslate(-ax * rect.width(), -ay * rect.height()))
-
-
 def _blend(base: QtGui.QColor, color: QtGui.QColor, amount: float) -> QtGui.QColor:
     """``color`` laid over ``base`` with opacity ``amount``, as an opaque colour."""
     a = min(max(amount, 0.0), 1.0)
@@ -87,6 +56,11 @@ def _blend(base: QtGui.QColor, color: QtGui.QColor, amount: float) -> QtGui.QCol
         round(base.green() + (color.green() - base.green()) * a),
         round(base.blue() + (color.blue() - base.blue()) * a),
     )
+
+
+def _margin_for(pixels: float, span: float, size_px: float) -> float:
+    """Data margin on each side of ``span`` so that it is ``pixels`` wide on a ``size_px`` view."""
+    return pixels * span / max(size_px - 2.0 * pixels, 1.0)
 
 
 def sample_units(n: int, cap: int) -> NDArray[np.intp]:
@@ -124,6 +98,8 @@ class NetworkView(QtWidgets.QWidget):
     #: How strongly the column tint covers the background (0..1); tints are pre-blended and
     #: opaque because alpha blending triples the fill cost.
     TINT_STRENGTH = 0.45
+    #: Minimum free pixels between two neighbouring column labels.
+    LABEL_GAP_PX = 4
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,36 +107,47 @@ class NetworkView(QtWidgets.QWidget):
         self._fg = t.foreground
         self._glw = pg.GraphicsLayoutWidget()
         self._glw.setBackground(t.background)
-        self._glw.ci.setContentsMargins(4, 4, 4, 4)
+        self._glw.ci.setContentsMargins(4, 0, 4, 0)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        # Title and legend are QLabels outside the scene: a pg.LabelItem sets its minimum
+        # width to its text and so forces the plot wider than a small cell (clipping it).
+        self._title = FitLabel(t.title_pt, t.foreground, t.background)
+        self._title.set_variants(
+            [
+                "Network: activations (nodes), weights (edges), ‖δ‖ (columns)",
+                "Network: activations, weights, ‖δ‖",
+                "Network",
+            ]
+        )
+        layout.addWidget(self._title)
         layout.addWidget(self._glw, stretch=1)
 
         self._plot: pg.PlotItem = self._glw.addPlot(row=0, col=0)
-        theme.style_plot(self._plot, "Network: activations (nodes), weights (edges), ‖δ‖ (columns)")
+        theme.style_plot(self._plot, "")
+        self._plot.setTitle(None)
         for axis in ("left", "bottom"):
             self._plot.hideAxis(axis)
         self._plot.setMenuEnabled(False)
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.hideButtons()
         self._plot.vb.setDefaultPadding(0.0)
-        # A QLabel (not a pg.LabelItem) so the legend wraps when the view is narrow.
-        self._note = QtWidgets.QLabel()
-        self._note.setWordWrap(True)
-        self._note.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        note_font = QtGui.QFont()
-        note_font.setPointSize(t.font_pt)
-        self._note.setFont(note_font)
-        self._note.setStyleSheet(
-            f"background: {t.background}; color: {t.foreground}; padding: 2px 8px 6px 8px;"
-        )
+        # Two short lines under the diagram; the full explanation is the tooltip.
+        self._note = FitLabel(t.font_pt, t.foreground, t.background, max_lines=2)
         layout.addWidget(self._note)
 
         self._font = QtGui.QFont()
         self._font.setPointSize(t.font_pt)
         self._small_font = QtGui.QFont()
         self._small_font.setPointSize(max(12, t.font_pt - 1))
+        # Label widths (+ a gap) for thinning the two label rows when columns crowd: the ‖δ‖
+        # row is measured on its current texts ("3e-5" vs "1e-12"), the name row on "L88".
+        self._grad_label_px = QtGui.QFontMetrics(self._small_font).horizontalAdvance("8e-8") + self.LABEL_GAP_PX
+        self._name_label_px = QtGui.QFontMetrics(self._font).horizontalAdvance("L88") + self.LABEL_GAP_PX
+        self._x_margin_px = 0.5 * QtGui.QFontMetrics(self._small_font).horizontalAdvance("8e-88") + 2
+        self._y_margin_px = QtGui.QFontMetrics(self._font).height() + 4
+        self._col_px = 0.0
 
         # Cached brushes and pens: building QColors per frame is what makes scatters slow.
         cmap = theme.diverging_colormap()
@@ -193,8 +180,7 @@ class NetworkView(QtWidgets.QWidget):
         self._edge_curves: list[pg.PlotCurveItem] = []
         self._edge_copies: list[int] = []
         self._legend_colors = [
-            (QtGui.QColor(c).lighter(150) if dark else QtGui.QColor(c)).name()
-            for c in (theme.NEGATIVE, theme.POSITIVE)
+            (QtGui.QColor(c).lighter(150) if dark else QtGui.QColor(c)).name() for c in (theme.NEGATIVE, theme.POSITIVE)
         ]
         for color in (theme.NEGATIVE, theme.POSITIVE):
             for k in range(self.N_WEIGHT_BINS):
@@ -212,9 +198,7 @@ class NetworkView(QtWidgets.QWidget):
 
         # One scatter for all nodes: per-column scatters were tried and cost ~0.45 ms of Python
         # per item and paint, without saving edge repaints (a probe changes every column).
-        self._scatter = pg.ScatterPlotItem(
-            pxMode=True, size=12, pen=self._node_pen, brush=self._neutral_brush
-        )
+        self._scatter = pg.ScatterPlotItem(pxMode=True, size=12, pen=self._node_pen, brush=self._neutral_brush)
         self._scatter.setZValue(10)
         self._plot.addItem(self._scatter)
         self._node_size = 12.0
@@ -223,6 +207,11 @@ class NetworkView(QtWidgets.QWidget):
         self._band_bins: list[int] = []
         self._grad_labels: list[FastLabel] = []
         self._grad_texts: list[str] = []
+        self._grad_head: FastLabel | None = None
+        self._name_labels: list[FastLabel] = []
+        self._label_strides = (0, 0)
+        self._y_extent = (1.0, 0.0)
+        self._margins = (0.0, 0.0)
         self._static_items: list[QtWidgets.QGraphicsItem] = []
         self._sizes: tuple[int, ...] = ()
         self._samples: list[NDArray[np.intp]] = []
@@ -331,7 +320,6 @@ class NetworkView(QtWidgets.QWidget):
         # Column tint (weight layer i ↔ column i+1, whose units receive δ of that layer).
         top = 0.5 + (max(drawn) - 1) / 2.0 * spacing + spacing
         bottom = 0.5 - (max(drawn) - 1) / 2.0 * spacing - spacing
-        label_stride = max(1, math.ceil(n_weight_layers / 14))
         for i in range(n_weight_layers):
             rect = QtWidgets.QGraphicsRectItem(i + 0.5, bottom, 1.0, top - bottom)
             rect.setPen(self._band_pen)
@@ -343,70 +331,104 @@ class NetworkView(QtWidgets.QWidget):
             label = FastLabel("", self._fg, self._small_font, anchor=(0.5, 1.0))
             label.setPos(i + 1, top)
             label.setZValue(20)
-            label.setVisible(i % label_stride == 0 or i == n_weight_layers - 1)
             self._add_static(label)
             self._grad_labels.append(label)
             self._grad_texts.append("")
 
-        head = FastLabel("‖δ‖", self._fg, self._small_font, anchor=(0.5, 1.0))
-        head.setPos(0, top)
-        self._add_static(head)
-        col_stride = max(1, math.ceil(n_cols / 16))
+        # The row's heading sits over the input column and takes part in the thinning.
+        self._grad_head = FastLabel("‖δ‖", self._fg, self._small_font, anchor=(0.5, 1.0))
+        self._grad_head.setPos(0, top)
+        self._add_static(self._grad_head)
+        # Every column gets a name label; which ones show depends on the on-screen width.
+        self._name_labels = []
         for c in range(n_cols):
-            if c == 0:
-                text = "in"
-            elif c == n_cols - 1:
-                text = "out"
-            elif c % col_stride == 0:
-                text = f"L{c}"
-            else:
-                continue
+            text = "in" if c == 0 else ("out" if c == n_cols - 1 else f"L{c}")
             label = FastLabel(text, self._fg, self._font, anchor=(0.5, 0.0))
             label.setPos(c, bottom)
             self._add_static(label)
+            self._name_labels.append(label)
+        self._label_strides = (0, 0)
 
-        self._plot.setXRange(-0.6, n_cols - 0.4, padding=0.0)
-        self._plot.setYRange(bottom - 1.6 * spacing - 0.04, top + 1.6 * spacing + 0.04, padding=0.0)
-        self._note.setText(self._note_text())
+        self._y_extent = (top, bottom)
+        self._margins = (0.6, 1.6 * spacing + 0.04)
+        self._plot.setRange(
+            xRange=(-0.6, n_cols - 0.4), yRange=(bottom - self._margins[1], top + self._margins[1]), padding=0.0
+        )
+        self._set_note()
         self._on_view_resized()
 
     def _add_static(self, item: QtWidgets.QGraphicsItem) -> None:
         self._plot.addItem(item, ignoreBounds=True)
         self._static_items.append(item)
 
-    def _note_text(self) -> str:
-        pos = f'<span style="color:{self._legend_colors[1]}"><b>red +</b></span>'
-        neg = f'<span style="color:{self._legend_colors[0]}"><b>blue −</b></span>'
-        line1 = [
-            f"nodes: activation on one probe input (white = {self._centre_text}, {neg} below, {pos} above)",
-            f"edges: the {self._edges_per_layer} strongest weights per layer ({pos}, {neg}; "
-            f"thickest: |w| ≥ {self.WEIGHT_REF_STDS:g} Glorot std)",
-        ]
-        line2 = ["columns: error ‖δ‖ reaching the layer (dark = vanishing, yellow = large)"]
+    def _set_note(self) -> None:
+        """Legend under the diagram: one or two short lines; the full key is the tooltip."""
+        pos = f'<span style="color:{self._legend_colors[1]}"><b>red&nbsp;+</b></span>'
+        neg = f'<span style="color:{self._legend_colors[0]}"><b>blue&nbsp;−</b></span>'
+        sampled = []
         hidden = self._sizes[1:-1]
         if hidden and max(hidden) > self.MAX_DRAWN_UNITS:
             shown = len(sample_units(max(hidden), self.MAX_DRAWN_UNITS))
-            line2.append(f"<b>showing {shown} of {max(hidden)} units</b> per hidden layer")
+            sampled.append(f"<b>showing {shown} of {max(hidden)} units</b>")
         for name, n in (("inputs", self._sizes[0]), ("outputs", self._sizes[-1])):
             if n > self.MAX_DRAWN_UNITS:
-                line2.append(f"<b>showing {len(sample_units(n, self.MAX_DRAWN_UNITS))} of {n} {name}</b>")
-        return " · ".join(line1) + "<br>" + " · ".join(line2)
+                sampled.append(f"<b>showing {len(sample_units(n, self.MAX_DRAWN_UNITS))} of {n} {name}</b>")
+        tail = "".join(f" · {s}" for s in sampled)
+        if sampled:
+            n_shown, n_all = len(sample_units(max(self._sizes), self.MAX_DRAWN_UNITS)), max(self._sizes)
+            short_tail = f" · <b>{n_shown} of {n_all} units shown</b>"
+        else:
+            short_tail = ""
+        self._note.set_variants(
+            [
+                f"nodes: activation (white = {self._centre_text}) · edges: strongest weights ({pos}, {neg})"
+                f" · columns: ‖δ‖ (dark = vanishing){tail}",
+                f"nodes: activation · edges: weights ({pos}, {neg}) · columns: ‖δ‖ (dark = vanishing){short_tail}",
+                f"edges: weights ({pos}, {neg}) · columns: ‖δ‖ (dark = vanishing){short_tail}",
+                f"{pos}, {neg} weights · dark column = vanishing ‖δ‖{short_tail}",
+                f"{pos}, {neg} weights · ‖δ‖ per column{short_tail}",
+            ]
+        )
+        tip = [
+            f"Nodes: each unit's activation on one probe input (white = {self._centre_text}, "
+            f"{neg} below, {pos} above; black with a yellow ring = inf/NaN).",
+            f"Edges: the {self._edges_per_layer} strongest weights per layer ({pos}, {neg}; "
+            f"thickest: |w| ≥ {self.WEIGHT_REF_STDS:g} Glorot std).",
+            "Columns: the error ‖δ‖ reaching each layer (viridis: dark purple = vanishing, "
+            "yellow = large); the number above each column is ‖δ‖.",
+        ]
+        if sampled:
+            tip.append("Wide layers are drawn as an evenly spaced sample: " + "; ".join(sampled) + ".")
+        self._note.setToolTip("<br>".join(tip))
+        self._plot.vb.setToolTip("<br>".join(tip))
 
     @property
     def note_text(self) -> str:
-        """The legend under the diagram as plain text (says "showing N of M units" when sampling)."""
-        doc = QtGui.QTextDocument()
-        doc.setHtml(self._note.text())
-        return doc.toPlainText()
+        """The full legend under the diagram as plain text (says "showing N of M units" when sampling)."""
+        return self._note.full_text
 
     def _on_view_resized(self, *_: object) -> None:
-        """Node size and the 1-px offsets of thick edges depend on the on-screen scale."""
+        """Everything that depends on the on-screen scale: margins, node size, label thinning."""
         height = self._plot.vb.height()
-        if not self._sizes or height <= 0:
+        width = self._plot.vb.width()
+        if not self._sizes or height <= 0 or width <= 0:
             return
-        y0, y1 = self._plot.vb.viewRange()[1]
-        px_per_unit = height / max(y1 - y0, 1e-9)
-        size = float(np.clip(0.75 * self._unit_spacing * px_per_unit, 5.0, 26.0))
+        # Keep the outer columns' labels and the last band inside the view: a margin of at
+        # least half a column and half a label; above and below, a label's height.
+        span = len(self._sizes) - 1
+        x_margin = max(0.6, _margin_for(self._x_margin_px, span, width))
+        top, bottom = self._y_extent
+        y_margin = _margin_for(self._y_margin_px, top - bottom, height)
+        if (x_margin, y_margin) != self._margins:
+            self._margins = (x_margin, y_margin)
+            self._plot.setRange(
+                xRange=(-x_margin, span + x_margin), yRange=(bottom - y_margin, top + y_margin), padding=0.0
+            )
+        self._col_px = width / (span + 2.0 * x_margin)
+        self._thin_labels()
+
+        px_per_unit = height / (top - bottom + 2.0 * y_margin)
+        size = float(np.clip(min(0.75 * self._unit_spacing * px_per_unit, 0.6 * self._col_px), 3.0, 26.0))
         if size != self._node_size:
             self._node_size = size
             self._scatter.setSize(size)
@@ -415,6 +437,32 @@ class NetworkView(QtWidgets.QWidget):
             self._px_dy = px_dy
             if len(self._edge_pick):
                 self._emit_edges()
+
+    def _thin_labels(self) -> None:
+        """Show every k-th column label, with k as small as the labels allow without touching."""
+        if self._col_px <= 0 or self._grad_head is None:
+            return
+        widest = max((label.boundingRect().width() for label in self._grad_labels), default=0.0)
+        grad_px = max(self._grad_label_px, widest + self.LABEL_GAP_PX)
+        grad_stride = label_stride(grad_px, self._col_px)
+        if 0 < grad_stride < self._label_strides[0]:
+            # Hysteresis: show more labels only with a few pixels to spare, so a value that
+            # wobbles between "9e-10" and "1e-9" does not make every other label blink.
+            grad_stride = label_stride(grad_px + 4, self._col_px)
+        strides = (grad_stride, label_stride(self._name_label_px, self._col_px))
+        if strides == self._label_strides:
+            return
+        self._label_strides = strides
+        grad_shown = set(spaced_indices(len(self._grad_labels) + 1, strides[0]))
+        for c, label in enumerate([self._grad_head, *self._grad_labels]):
+            label.setVisible(c in grad_shown)
+        name_shown = set(spaced_indices(len(self._name_labels), strides[1]))
+        for c, label in enumerate(self._name_labels):
+            label.setVisible(c in name_shown)
+
+    def sizeHint(self) -> QtCore.QSize:
+        """The cell this view gets in the 1920×1080 lecture window (it fits far smaller ones)."""
+        return QtCore.QSize(520, 580)
 
     # -- the view contract --------------------------------------------------------------
     def set_experiment(self, config: ExperimentConfig, weights: list[np.ndarray] | None = None) -> None:
@@ -441,9 +489,7 @@ class NetworkView(QtWidgets.QWidget):
         if weights:
             self._update_edges(weights)
 
-    def show_snapshot(
-        self, snapshot: Snapshot, history: History, weights: list[np.ndarray] | None = None
-    ) -> None:
+    def show_snapshot(self, snapshot: Snapshot, history: History, weights: list[np.ndarray] | None = None) -> None:
         """Draw ``snapshot``; cheap enough for every display frame."""
         if tuple(snapshot.layer_sizes) != self._sizes:
             self._build(tuple(snapshot.layer_sizes))
@@ -646,6 +692,7 @@ class NetworkView(QtWidgets.QWidget):
                 rect.setBrush(self._grad_brushes[b] if b < self.N_GRAD_BINS else self._nonfinite_band_brush)
 
     def _update_grad_labels(self, grad: np.ndarray) -> None:
+        changed = False
         for i, label in enumerate(self._grad_labels):
             if i >= len(grad):
                 break
@@ -653,3 +700,6 @@ class NetworkView(QtWidgets.QWidget):
             if text != self._grad_texts[i]:
                 self._grad_texts[i] = text
                 label.setText(text)
+                changed = True
+        if changed:
+            self._thin_labels()

@@ -20,7 +20,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.walkthrough import BackwardWalk, LayerFactor
 from views import theme
-from views.gradients_view import NONFINITE, decade_ticks, format_power, html_width
+from views.gradients_view import NONFINITE, decade_ticks, fitting, format_power, html_width
 
 Qt = QtCore.Qt
 Key = Qt.Key
@@ -35,6 +35,10 @@ CAPTION_MAX_PT, CAPTION_MIN_PT = 28, 16
 BOX_MAX_PT, BOX_MIN_PT = 30, 8
 #: Below this number size the stacked/inline boxes give way to the compact ones.
 BOX_READABLE_PT = 12
+#: Largest share of the drawing's height for the boxes, and of the bars' height for a bar label.
+BOX_SHARE, BAR_LABEL_SHARE = 0.5, 0.12
+#: Type size of the current layer's call-out when the boxes are too narrow for text.
+CALLOUT_PT = 18
 #: The running-product axis never spans more than this (log10), whatever the walk holds.
 HARD_RANGE: tuple[float, float] = (-60.0, 40.0)
 #: |f′ gain / f′ mean − 1| beyond this earns a note (ReLU's mask acts as √p, not p).
@@ -175,7 +179,8 @@ def box_rows(walk: BackwardWalk, index: int) -> list[Row]:
 
     if index == 0:
         return [
-            Row(f"{layer_name(walk, f)} output", role="header"),
+            Row(layer_name(walk, f), role="header"),
+            Row("output", role="note"),
             number("‖δ_out‖", f.delta_norm),
             number("loss", walk.loss),
         ]
@@ -187,9 +192,7 @@ def box_rows(walk: BackwardWalk, index: int) -> list[Row]:
     ]
     if f.skip:
         rows.append(Row("+ skip path", role="note"))
-    elif (
-        walk.batch_norm and _finite(f.factor, f.weight_gain, f.fprime_gain) and f.weight_gain * f.fprime_gain
-    ):
+    elif walk.batch_norm and _finite(f.factor, f.weight_gain, f.fprime_gain) and f.weight_gain * f.fprime_gain:
         rows.append(Row(f"× BN {number_text(f.factor / (f.weight_gain * f.fprime_gain))}", role="note"))
     elif (
         _finite(f.mean_fprime, f.fprime_gain)
@@ -215,8 +218,9 @@ def _span(text: str, role: str, size: int) -> str:
 
 
 class BoxFonts(NamedTuple):
-    """How the boxes are typeset: 'inline' ("f′ mean 0.23" on one line), 'stacked' (small label
-    over a big number) or 'compact' (header and factor only, for very deep networks)."""
+    """How the boxes are typeset: 'inline' ("f′ mean 0.23" on one line), 'stacked' (a label over
+    a big number) or 'compact' (too many layers for any text: the boxes stay empty and the current
+    layer's numbers appear in a call-out, typeset inline at these sizes)."""
 
     mode: str
     value_pt: int
@@ -224,77 +228,114 @@ class BoxFonts(NamedTuple):
     header_pt: int
 
 
-def _fits(rows: list[list[Row]], fonts: BoxFonts, col_px: float, box_px: float) -> bool:
-    def metrics(pt: int, bold: bool) -> QtGui.QFontMetricsF:
-        font = QtGui.QFont()
-        font.setPointSize(pt)
-        font.setBold(bold)
-        return QtGui.QFontMetricsF(font)
+def _metrics(pt: int, bold: bool) -> QtGui.QFontMetricsF:
+    font = QtGui.QFont()
+    font.setPointSize(pt)
+    font.setBold(bold)
+    return QtGui.QFontMetricsF(font)
 
+
+def box_size(rows: list[Row], fonts: BoxFonts, room_px: float = math.inf) -> tuple[float, float]:
+    """Pixel (width, height) of one box's text in ``fonts`` (compact boxes are typeset inline);
+    notes wider than ``room_px`` are left out (see :func:`box_html`)."""
     value, label, header = (
-        metrics(fonts.value_pt, True),
-        metrics(fonts.label_pt, False),
-        metrics(fonts.header_pt, True),
+        _metrics(fonts.value_pt, True),
+        _metrics(fonts.label_pt, False),
+        _metrics(fonts.header_pt, True),
     )
-    for box in rows:
-        height, width = 0.0, 0.0
-        for row in box:
-            if row.role == "header":
-                height += header.lineSpacing()
-                width = max(width, header.horizontalAdvance(row.label))
-            elif row.role == "note":
+    height, width = 0.0, 0.0
+    for row in rows:
+        if row.role == "header":
+            height += header.lineSpacing()
+            width = max(width, header.horizontalAdvance(row.label))
+        elif row.role == "note":
+            note = label.horizontalAdvance(row.label)
+            if note <= room_px:
                 height += label.lineSpacing()
-                width = max(width, label.horizontalAdvance(row.label))
-            elif fonts.mode == "inline":
-                height += value.lineSpacing()
-                width = max(width, value.horizontalAdvance(f"{row.label} {row.value}"))
-            else:
-                height += value.lineSpacing() + (label.lineSpacing() if fonts.mode == "stacked" else 0.0)
-                width = max(width, value.horizontalAdvance(row.value), label.horizontalAdvance(row.label))
-        if width > 0.92 * col_px - 8 or height > box_px - 8:
-            return False
-    return True
+                width = max(width, note)
+        elif fonts.mode == "stacked":
+            height += value.lineSpacing() + label.lineSpacing()
+            width = max(width, value.horizontalAdvance(row.value), label.horizontalAdvance(row.label))
+        else:
+            height += value.lineSpacing()
+            width = max(width, value.horizontalAdvance(f"{row.label} {row.value}"))
+    return width, height
+
+
+def bar_title_variants(pt: int) -> tuple[str, ...]:
+    """The bars' title and colour key, longest first."""
+    gap = "&nbsp;&nbsp;&nbsp;"
+
+    def key(shrink: str, grow: str, bad: str) -> str:
+        return gap.join((_span(shrink, "shrink", pt), _span(grow, "grow", pt), _span(bad, "bad", pt)))
+
+    return (
+        _span("running product ‖δ‖ ÷ ‖δ_out‖ (log scale)", "", pt)
+        + gap
+        + key("■ factor < 1: shrinks", "■ factor > 1: grows", "■ inf/NaN"),
+        _span("‖δ‖ ÷ ‖δ_out‖ (log)", "", pt) + gap + key("■ shrinks", "■ grows", "■ inf/NaN"),
+        key("■ < 1", "■ > 1", "■ inf/NaN"),
+    )
+
+
+def html_height(html_: str, width_px: float) -> float:
+    """Pixel height of rich text laid out ``width_px`` wide (as a TextItem shows it)."""
+    doc = QtGui.QTextDocument()
+    doc.setDefaultFont(QtGui.QFont())
+    doc.setHtml(html_)
+    if math.isfinite(width_px):
+        doc.setTextWidth(width_px)
+    return float(doc.size().height())
+
+
+def _scaled(mode: str, pt: int) -> BoxFonts:
+    return BoxFonts(mode, pt, max(BOX_MIN_PT, round(0.62 * pt)), max(BOX_MIN_PT, round(0.8 * pt)))
 
 
 def choose_box_fonts(rows: list[list[Row]], col_px: float, box_px: float) -> BoxFonts:
-    """The largest type that fits every box: inline when the columns are wide, else stacked, else
-    compact (header and factor only)."""
+    """The largest type with which every box's text fits its column (``col_px``) and ``box_px``
+    of height: inline when the columns are wide, else stacked, else compact (a call-out)."""
+    room = 0.92 * col_px - 8
+    # heights depend only on the kinds of rows: one box of each shape is measured
+    shapes = list({tuple(r.role if r.role in ("header", "note") else "" for r in box): box for box in rows}.values())
 
-    def best(mode: str, boxes: list[list[Row]]) -> BoxFonts | None:
-        for pt in range(BOX_MAX_PT, BOX_MIN_PT - 1, -1):
-            fonts = BoxFonts(mode, pt, max(BOX_MIN_PT, round(0.6 * pt)), max(BOX_MIN_PT, round(0.8 * pt)))
-            if _fits(boxes, fonts, col_px, box_px):
-                return fonts
-        return None
+    def fits(fonts: BoxFonts) -> bool:
+        if fonts.mode != "compact" and any(box_size(box, fonts, room)[0] > room for box in rows):
+            return False
+        text_px = math.inf if fonts.mode == "compact" else 0.92 * col_px
+        shown = math.inf if fonts.mode == "compact" else room
+        # the text starts 3 % below the box's top: 94 % of the height is usable
+        return all(html_height(box_html(box, fonts, shown), text_px) <= 0.94 * box_px for box in shapes)
 
-    inline, stacked = best("inline", rows), best("stacked", rows)
-    choices = [f for f in (inline, stacked) if f is not None and f.value_pt >= BOX_READABLE_PT]
+    def best(mode: str, largest: int, smallest: int) -> BoxFonts | None:
+        return next((fonts for pt in range(largest, smallest - 1, -1) if fits(fonts := _scaled(mode, pt))), None)
+
+    choices = [
+        f for f in (best("inline", BOX_MAX_PT, BOX_READABLE_PT), best("stacked", BOX_MAX_PT, BOX_READABLE_PT)) if f
+    ]
     if choices:
         return max(choices, key=lambda f: f.value_pt)  # inline first on ties
-    compact_rows = [[r for r in box if r.role == "header" or r.label == "= factor"] for box in rows]
-    compact = best("compact", compact_rows)
-    return compact or BoxFonts("compact", BOX_MIN_PT, BOX_MIN_PT, BOX_MIN_PT)
+    return best("compact", CALLOUT_PT, BOX_MIN_PT) or _scaled("compact", BOX_MIN_PT)
 
 
-def box_html(rows: list[Row], fonts: BoxFonts) -> str:
-    """Rich text of one box, centred, in the chosen layout."""
+def box_html(rows: list[Row], fonts: BoxFonts, room_px: float = math.inf) -> str:
+    """Rich text of one box, centred, in the chosen layout (compact: inline, for the call-out);
+    a note wider than ``room_px`` is left out rather than wrapped out of the box."""
     parts = []
+    note_metrics = _metrics(fonts.label_pt, False)
     for row in rows:
         if row.role == "header":
             parts.append(_span(row.label, "strong", fonts.header_pt))
         elif row.role == "note":
-            if fonts.mode != "compact":
+            if note_metrics.horizontalAdvance(row.label) <= room_px:
                 parts.append(_span(row.label, "note", fonts.label_pt))
-        elif fonts.mode == "inline":
-            parts.append(
-                _span(f"{row.label} ", "", fonts.value_pt)
-                + _span(row.value, row.role or "strong", fonts.value_pt)
-            )
         elif fonts.mode == "stacked":
             parts.append(_span(row.label, "label", fonts.label_pt))
             parts.append(_span(row.value, row.role or "strong", fonts.value_pt))
-        elif row.label in ("= factor", "‖δ_out‖"):
-            parts.append(_span(row.value, row.role or "strong", fonts.value_pt))
+        else:
+            parts.append(
+                _span(f"{row.label} ", "", fonts.value_pt) + _span(row.value, row.role or "strong", fonts.value_pt)
+            )
     return '<div align="center">' + "<br>".join(parts) + "</div>"
 
 
@@ -332,6 +373,7 @@ class WalkthroughView(QtWidgets.QWidget):
         self._boxes: list[_Box] = []
         self._fonts = BoxFonts("inline", 16, 11, 13)
         self._value_pt = 16
+        self._room_px = math.inf  # the width of a box's text (notes wider than this are left out)
         self._range: tuple[float, float] = (-3.0, 1.0)
         self._bar_span: tuple[float, float] = (-3.0, 0.0)  # log10 of the lowest floor, tallest bar
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -344,9 +386,7 @@ class WalkthroughView(QtWidgets.QWidget):
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setWordWrap(True)  # only when even the smallest caption font is too wide
-        self.caption.setSizePolicy(
-            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
-        )
+        self.caption.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.caption.setStyleSheet(f"color: {t.foreground}; background: {t.background}; padding: 4px;")
         self._caption_pt = CAPTION_MAX_PT
 
@@ -355,35 +395,17 @@ class WalkthroughView(QtWidgets.QWidget):
         self.plots.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the view
         self.plots.setMinimumSize(0, 0)
 
-        tick_font = QtGui.QFont()
-        tick_font.setPointSize(t.font_pt)
-        axis_width = QtGui.QFontMetrics(tick_font).horizontalAdvance("1e-60") + 18
-
+        self._tick_pt = t.font_pt  # grows with the boxes' type on big screens (see _fit)
+        self._key_pt = t.font_pt + 1
         self.box_plot = self.plots.addPlot(row=0, col=0)
-        key = "&nbsp;&nbsp;&nbsp;".join(
-            _span(text, role, t.font_pt + 1)
-            for text, role in (
-                ("■ factor < 1: shrinks", "shrink"),
-                ("■ factor > 1: grows", "grow"),
-                ("■ inf/NaN", "bad"),
-            )
-        )
-        self.bar_title = self.plots.addLabel(
-            f"{_span('running product ‖δ‖ ÷ ‖δ_out‖ (log scale)', '', t.font_pt + 1)}"
-            f"&nbsp;&nbsp;&nbsp;&nbsp;{key}",
-            row=1,
-            col=0,
-        )
-        self.bar_title.setSizePolicy(
-            QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed
-        )
+        self.bar_title = self.plots.addLabel(bar_title_variants(self._key_pt)[-1], row=1, col=0)
+        self.bar_title.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
         self.bar_plot = self.plots.addPlot(row=2, col=0)
         for plot in (self.box_plot, self.bar_plot):
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             plot.enableAutoRange(False)
-            plot.getAxis("left").setWidth(axis_width)
             plot.hideAxis("bottom")
         self.plots.ci.layout.setRowStretchFactor(0, 11)
         self.plots.ci.layout.setRowStretchFactor(2, 10)
@@ -395,7 +417,7 @@ class WalkthroughView(QtWidgets.QWidget):
         self.box_plot.setYRange(0.0, 1.0, padding=0)
         self.bar_plot.setXLink(self.box_plot)
         left = self.bar_plot.getAxis("left")
-        left.setTickFont(tick_font)
+        self._set_tick_font(self._tick_pt)
         left.setTextPen(t.foreground)
         left.setPen(t.foreground)
 
@@ -405,6 +427,13 @@ class WalkthroughView(QtWidgets.QWidget):
             pos=0.0, angle=0, pen=pg.mkPen(t.foreground, width=2, style=Qt.PenStyle.DashLine)
         )
         self.bar_plot.addItem(self.one_line)
+        self.callout = pg.TextItem(
+            anchor=(0.0, 0.0), fill=pg.mkBrush(t.background), border=pg.mkPen(t.foreground, width=3)
+        )
+        self.callout.setZValue(20)
+        self.callout.setVisible(False)
+        self._callout_html = ""
+        self.box_plot.addItem(self.callout, ignoreBounds=True)
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -480,6 +509,26 @@ class WalkthroughView(QtWidgets.QWidget):
             return
         event.accept()
 
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        self._fit_bar_title(event.size().width())
+        super().resizeEvent(event)
+
+    def _fit_bar_title(self, width: int) -> None:
+        """The longest key that fits: a wide label would widen the scene beyond the view."""
+        html_ = fitting(bar_title_variants(self._key_pt), self._key_pt, width - 40)
+        if html_ != self.bar_title.text:
+            self.bar_title.setText(html_)
+
+    def _set_tick_font(self, pt: int) -> None:
+        """Tick labels of the log axis; both plots keep the same axis width so columns line up."""
+        self._tick_pt = pt
+        font = QtGui.QFont()
+        font.setPointSize(pt)
+        self.bar_plot.getAxis("left").setTickFont(font)
+        width = QtGui.QFontMetrics(font).horizontalAdvance("1e-60") + 18
+        for plot in (self.box_plot, self.bar_plot):
+            plot.getAxis("left").setWidth(width)
+
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         super().mousePressEvent(event)
@@ -507,9 +556,7 @@ class WalkthroughView(QtWidgets.QWidget):
     def _set_range(self, walk: BackwardWalk) -> None:
         """The log axis holds every layer of the walk (it does not move while walking)."""
         logs = [
-            math.log10(f.running_product)
-            for f in walk.layers
-            if _finite(f.running_product) and f.running_product > 0
+            math.log10(f.running_product) for f in walk.layers if _finite(f.running_product) and f.running_product > 0
         ]
         lo = math.floor(min([0.0, *logs])) - 1.0
         top = math.ceil(max([0.0, *logs]))
@@ -547,27 +594,42 @@ class WalkthroughView(QtWidgets.QWidget):
         captions = [self._caption_html(p, CAPTION_MAX_PT) for p in range(n + 1)]
         widest = max(html_width(c, CAPTION_MAX_PT) for c in captions)
         size = max(CAPTION_MIN_PT, min(CAPTION_MAX_PT, int(CAPTION_MAX_PT * room / max(widest, 1.0))))
-        while (
-            size > CAPTION_MIN_PT
-            and max(html_width(self._caption_html(p, size), size) for p in range(n + 1)) > room
-        ):
+        while size > CAPTION_MIN_PT and max(html_width(self._caption_html(p, size), size) for p in range(n + 1)) > room:
             size -= 1
         self._caption_pt = size
 
+        # The boxes get at most half of the drawing's height and only what their text needs:
+        # the rest goes to the bars.
         col_px = (self.box_plot.vb.width() or 800.0) / n
-        box_px = (self.box_plot.vb.height() or 200.0) * 0.96
-        self._fonts = choose_box_fonts([box_rows(walk, i) for i in range(n)], col_px, box_px)
+        drawing = max(self.plots.height() - self.bar_title.height(), 100.0)
+        cap = BOX_SHARE * drawing
+        rows = [box_rows(walk, i) for i in range(n)]
+        overhead = max(0.0, self.box_plot.height() - self.box_plot.vb.height())
+        self._fonts = choose_box_fonts(rows, col_px, cap - overhead - 4)
+        self._room_px = math.inf if self._fonts.mode == "compact" else 0.92 * col_px - 8
+        # the key and the axis grow with the boxes on a big screen
+        base = theme.current().font_pt
+        key_pt, tick_pt = max(base + 1, min(self._fonts.label_pt + 2, 22)), max(base, min(self._fonts.label_pt, 20))
+        if key_pt != self._key_pt:
+            self._key_pt = key_pt
+            self._fit_bar_title(self.width())
+        if tick_pt != self._tick_pt:
+            self._set_tick_font(tick_pt)
+        # measured as laid out (rich text lines are taller than the font metrics say)
+        text_px = math.inf if self._fonts.mode == "compact" else col_px * 0.92
+        need = max(html_height(box_html(box, self._fonts, self._room_px), text_px) for box in rows)
+        need = min(need / 0.94 + overhead + 4, cap)  # the text starts 3 % below the top
+        self.box_plot.setMinimumHeight(need)
+        self.box_plot.setMaximumHeight(need)
         # the bar labels ("1.3e-6") share the box numbers' size when they fit the bar's column
         labels = [number_text(f.running_product) for f in walk.layers]
-        font = QtGui.QFont()
-        pt = self._fonts.value_pt
-        while pt > BOX_MIN_PT:
-            font.setPointSize(pt)
-            font.setBold(True)
-            if max(QtGui.QFontMetricsF(font).horizontalAdvance(s) for s in labels) <= 0.98 * col_px - 6:
-                break
+        # ... and never take more than a slice of the bars' height
+        bar_px = drawing - need
+        pt = min(self._fonts.value_pt, max(BOX_MIN_PT, int(BAR_LABEL_SHARE * bar_px * 0.75)))
+        while pt > BOX_MIN_PT and max(_metrics(pt, True).horizontalAdvance(s) for s in labels) > 0.98 * col_px - 6:
             pt -= 1
-        self._value_pt = pt
+        # in compact mode only the current bar is labelled: it may be wider than its column
+        self._value_pt = max(pt, BOX_READABLE_PT + 2) if self._fonts.mode == "compact" else pt
         for box in self._boxes:
             box.text.setTextWidth(col_px * 0.92)
         self._apply_range()
@@ -590,6 +652,8 @@ class WalkthroughView(QtWidgets.QWidget):
         n = len(self._boxes)
         if walk is None or n == 0:
             self.bars.setOpts(x=[], height=[], brushes=None, pens=None)
+            self.callout.setVisible(False)
+            self._callout_html = ""
             return
         t = theme.current()
         dark = t.name == "dark"
@@ -609,18 +673,26 @@ class WalkthroughView(QtWidgets.QWidget):
         heights: list[float] = []
         brushes: list[QtGui.QBrush] = []
         pens: list[QtGui.QPen] = []
-        # in compact mode only the current bar is labelled (there is no room for more)
-        label_all = fonts.mode != "compact"
+        # compact: no text fits the boxes; the current layer's numbers go into the call-out
+        compact = fonts.mode == "compact"
+        callout = ""
         for i, box in enumerate(self._boxes):
             f = walk.layers[i]
             state = "current" if i == self._position - 1 else "revealed" if i < self._position else "hidden"
             box.frame.setPen(frame_pens[state])
             box.frame.setBrush(fills[state])
-            if state == "hidden":
+            if compact:
+                text = ""
+                if state == "current":
+                    callout = box_html(box_rows(walk, i), fonts)
+                    left_side = box.x > (n + 1) / 2
+                    self.callout.setAnchor((1.0, 0.0) if left_side else (0.0, 0.0))
+                    self.callout.setPos(box.x - 0.6 if left_side else box.x + 0.6, 0.97)
+            elif state == "hidden":
                 rows = [Row(layer_name(walk, f), role="header")]
                 text = box_html(rows, fonts).replace(f"color:{t.foreground}", f"color:{NEUTRAL}")
             else:
-                text = box_html(box_rows(walk, i), fonts)
+                text = box_html(box_rows(walk, i), fonts, self._room_px)
             if text != box.html:
                 box.html = text
                 box.text.setHtml(text)
@@ -644,15 +716,25 @@ class WalkthroughView(QtWidgets.QWidget):
                     pens.append(pg.mkPen(NONFINITE, width=3))
                 else:
                     pens.append(pg.mkPen(None))
-                if label_all or state == "current":
+                if not compact or state == "current":
                     finite_top = _finite(rp)
-                    box.value.setAnchor((0.5, 1.0) if finite_top else (0.5, 0.0))
-                    box.value.setPos(box.x, top if finite_top else hi)
+                    # a lone label wider than its column must not run off either edge
+                    ax, dx = (0.5, 0.0)
+                    if compact and box.x < 0.15 * n:
+                        ax, dx = 0.0, -0.5
+                    elif compact and box.x > 0.85 * n:
+                        ax, dx = 1.0, 0.5
+                    box.value.setAnchor((ax, 1.0) if finite_top else (ax, 0.0))
+                    box.value.setPos(box.x + dx, top if finite_top else hi)
                     value_html = _span(number_text(rp), role or "strong", self._value_pt)
             if value_html != box.value_html:
                 box.value_html = value_html
                 box.value.setHtml(value_html)
                 box.value.setVisible(bool(value_html))
+        if callout != self._callout_html:
+            self._callout_html = callout
+            self.callout.setHtml(callout)
+            self.callout.setVisible(bool(callout))
         self.bars.setOpts(
             x=np.asarray(xs, dtype=np.float64),
             height=np.asarray(heights, dtype=np.float64),

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from model.config import ExperimentConfig
-from model.network import Network
 from model.trainer import Trainer
 from model.walkthrough import BackwardWalk, LayerFactor, backward_walk, frobenius
 

@@ -7,13 +7,17 @@ import warnings
 
 import numpy as np
 import pytest
-from PySide6 import QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.activations import ACTIVATION_NAMES, get_activation
 from model.config import ExperimentConfig
 from model.history import History
 from tests.fakes import make_snapshot
+from tests.views.test_network_view import device_rect, overflow, show_at, widget_rect
 from views.activation_function_view import ActivationFunctionView
+
+#: The activation-function cell of the 1920×1080 lecture window (~520×390) and of a 1280×720 one.
+CELL_SIZES = [(520, 390), (420, 390), (420, 300)]
 
 
 def _pixels(widget: ActivationFunctionView) -> bytes:
@@ -149,3 +153,61 @@ def test_clear_removes_overlay(view):
     view.clear()
     assert np.all(view._hist.yData == 0)
     assert view.max_grad_text == "max f′ = 0.25"
+
+
+# -- fitting the lecture-window cells ---------------------------------------------------
+def _drawn_ticks(axis) -> list[str]:
+    image = QtGui.QImage(8, 8, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _, _, text in specs[2]] if specs else []
+
+
+@pytest.mark.parametrize("size", CELL_SIZES)
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "selu", "gelu", "leaky_relu"])
+def test_everything_fits_its_cell(qtbot, size, name):
+    view = ActivationFunctionView()
+    qtbot.addWidget(view)
+    show_at(qtbot, view, size)
+    view.set_experiment(ExperimentConfig(activation=name, depth=10, width=8))
+    snap = make_snapshot(depth=10, width=8)
+    view.show_snapshot(snap, History(snap.n_layers))
+    QtWidgets.QApplication.processEvents()
+
+    assert overflow(view) == []
+    # The whole x range [-5, 5] is visible: both end ticks are drawn.
+    assert {"-4", "4"} <= set(_drawn_ticks(view._plot.getAxis("bottom")))
+    x0, x1 = view._plot.vb.viewRange()[0]
+    assert x0 <= -5.0 + 1e-9 and x1 >= 5.0 - 1e-9
+    # The max-f′ label sits inside the plot, above its dashed line (tanh's is at the top).
+    label = device_rect(view._glw, view._max_label)
+    box = widget_rect(view._glw, view._plot.vb)
+    assert box.contains(label)
+    line_y = view._plot.vb.mapViewToDevice(QtCore.QPointF(0.0, view._max_line.value())).y()
+    assert label.bottom() <= line_y + 1.0
+    # The numbers of the lecture stay on screen in some wording: the bound and the share.
+    title, info, legend = view.shown_texts
+    assert title
+    assert "(max f′)¹⁰" in info and "%" in info
+    assert "f" in legend and "f′" in legend
+
+
+def test_short_wordings_replace_long_ones_when_narrow(qtbot):
+    view = ActivationFunctionView()
+    qtbot.addWidget(view)
+    view.set_experiment(ExperimentConfig(activation="sigmoid", depth=10))
+    snap = make_snapshot(depth=10, width=8)
+    view.show_snapshot(snap, History(snap.n_layers))
+    show_at(qtbot, view, (900, 400))
+    wide = view.shown_texts
+    assert wide[0] == "sigmoid: σ(x) = 1 / (1 + e^(−x))"
+    assert "of pre-activations where f′ < 10% of max" in wide[1]
+    show_at(qtbot, view, (300, 300))
+    narrow = view.shown_texts
+    assert len(narrow[0]) < len(wide[0]) and len(narrow[2]) < len(wide[2])
+    assert overflow(view) == []
+    # title_text keeps the full wording whatever the width (tests, tooltips, main window).
+    assert "of pre-activations where f′ < 10% of max" in view.title_text

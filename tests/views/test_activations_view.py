@@ -7,13 +7,17 @@ import warnings
 
 import numpy as np
 import pytest
-from PySide6 import QtGui
+from PySide6 import QtGui, QtWidgets
 
 from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import ACTIVATION_BINS
 from tests.fakes import make_snapshot
+from tests.views.test_network_view import overflow, overlapping_texts, show_at
 from views.activations_view import ActivationsView, saturated_intervals
+
+#: The activations cell of the 1920×1080 lecture window (~520×580) and of a 1280×720 one.
+CELL_SIZES = [(520, 580), (420, 580), (420, 420)]
 
 
 def _pixels(widget: ActivationsView) -> bytes:
@@ -121,7 +125,7 @@ def test_set_experiment_with_new_depth_rebuilds(view):
     view.show_snapshot(make_snapshot(depth=4, width=8), History(5))
     view.set_experiment(ExperimentConfig(depth=9, width=8))
     assert view._heights.shape[0] == 9
-    assert len(view._ridge_plot.getAxis("left")._tickLevels[0]) == 9
+    assert len(view._ridge_plot.getAxis("left")._tickLevels[0]) == 9  # 600 px: room for every row
     deeper = make_snapshot(depth=9, width=8)
     view.show_snapshot(deeper, History(deeper.n_layers))
     assert np.allclose(_ridge_heights(view).max(axis=1), view.RIDGE_HEIGHT)
@@ -163,3 +167,65 @@ def test_saturated_intervals():
     assert lo_sig[1][0] > 0.95 and lo_sig[1][1] <= 1.0
     assert saturated_intervals(ExperimentConfig(activation="relu")) == []  # h = 0 has no width
     assert saturated_intervals(ExperimentConfig(activation="linear")) == []
+
+
+# -- fitting the lecture-window cells ---------------------------------------------------
+def _drawn_ticks(axis) -> list[str]:
+    """Tick texts the axis actually draws (pyqtgraph drops those that would leave the plot)."""
+    image = QtGui.QImage(8, 8, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _, _, text in specs[2]] if specs else []
+
+
+@pytest.mark.parametrize("size", CELL_SIZES)
+@pytest.mark.parametrize(("depth", "activation"), [(10, "sigmoid"), (3, "tanh"), (30, "relu"), (64, "sigmoid")])
+def test_everything_fits_its_cell(qtbot, size, depth, activation):
+    view = ActivationsView()
+    qtbot.addWidget(view)
+    show_at(qtbot, view, size)
+    view.set_experiment(ExperimentConfig(depth=depth, width=8, activation=activation))
+    snap = make_snapshot(depth=depth, width=8)
+    stats = {k: np.array(v) for k, v in snap.stats.items()}
+    stats["saturated_fraction"][:] = 1.0  # "100%" labels (inside the bars)
+    stats["zero_fraction"][:] = 0.5  # "50%" labels (after the bars)
+    view.show_snapshot(dataclasses.replace(snap, stats=stats), History(snap.n_layers))
+    QtWidgets.QApplication.processEvents()
+
+    assert overflow(view) == []
+    # Both plots side by side, inside the viewport, and their x-axis titles do not collide.
+    ridge_axis, bar_axis = view._ridge_plot.getAxis("bottom"), view._bar_plot.getAxis("bottom")
+    assert overlapping_texts(view._glw, [ridge_axis.label, bar_axis.label]) == []
+    # The percentage scale keeps both ends, and the ridge axis its outer ticks.
+    assert {"0", "100"} <= set(_drawn_ticks(bar_axis))
+    ridge_ticks = _drawn_ticks(ridge_axis)
+    if activation == "sigmoid":
+        assert {"0", "1.0"} <= set(ridge_ticks) or {"0", "1"} <= set(ridge_ticks)
+    if activation == "tanh":
+        assert {"-1", "1"} <= set(ridge_ticks)
+    # Row labels are thinned to the row height: the first and last layer are always named
+    # and no two labels sit closer than one text line.
+    ticks = view._ridge_plot.getAxis("left")._tickLevels[0]
+    names = [name for _, name in ticks]
+    assert names[0] == "L1" and names[-1] == f"L{depth}"
+    rows = sorted(y for y, _ in ticks)
+    row_px = view._ridge_plot.vb.height() / (depth + 0.2)
+    assert all((b - a) * row_px >= view._tick_px for a, b in zip(rows, rows[1:], strict=False))
+    # Value labels (when shown) stay inside the bar plot: checked by overflow(). The legend
+    # keeps all three bar names in some wording.
+    assert all(name in view._legend.shown_text for name in ("sat", "zero", "dead"))
+
+
+def test_long_bars_carry_their_value_inside(view):
+    view.set_experiment(ExperimentConfig(depth=2, width=8))
+    snap = make_snapshot(depth=2, width=8)
+    stats = {k: np.array(v) for k, v in snap.stats.items()}
+    stats["saturated_fraction"][:] = [0.9, 0.1, 0.0]
+    view.show_snapshot(dataclasses.replace(snap, stats=stats), History(3))
+    inside, outside = view._bar_labels[0][0], view._bar_labels[1][0]
+    assert inside.text() == "90%" and outside.text() == "10%"
+    assert inside.pos().x() < 0.9 < outside.pos().x() + 1.0
+    assert inside._anchor == (1.0, 0.5) and outside._anchor == (0.0, 0.5)

@@ -8,12 +8,104 @@ import warnings
 
 import numpy as np
 import pytest
-from PySide6 import QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.config import ExperimentConfig
 from model.history import History
 from tests.fakes import make_snapshot
+from views.labels import FitLabel, spaced_indices
 from views.network_view import NetworkView, format_sci, sample_units
+
+#: Cells of the 1920×1080 lecture window (top row) and of a 1280×720 one.
+CELL_SIZES = [(520, 580), (420, 420)]
+
+
+# -- fit helpers (shared with the other view tests) -------------------------------------
+def device_rect(view: QtWidgets.QGraphicsView, item: QtWidgets.QGraphicsItem) -> QtCore.QRectF:
+    """Where ``item`` lands in ``view``'s viewport, in pixels (honours ItemIgnoresTransformations)."""
+    return item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
+
+
+def widget_rect(view: QtWidgets.QGraphicsView, item: QtWidgets.QGraphicsWidget) -> QtCore.QRectF:
+    """A layout item's own rectangle in viewport pixels (not its painting bounds)."""
+    return item.deviceTransform(view.viewportTransform()).mapRect(item.rect())
+
+
+def overflow(widget: QtWidgets.QWidget) -> list[str]:
+    """What of ``widget``'s plots, texts and title labels reaches outside where it is visible.
+
+    Checks: the GraphicsLayout fits the viewport; every visible layout item (plots, axes,
+    view boxes) lies inside the viewport; every visible text item lies inside the viewport and
+    a text item inside a ViewBox lies inside that ViewBox (which clips its children); every
+    FitLabel shows a wording that fits, inside the widget.
+    """
+    glw = widget._glw  # type: ignore[attr-defined]
+    slack = 0.5
+    port = QtCore.QRectF(glw.viewport().rect()).adjusted(-slack, -slack, slack, slack)
+    bad = []
+    geom = glw.ci.geometry()
+    if geom.width() > port.width() or geom.height() > port.height():
+        bad.append(f"layout {geom.width():.0f}x{geom.height():.0f} > viewport {port.width():.0f}")
+    for item in glw.scene().items():
+        if not item.isVisible():
+            continue
+        if isinstance(item, QtWidgets.QGraphicsWidget) and item.parentItem() is not None:
+            rect = widget_rect(glw, item)
+            if rect.width() > 0 and not port.contains(rect):
+                bad.append(f"{type(item).__name__} {rect.getRect()}")
+        elif isinstance(item, QtWidgets.QGraphicsSimpleTextItem | QtWidgets.QGraphicsTextItem):
+            rect = device_rect(glw, item)
+            if rect.isEmpty():
+                continue
+            if not port.contains(rect):
+                bad.append(f"text {_text(item)!r} {rect.getRect()} outside the viewport")
+            box = _viewbox_of(item)
+            if box is not None:
+                area = widget_rect(glw, box).adjusted(-slack, -slack, slack, slack)
+                if not area.contains(rect):
+                    bad.append(f"text {_text(item)!r} {rect.getRect()} clipped by its plot {area.getRect()}")
+    for label in widget.findChildren(FitLabel):
+        if not label.isVisible():
+            continue
+        if not label.text_fits():
+            bad.append(f"label {label.shown_text!r} does not fit {label.width()} px")
+        if not QtCore.QRect(QtCore.QPoint(0, 0), widget.size()).contains(label.geometry()):
+            bad.append(f"label {label.shown_text!r} outside the widget")
+    return bad
+
+
+def overlapping_texts(view: QtWidgets.QGraphicsView, items: list[QtWidgets.QGraphicsItem]) -> list[tuple[str, str]]:
+    """Pairs of the visible, non-empty ``items`` whose texts touch on screen."""
+    shown = [(i, device_rect(view, i)) for i in items if i.isVisible() and _text(i)]
+    return [
+        (_text(a), _text(b))
+        for (a, ra), (b, rb) in itertools.combinations(shown, 2)
+        if ra.intersects(rb)
+    ]
+
+
+def _text(item: QtWidgets.QGraphicsItem) -> str:
+    if isinstance(item, QtWidgets.QGraphicsTextItem):
+        return item.toPlainText()
+    return item.text() if isinstance(item, QtWidgets.QGraphicsSimpleTextItem) else ""
+
+
+def _viewbox_of(item: QtWidgets.QGraphicsItem) -> QtWidgets.QGraphicsWidget | None:
+    import pyqtgraph as pg
+
+    parent = item.parentItem()
+    while parent is not None:
+        if isinstance(parent, pg.ViewBox):
+            return parent
+        parent = parent.parentItem()
+    return None
+
+
+def show_at(qtbot, widget: QtWidgets.QWidget, size: tuple[int, int]) -> None:
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    QtWidgets.QApplication.processEvents()
 
 
 def _weights(sizes: tuple[int, ...], seed: int = 0, scale: float = 1.0) -> list[np.ndarray]:
@@ -199,3 +291,81 @@ def test_throttled_edges_and_labels_still_reach_the_screen(view, qtbot):
     qtbot.waitUntil(lambda: view._last_weights is second, timeout=2000)
     expected = [format_sci(float(v)) for v in snap2.stats["delta_norm"]]
     qtbot.waitUntil(lambda: [label.text() for label in view._grad_labels] == expected, timeout=2000)
+
+
+# -- fitting the lecture-window cells ---------------------------------------------------
+@pytest.mark.parametrize("size", CELL_SIZES)
+@pytest.mark.parametrize(("depth", "width"), [(10, 32), (30, 32), (64, 8), (6, 256)])
+def test_whole_network_fits_its_cell(qtbot, size, depth, width):
+    view = NetworkView()
+    qtbot.addWidget(view)
+    show_at(qtbot, view, size)
+    snap = make_snapshot(depth=depth, width=width)
+    # ‖δ‖ down to 1e-12: the widest labels ("1e-12") must not touch either.
+    stats = dict(snap.stats, delta_norm=np.logspace(-12, 0, depth + 1))
+    snap = dataclasses.replace(snap, stats=stats)
+    view.set_experiment(ExperimentConfig(depth=depth, width=width), _weights(snap.layer_sizes))
+    view.show_snapshot(snap, History(snap.n_layers))
+    QtWidgets.QApplication.processEvents()
+
+    assert overflow(view) == []
+    # The output column (and its band) is inside the visible x range and labelled "out".
+    n_cols = len(view._sizes)
+    x0, x1 = view._plot.vb.viewRange()[0]
+    assert x0 <= -0.5 and n_cols - 0.5 <= x1
+    box = view._plot.vb.sceneBoundingRect()
+    out_pos = view._plot.vb.mapViewToScene(QtCore.QPointF(n_cols - 1, 0.5))
+    assert box.contains(out_pos)
+    assert view._name_labels[-1].isVisible() and view._name_labels[-1].text() == "out"
+    assert view._name_labels[0].isVisible() and view._name_labels[0].text() == "in"
+    assert view._grad_labels[-1].isVisible()  # the last layer's ‖δ‖ is always shown
+    # Thinned label rows never overlap, and at least every third column keeps its labels.
+    assert overlapping_texts(view._glw, view._name_labels) == []
+    assert overlapping_texts(view._glw, [view._grad_head, *view._grad_labels]) == []
+    if depth <= 10:
+        assert sum(label.isVisible() for label in view._name_labels) >= n_cols // 3
+    # Nodes never grow into their neighbours.
+    assert view._node_size <= 0.6 * view._col_px + 1e-9 or view._node_size == 3.0
+
+
+def test_note_is_short_with_details_in_the_tooltip(qtbot):
+    view = NetworkView()
+    qtbot.addWidget(view)
+    show_at(qtbot, view, (420, 420))
+    view.set_experiment(ExperimentConfig(depth=3, width=256))
+    assert view._note.shown_variant < len(view._note.variants)  # a wording fits, unelided
+    assert "32 of 256 units shown" in view._note.shown_text
+    tip = view._note.toolTip()
+    assert "Glorot" in tip and "probe input" in tip and "showing 32 of 256 units" in tip
+    # Two lines at most: the diagram keeps the height.
+    metrics = QtGui.QFontMetrics(view._note.font())
+    assert view._note.height() <= 2 * metrics.lineSpacing() + 8
+
+
+def test_label_rows_thin_and_unthin_on_resize(qtbot):
+    view = NetworkView()
+    qtbot.addWidget(view)
+    show_at(qtbot, view, (1200, 600))
+    snap = make_snapshot(depth=12, width=8)
+    view.set_experiment(ExperimentConfig(depth=12, width=8))
+    view.show_snapshot(snap, History(snap.n_layers))
+    assert all(label.isVisible() for label in view._name_labels)
+    show_at(qtbot, view, (300, 400))
+    assert not all(label.isVisible() for label in view._name_labels)
+    assert overlapping_texts(view._glw, view._name_labels) == []
+    show_at(qtbot, view, (1200, 600))
+    assert all(label.isVisible() for label in view._name_labels)
+
+
+def test_spaced_indices_keep_the_ends_and_the_stride():
+    assert spaced_indices(5, 1) == [0, 1, 2, 3, 4]
+    assert spaced_indices(12, 2) == [0, 2, 4, 6, 8, 11]
+    assert spaced_indices(13, 2) == [0, 2, 4, 6, 8, 10, 12]
+    assert spaced_indices(1, 3) == [0]
+    assert spaced_indices(0, 3) == []
+    for n in range(1, 70):
+        for stride in range(1, 9):
+            shown = spaced_indices(n, stride)
+            assert shown[0] == 0 and shown[-1] == n - 1
+            if n - 1 >= stride:  # (two ends closer than a stride cannot be kept apart)
+                assert all(b - a >= stride for a, b in itertools.pairwise(shown))
