@@ -31,6 +31,7 @@ from views.gradients_view import GradientsView
 from views.loss_view import LossView
 from views.network_view import NetworkView
 from views.output_view import OutputView
+from views.walkthrough_view import WalkthroughView
 
 APP_TITLE = "Backprop Lab"
 #: (label, steps per second or None for as fast as possible)
@@ -234,6 +235,9 @@ class MainWindow(QtWidgets.QMainWindow):
         }
         self.scene: Scene | None = None
         self.compare_windows: list[QtWidgets.QMainWindow] = []
+        self.walkthrough = WalkthroughView()
+        self.walkthrough.setWindowTitle(f"{APP_TITLE} — backward pass, layer by layer")
+        self.walkthrough.closed.connect(self.walkthrough.hide)
         self._build_ui()
         self._build_menus()
         self._bind_shortcuts()
@@ -369,6 +373,9 @@ class MainWindow(QtWidgets.QMainWindow):
         for label, changes in COMPARE_VARIANTS:
             action = compare.addAction(f"Current run vs {label}")
             action.triggered.connect(lambda _=False, c=changes: self.compare_with([c]))
+        lecture = bar.addMenu("&Lecture")
+        walk = lecture.addAction("Backward pass walk-through (W)")
+        walk.triggered.connect(self.start_walkthrough)
         all_action = compare.addAction("Current run vs ReLU + He, batch norm and residual")
         all_action.triggered.connect(
             lambda: self.compare_with([dict(COMPARE_VARIANTS[0][1]), {"batch_norm": True}, {"residual": True}])
@@ -410,6 +417,24 @@ class MainWindow(QtWidgets.QMainWindow):
         window.resize(self.size())
         window.show()
 
+    def start_walkthrough(self) -> None:
+        """Freeze training and walk the backward pass of the live network, layer by layer."""
+        self.pause()
+        if self.controller is None:
+            self._show_message("The walk-through needs a live run.", "error")
+            return
+        self.controller.walk()
+        self._show_message("Walk-through: → next layer, ← back, End all, Esc close.", "info")
+
+    def _show_walk(self, walk: Any) -> None:
+        view = self.walkthrough
+        view.set_walk(walk)
+        view.resize(self.width(), max(500, self.height() // 2))
+        view.show()
+        view.raise_()
+        view.activateWindow()
+        view.setFocus()
+
     def set_scene(self, scene: Scene | None) -> None:
         """Show the scene's title and caption above the views (None hides them)."""
         self.scene = scene
@@ -433,6 +458,7 @@ class MainWindow(QtWidgets.QMainWindow):
         bind(["Space"], self.toggle_play)
         bind(["S", "Right"], self.step_once)
         bind(["R"], self.reset)
+        bind(["W"], self.start_walkthrough)
         bind(["Ctrl+Q"], self.close)
 
     # -- commands ----------------------------------------------------------------------
@@ -535,10 +561,14 @@ class MainWindow(QtWidgets.QMainWindow):
                 self._show_message(text, "error")
         if updates.weights is not None:
             self.weights = updates.weights
+        if updates.walk is not None:
+            self._show_walk(updates.walk)
         if updates.snapshots:
             self.feed(updates.snapshots)
 
     def _on_ready(self, info: dict[str, Any]) -> None:
+        self.walkthrough.clear()
+        self.walkthrough.hide()
         self.dataset = types.SimpleNamespace(**info["dataset"])
         self.history = History(len(info["layer_sizes"]) - 1)
         self.views["network"].set_experiment(self.config)
@@ -613,6 +643,8 @@ class MainWindow(QtWidgets.QMainWindow):
         for window in self.compare_windows:
             window.close()
         self.compare_windows.clear()
+        self.walkthrough.close()
+        self.walkthrough.deleteLater()
         if self.controller is not None:
             self.controller.shutdown(1000)
         super().closeEvent(event)

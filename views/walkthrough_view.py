@@ -5,7 +5,8 @@ live network: one box per weight layer (input left, output right, as in the netw
 with the step's local derivative factor f′, the weights' gain and their product, and under it
 the running product ‖δ_l‖ / ‖δ_out‖ as a bar on a log axis that shrinks (blue) or grows
 (orange) with every step.  Keys: → ↓ Space N next · ← ↑ Backspace P back · Home start · End all ·
-Esc close.  Data comes from :func:`model.walkthrough.backward_walk`; nothing here computes.
+Esc close; with the view focused these keys win over the window's shortcuts (Space = play).
+Data comes from :func:`model.walkthrough.backward_walk`; nothing here computes.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def _finite(*values: float) -> bool:
     return all(math.isfinite(v) for v in values)
 
 
-def layer_name(walk: BackwardWalk, factor: LayerFactor) -> str:
+def layer_name(factor: LayerFactor) -> str:
     """ "L4" for weight layer 3: 1-based, as on the gradients view's axis."""
     return f"L{factor.layer + 1}"
 
@@ -179,13 +180,13 @@ def box_rows(walk: BackwardWalk, index: int) -> list[Row]:
 
     if index == 0:
         return [
-            Row(layer_name(walk, f), role="header"),
+            Row(layer_name(f), role="header"),
             Row("output", role="note"),
             number("‖δ_out‖", f.delta_norm),
             number("loss", walk.loss),
         ]
     rows = [
-        Row(layer_name(walk, f), role="header"),
+        Row(layer_name(f), role="header"),
         number("f′ mean", f.mean_fprime),
         number("× W gain", f.weight_gain),
         number("= factor", f.factor, trend(walk, index)),
@@ -407,8 +408,7 @@ class WalkthroughView(QtWidgets.QWidget):
             plot.hideButtons()
             plot.enableAutoRange(False)
             plot.hideAxis("bottom")
-        self.plots.ci.layout.setRowStretchFactor(0, 11)
-        self.plots.ci.layout.setRowStretchFactor(2, 10)
+        self.plots.ci.layout.setRowStretchFactor(2, 1)  # the boxes get a fixed height (see _fit)
         # the box row keeps an invisible left axis so its columns line up with the bars
         box_axis = self.box_plot.getAxis("left")
         box_axis.setPen(pg.mkPen(None))
@@ -689,7 +689,7 @@ class WalkthroughView(QtWidgets.QWidget):
                     self.callout.setAnchor((1.0, 0.0) if left_side else (0.0, 0.0))
                     self.callout.setPos(box.x - 0.6 if left_side else box.x + 0.6, 0.97)
             elif state == "hidden":
-                rows = [Row(layer_name(walk, f), role="header")]
+                rows = [Row(layer_name(f), role="header")]
                 text = box_html(rows, fonts).replace(f"color:{t.foreground}", f"color:{NEUTRAL}")
             else:
                 text = box_html(box_rows(walk, i), fonts, self._room_px)

@@ -138,3 +138,33 @@ def test_invalid_combination_is_refused_with_the_config_error(window: MainWindow
     assert isinstance(depth, QtWidgets.QSpinBox)
     depth.setValue(10_000)
     assert depth.value() == depth.maximum()
+
+
+def test_walkthrough_freezes_training_and_walks_the_live_network(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6 import QtCore
+
+    qtbot.waitUntil(lambda: _step(window) > 20, timeout=15000)
+    window.start_walkthrough()
+    qtbot.waitUntil(lambda: window.walkthrough.isVisible(), timeout=10000)
+    stopped = _settle(qtbot, window)
+    assert not window.playing
+    view = window.walkthrough
+    assert view.position == 1
+    caption = view.caption_text()
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_Right)
+    assert view.position == 2 and view.caption_text() != caption
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_End)
+    assert view.position == window.latest.n_layers  # type: ignore[union-attr]
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_Escape)
+    assert not view.isVisible()
+    qtbot.wait(300)
+    assert _step(window) == stopped  # frozen: the walk made no update
+
+
+def test_single_run_scene_loads_with_its_caption(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert window.open_scene("vanishing-sigmoid") is window
+    assert window.caption.isVisible() and "vanish" in window.caption.text().lower()
+    assert window.config.activation == "sigmoid" and window.config.depth == 10
+    qtbot.waitUntil(lambda: window.latest is not None and window.latest.n_layers == 11, timeout=15000)
+    window.open_scene("no-such-scene")
+    assert "unknown scene" in window.message.text()
