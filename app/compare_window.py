@@ -83,7 +83,7 @@ HEADER_PT = 20
 HEADER_MIN_PT = 14
 VERDICT_PT = 13
 STATS_PT = 15
-GRADIENTS_MIN_HEIGHT = 300
+GRADIENTS_MIN_HEIGHT = 320
 STATS_WIDEST = "step 999,999 · loss 0.0000 · test acc 100%"
 
 
@@ -124,9 +124,7 @@ def auto_caption(configs: Sequence[ExperimentConfig]) -> str:
         return "The runs have identical settings."
     shared = [name for name in ("dataset", "seed") if name not in fields]
     first = configs[0]
-    same = " and ".join(
-        f"{first.dataset} data" if name == "dataset" else f"seed {first.seed}" for name in shared
-    )
+    same = " and ".join(f"{first.dataset} data" if name == "dataset" else f"seed {first.seed}" for name in shared)
     differs = ", ".join(name.replace("_", " ") for name in fields)
     return f"Same {same}; the runs differ only in: {differs}." if same else f"The runs differ in: {differs}."
 
@@ -440,9 +438,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         #: four runs do not fit four ~450 px columns (the loss view alone needs ~310 px beside
         #: anything else): they are shown as 2 × 2 wide panels instead
         self.panels = len(self.runs) > PANELS_FROM
-        self.columns = [
-            RunColumn(i, label, config, panel=self.panels) for i, (label, config) in enumerate(self.runs)
-        ]
+        self.columns = [RunColumn(i, label, config, panel=self.panels) for i, (label, config) in enumerate(self.runs)]
         self._build_ui()
         self._bind_shortcuts()
 
@@ -528,21 +524,55 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.addToolBar(QtCore.Qt.ToolBarArea.TopToolBarArea, bar)
 
     def _bind_shortcuts(self) -> None:
-        # Window context (not application-wide): the main window may be open behind this one.
-        def bind(keys: list[str], slot: Callable[[], Any]) -> None:
-            for key in keys:
-                shortcut = QtGui.QShortcut(QtGui.QKeySequence(key), self)
-                shortcut.activated.connect(slot)
+        """Space, S / →, R, Escape and Ctrl+Q, handled as keys rather than QShortcuts.
 
-        bind(["Space"], self.toggle_play)
-        bind(["S", "Right"], self.step_once)
-        bind(["R"], self.reset)
-        bind(["Ctrl+Q", "Escape"], self.close)
+        The main window binds the same keys as application-wide shortcuts; two shortcuts on
+        one key are ambiguous and Qt fires neither.  Claiming the keys in ShortcutOverride
+        keeps them for this window whenever it is active.
+        """
+        key = QtCore.Qt.Key
+        none, ctrl = QtCore.Qt.KeyboardModifier.NoModifier, QtCore.Qt.KeyboardModifier.ControlModifier
+        # (key, modifiers) → (command, repeats while the key is held)
+        self._keys: dict[tuple[QtCore.Qt.Key, QtCore.Qt.KeyboardModifier], tuple[Callable[[], Any], bool]] = {
+            (key.Key_Space, none): (self.toggle_play, False),
+            (key.Key_S, none): (self.step_once, True),
+            (key.Key_Right, none): (self.step_once, True),
+            (key.Key_R, none): (self.reset, False),
+            (key.Key_Escape, none): (self.close, False),
+            (key.Key_Q, ctrl): (self.close, False),
+        }
+
+    def _command_for(self, event: QtGui.QKeyEvent) -> tuple[Callable[[], Any], bool] | None:
+        modifiers = event.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier
+        return self._keys.get((QtCore.Qt.Key(event.key()), modifiers))
+
+    def event(self, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.ShortcutOverride:
+            assert isinstance(event, QtGui.QKeyEvent)
+            if self._command_for(event) is not None:
+                event.accept()
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        command = self._command_for(event)
+        if command is None:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        slot, repeats = command
+        if repeats or not event.isAutoRepeat():
+            slot()
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         # A fixed share, not layout stretch: the columns' size hints would win otherwise.
+        # A caption longer than two lines takes its extra lines from the overlay, not from
+        # the runs' views (the gradients view would drop its heat map).
         share = OVERLAY_SHARE_PANELS if self.panels else OVERLAY_SHARE
-        height = max(OVERLAY_MIN_HEIGHT, round(share * event.size().height()))
+        caption = self.caption.heightForWidth(event.size().width() - 16)
+        two_lines = 2 * QtGui.QFontMetrics(self.caption.font()).lineSpacing() + 4
+        extra = max(0, caption - two_lines)
+        height = max(OVERLAY_MIN_HEIGHT, round(share * event.size().height()) - extra)
         if self.overlay.height() != height:
             self.overlay.setFixedHeight(height)
         super().resizeEvent(event)

@@ -30,12 +30,15 @@ class SGD(Optimizer):
     def __init__(self, config: ExperimentConfig, n_params: int, dtype: np.dtype[np.floating]) -> None:
         super().__init__(config, n_params, dtype)
         self.velocity: Array | None = None
+        self._out: Array | None = None
 
     def update(self, grad: Array) -> Array:
         self.t += 1
         c = self.config
         if c.momentum == 0.0:
-            return grad * (-c.learning_rate)
+            if self._out is None or self._out.shape != grad.shape:
+                self._out = np.empty_like(grad)
+            return np.multiply(grad, -c.learning_rate, out=self._out)
         if self.velocity is None:
             self.velocity = grad.copy()
         else:

@@ -76,6 +76,7 @@ class Trainer:
         self._cursor = 0
         self._grads = self.network.new_gradients()
         self._workspace: dict[str, Array] = {}
+        self._scratch = np.empty(self.network.n_params, dtype=self.network.dtype)
         self._probe = self.dataset.x_test[:1].astype(self.network.dtype)
         self._x_train = self.dataset.x_train.astype(self.network.dtype)
         self._x_test = self.dataset.x_test.astype(self.network.dtype)
@@ -172,10 +173,15 @@ class Trainer:
 
         starts = net.segment_starts
         n_layers = net.n_layers
-        grad_sq = np.add.reduceat(g * g, starts)
+        # squares go into a reused buffer: a fresh multi-megabyte temporary per step costs
+        # page faults (glibc hands large blocks back to the kernel on free)
+        scratch = self._scratch
+        np.multiply(g, g, out=scratch)
+        grad_sq = np.add.reduceat(scratch, starts)
         nw = net.n_weight_params
         # reduceat's last segment runs to the end of its input: cut the buffer at the weights
-        param_sq = np.add.reduceat(net.params[:nw] * net.params[:nw], starts[:n_layers])
+        np.multiply(net.params[:nw], net.params[:nw], out=scratch[:nw])
+        param_sq = np.add.reduceat(scratch[:nw], starts[:n_layers])
         grad_norm = math.sqrt(float(grad_sq.sum()))
         stats = self._cheap_stats(cache, deltas, dlogits, grad_sq, param_sq)
 
@@ -199,7 +205,8 @@ class Trainer:
             if cfg.weight_decay:
                 g[:nw] += cfg.weight_decay * net.params[:nw]
             delta = self.optimizer.update(g)
-            update_sq = np.add.reduceat(delta[:nw] * delta[:nw], starts[:n_layers])
+            np.multiply(delta[:nw], delta[:nw], out=scratch[:nw])
+            update_sq = np.add.reduceat(scratch[:nw], starts[:n_layers])
             # The only check needed: finite update on finite parameters stays finite.
             if math.isfinite(float(update_sq.sum())) and math.isfinite(float(param_sq.sum())):
                 net.params += delta
@@ -273,44 +280,58 @@ class Trainer:
         stats["weight_grad_norm"] = np.sqrt(grad_sq[:n_layers])
         stats["bias_grad_norm"] = np.sqrt(grad_sq[n_layers : 2 * n_layers])
         delta_sq = np.empty(n_layers)
-        delta_sq[:depth] = np.square(deltas.reshape(depth, -1)) @ np.ones(deltas[0].size)
+        dflat = deltas.reshape(depth, -1)
+        delta_sq[:depth] = np.einsum("ij,ij->i", dflat, dflat)
         delta_sq[depth] = np.vdot(dlogits, dlogits)
         stats["delta_norm"] = np.sqrt(delta_sq)
         batch, width = h.shape[1], h.shape[2]
         count = batch * width
-        # Reductions as matrix-vector products with a ones vector: BLAS beats ufunc.reduce
-        # on these small arrays, and all hidden layers go in one call.
+        ws = self._workspace
+        # Reductions as matrix-vector products with cached ones vectors: BLAS beats
+        # ufunc.reduce on these small arrays, and all hidden layers go in one call.
+        ones = ws.get("ones_count")
+        if ones is None or ones.shape[0] != count:
+            ones = ws["ones_count"] = np.ones(count)
+            ws["ones_batch"] = np.ones(batch)
+            ws["ones_width"] = np.ones(width)
+        ones_batch, ones_width = ws["ones_batch"], ws["ones_width"]
         flat = h.reshape(depth, count)
-        ones = np.ones(count)
         mean = np.empty(n_layers)
         sq = np.empty(n_layers)
         mean[:depth] = flat @ ones
-        sq[:depth] = np.square(flat) @ ones
-        mean[:depth] /= count
-        sq[:depth] /= count
-        mean[depth] = float(np.add.reduce(logits, axis=None)) / logits.size
-        sq[depth] = float(np.vdot(logits, logits)) / logits.size
+        sq[:depth] = np.einsum("ij,ij->i", flat, flat)
+        mean[depth] = float(np.add.reduce(logits, axis=None))
+        sq[depth] = float(np.vdot(logits, logits))
+        sizes = np.full(n_layers, float(count))
+        sizes[depth] = logits.size
+        mean /= sizes
+        sq /= sizes
         stats["activation_mean"] = mean
-        stats["activation_std"] = np.sqrt(np.maximum(sq - mean * mean, 0.0))
-        indicator = self._workspace.get("indicator")
+        sq -= mean * mean
+        stats["activation_std"] = np.sqrt(np.maximum(sq, 0.0, out=sq), out=sq)
+        indicator = ws.get("indicator")
         if indicator is None or indicator.shape != h.shape:
-            indicator = self._workspace["indicator"] = np.empty(h.shape)
-        np.less_equal(cache.fprime, 0.1 * self._max_fprime, out=indicator)
+            indicator = ws["indicator"] = np.empty(h.shape)
+        ind_flat = indicator.reshape(depth, count)
+        # comparisons into bool, then one cast: faster than a comparison writing floats
+        np.copyto(indicator, cache.fprime <= 0.1 * self._max_fprime)
         sat = np.zeros(n_layers)
-        sat[:depth] = indicator.reshape(depth, count) @ ones
+        sat[:depth] = ind_flat @ ones
         sat /= count
         stats["saturated_fraction"] = sat  # the output layer is linear: never saturated
-        np.equal(h, 0.0, out=indicator)
+        np.copyto(indicator, h == 0.0)
         zero = np.empty(n_layers)
         dead = np.empty(n_layers)
-        zero[:depth] = indicator.reshape(depth, count) @ ones
+        zero[:depth] = ind_flat @ ones
+        # a unit is dead when it is zero for every sample: its column count equals the batch
+        zeros_per_unit = np.matmul(ones_batch, indicator)
+        np.floor_divide(zeros_per_unit, batch, out=zeros_per_unit)
+        dead[:depth] = zeros_per_unit @ ones_width
         zero[:depth] /= count
-        # a unit is dead when it is zero for every sample: its column sum equals the batch
-        zeros_per_unit = np.matmul(np.ones(batch), indicator)
-        dead[:depth] = np.count_nonzero(zeros_per_unit == batch, axis=1) / width
-        out_zero = logits == 0.0
-        zero[depth] = np.count_nonzero(out_zero) / logits.size
-        dead[depth] = np.count_nonzero(out_zero.all(axis=0)) / logits.shape[1]
+        dead[:depth] /= width
+        out_zeros = np.count_nonzero(logits == 0.0)
+        zero[depth] = out_zeros / logits.size
+        dead[depth] = np.count_nonzero((logits == 0.0).all(axis=0)) / logits.shape[1] if out_zeros else 0.0
         stats["zero_fraction"] = zero
         stats["dead_fraction"] = dead
         return stats

@@ -52,6 +52,8 @@ class ActivationFunctionView(QtWidgets.QWidget):
     N_POINTS = 401
     #: f′ below this share of its maximum counts as "saturated" (as in the trainer's statistic).
     SATURATION_SHARE = 0.1
+    #: Below this plot size (w, h in px) the max-f′ label uses the smaller font.
+    SMALL_PLOT_PX = (330, 170)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,10 +140,14 @@ class ActivationFunctionView(QtWidgets.QWidget):
             movable=False,
         )
         self._plot.addItem(self._max_line, ignoreBounds=True)
-        label_font = QtGui.QFont()
-        label_font.setPointSize(t.title_pt)
-        label_font.setBold(True)
-        self._max_label = FastLabel("", GRAD_COLOR, label_font, anchor=(1.0, 1.0))
+        # The max-f′ label is title-sized, one step smaller (never below 12 pt) on a small plot.
+        self._label_fonts = []
+        for pt in (t.title_pt, max(12, t.font_pt)):
+            label_font = QtGui.QFont()
+            label_font.setPointSize(pt)
+            label_font.setBold(True)
+            self._label_fonts.append(label_font)
+        self._max_label = FastLabel("", GRAD_COLOR, self._label_fonts[0], anchor=(1.0, 1.0))
         self._plot.addItem(self._max_label, ignoreBounds=True)
         self._max_label.setZValue(20)
 
@@ -222,6 +228,11 @@ class ActivationFunctionView(QtWidgets.QWidget):
             return
         level = float(self._activation.max_grad)
         height = self._plot.vb.height()
+        small = self._plot.vb.width() < self.SMALL_PLOT_PX[0] or height < self.SMALL_PLOT_PX[1]
+        font = self._label_fonts[1 if small else 0]
+        if self._max_label.font() != font:
+            self._max_label.setFont(font)
+            self._max_label.setText(self._max_label.text())  # re-anchor at the new size
         room = self._max_label.boundingRect().height() + 4.0
         if height > room:
             # (top - level) px ≥ room, with px = height / (top - bottom)

@@ -216,6 +216,7 @@ class ActivationsView(QtWidgets.QWidget):
         self._inside_label_brush = QtGui.QBrush(QtGui.QColor("#000000"))  # on orange/sky/vermillion
         self._row_stride = 0
         self._view_x_range = (0.0, 0.0)
+        self._y_top = 0.6
         self._labels_visible = True
         self._bar_plot.vb.sigResized.connect(self._on_view_resized)
         self._ridge_plot.vb.sigResized.connect(self._on_view_resized)
@@ -283,7 +284,8 @@ class ActivationsView(QtWidgets.QWidget):
             self._bar_labels.append(labels)
             self._bar_texts.append([""] * len(labels))
         self._row_stride = 0  # row labels are thinned to the on-screen row height
-        self._ridge_plot.setYRange(-0.6, n - 0.4, padding=0.0)
+        self._y_top = n - 0.4
+        self._ridge_plot.setYRange(-0.6, self._y_top, padding=0.0)
         self._view_x_range = (0.0, 0.0)
         self._labels_visible = True
         for labels in self._bar_labels:
@@ -296,9 +298,14 @@ class ActivationsView(QtWidgets.QWidget):
         height = self._bar_plot.vb.height()
         if height <= 0 or not self._n_hidden:
             return
-        y0, y1 = self._bar_plot.vb.viewRange()[1]
-        row_px = height / max(y1 - y0, 1e-9)
         n = self._n_hidden
+        # Room above the top row for half of its "L1" tick label (many thin rows leave too little).
+        half_tick = 0.5 * self._tick_px + 2.0
+        extra = max(0.0, (half_tick * (n + 0.2) - 0.4 * height) / max(height - half_tick, 1.0))
+        if abs(n - 0.4 + extra - self._y_top) > 1e-9:
+            self._y_top = n - 0.4 + extra
+            self._ridge_plot.setYRange(-0.6, self._y_top, padding=0.0)
+        row_px = height / (self._y_top + 0.6)
         # The end tick labels (e.g. "1.0") are only drawn if they fit inside the plot's width.
         lo, hi = self._x_range
         width = self._ridge_plot.vb.width()

@@ -127,9 +127,7 @@ class CompareGradientsView(QtWidgets.QWidget):
         self.title_label = self.plots.addLabel(
             self._titles[-1], row=0, col=0, colspan=2, size=f"{t.title_pt + 1}pt", color=t.foreground
         )
-        self.title_label.setSizePolicy(
-            QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed
-        )
+        self.title_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
 
         self.plot: pg.PlotItem = self.plots.addPlot(row=1, col=0)
         self.plot.setMenuEnabled(False)
@@ -148,7 +146,10 @@ class CompareGradientsView(QtWidgets.QWidget):
 
         legend_font = max(t.title_pt, 14)
         self.legend = pg.LegendItem(
-            labelTextSize=f"{legend_font}pt", labelTextColor=t.foreground, verSpacing=6, colCount=1,
+            labelTextSize=f"{legend_font}pt",
+            labelTextColor=t.foreground,
+            verSpacing=6,
+            colCount=1,
             sampleType=RunSample,
         )
         self.legend.layout.setContentsMargins(6, 6, 6, 6)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +22,10 @@ from app.compare_window import (
     variant_runs,
 )
 from app.headless import save_screenshot
-from app.main_window import make_application
+from app.main_window import MainWindow, make_application
 from app.worker import TrainingController
 from model import ConfigError, ExperimentConfig
-from model.scenes import parse_scene
+from model.scenes import list_scenes, load_scene, parse_scene
 
 BASE = ExperimentConfig(depth=6, width=16, n_samples=200, activation="sigmoid", init="xavier_normal")
 ACTIVATIONS = [
@@ -123,16 +125,43 @@ def test_reset_offline_forgets_every_run(offline: CompareWindow) -> None:
     assert [_points(c) for c in offline.overlay.curves] == [0, 0, 0]
 
 
-def test_transport_shortcuts(offline: CompareWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_transport_keys(offline: CompareWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     offline.activateWindow()
     qtbot.waitActive(offline)
     assert not offline.playing
     qtbot.keyClick(offline, QtCore.Qt.Key.Key_Space)
     assert offline.playing
-    qtbot.keyClick(offline, QtCore.Qt.Key.Key_S)
+    qtbot.keyClick(offline, QtCore.Qt.Key.Key_Right)
     assert not offline.playing  # a step pauses
+    qtbot.keyClick(offline, QtCore.Qt.Key.Key_Space)
+    qtbot.keyClick(offline, QtCore.Qt.Key.Key_S)
+    assert not offline.playing
     qtbot.keyClick(offline, QtCore.Qt.Key.Key_Escape)
     assert not offline.isVisible()
+
+
+def test_keys_still_work_beside_the_main_window(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The main window binds Space etc. application-wide; two shortcuts on one key would be
+    ambiguous and Qt would fire neither (found by this test)."""
+    make_application()
+    main = MainWindow(BASE, controller=None)
+    qtbot.addWidget(main)
+    main.show()
+    w = CompareWindow(ACTIVATIONS[:2])
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitActive(w)
+    focused = w.columns[0].views["loss"].loss_widget  # keys go to the focus widget first
+    focused.setFocus()
+    qtbot.keyClick(focused, QtCore.Qt.Key.Key_Space)
+    assert w.playing and not main.playing
+    qtbot.keyClick(focused, QtCore.Qt.Key.Key_Space)
+    assert not w.playing and not main.playing
+    qtbot.keyClick(focused, QtCore.Qt.Key.Key_Q, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert not w.isVisible() and main.isVisible()
+    w.deleteLater()
+    main.close()
 
 
 @pytest.mark.parametrize("n_runs", [2, 3, 4])
@@ -234,6 +263,31 @@ def test_open_scene_compare_offline(qtbot) -> None:  # type: ignore[no-untyped-d
     _close(w)
     with pytest.raises(ValueError, match="main window"):
         open_scene_compare(_scene(1), None)
+
+
+@pytest.mark.parametrize("name", list_scenes())
+def test_every_bundled_scene_opens_in_compare_mode_or_is_refused(qtbot, name: str) -> None:  # type: ignore[no-untyped-def]
+    make_application()
+    scene = load_scene(name)
+    if len(scene.runs) < 2:
+        with pytest.raises(ValueError, match="main window"):
+            open_scene_compare(scene, None)
+        return
+    w = open_scene_compare(scene, None)
+    qtbot.addWidget(w)
+    assert [c.header.full_text for c in w.columns] == [run.label for run in scene.runs]
+    train_compare_offline(w, 3)
+    for column in w.columns:
+        assert column.latest is not None and column.latest.step >= 1
+    assert sum(_points(c) > 0 for c in w.overlay.curves) == len(scene.runs)
+    _close(w)
+
+
+def test_importing_compare_window_does_not_import_the_main_window() -> None:
+    """The main window imports this module: importing it back would be a cycle."""
+    code = "import sys, app.compare_window; sys.exit('app.main_window' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
 
 
 # -- live, with a worker thread and an engine process per run --------------------------------

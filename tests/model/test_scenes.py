@@ -8,6 +8,7 @@ another scene's run); statistics are recorded every step, test accuracy every
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import timeit
@@ -170,6 +171,14 @@ def test_required_scenes_exist() -> None:
     assert not missing, f"missing scenes: {missing}"
 
 
+@pytest.mark.parametrize("name", list_scenes())
+def test_every_scene_file_loads(name: str) -> None:
+    scene = load_scene(name)
+    assert scene.name == name and scene.title.strip() and scene.caption.strip()
+    for run in scene.runs:
+        Trainer(run.config)  # builds: data, network and optimiser
+
+
 @pytest.mark.parametrize("name", REQUIRED)
 def test_scene_file_is_complete(name: str) -> None:
     scene = load_scene(name)
@@ -225,8 +234,8 @@ def test_sigmoid_derivative() -> None:
     first_grad = [float(np.mean(t.stats["delta_norm"][-TAIL:, 0])) for t in traces]
     per_layer = (to_output[2] / to_output[1]) ** (1.0 / (depths[2] - depths[1]))
     report("sigmoid-derivative", depths=depths, first_over_output=[f"{r:.2g}" for r in to_output], per_layer=per_layer)
-    assert all(a > 10 * b for a, b in zip(to_output, to_output[1:]))
-    assert all(a > b for a, b in zip(first_grad, first_grad[1:]))
+    assert all(a > 10 * b for a, b in itertools.pairwise(to_output))
+    assert all(a > b for a, b in itertools.pairwise(first_grad))
     assert to_output[0] > 1e-2 and to_output[1] < 1e-2 and to_output[2] < 1e-5
     assert 0.15 < per_layer < 0.35  # about one factor 1/4 per added layer
 
@@ -258,15 +267,25 @@ def test_exploding_init() -> None:
 
 def test_relu_rescue() -> None:
     sig, relu = scene_runs("relu-rescue", 1000)
-    report("relu-rescue", relu_ratio=relu.ratio(), sig_ratio=sig.ratio(), relu_acc=relu.accuracy, sig_acc=sig.accuracy)
+    report(
+        "relu-rescue",
+        relu_ratio_first50=relu.ratio(0, 50),
+        relu_ratio=relu.ratio(),
+        sig_ratio=sig.ratio(),
+        relu_acc=relu.accuracy,
+        sig_acc=sig.accuracy,
+    )
     assert sig.ratio() < 1e-4
+    assert 0.3 <= relu.ratio(0, 50) <= 3.0
     assert 1e-1 <= relu.ratio() <= 1e2
     assert relu.accuracy >= 0.95
     assert relu.accuracy - sig.accuracy >= 0.5
 
 
 def test_relu_sparsity() -> None:
-    relu, tanh = scene_runs("relu-sparsity", 1000)
+    (relu,) = scene_runs("relu-sparsity", 1000)
+    # the caption's contrast: a tanh unit is never exactly zero
+    tanh = train(relu.config.replace(activation="tanh", init="xavier_normal"), 100)
     zero_tail = relu.hidden_mean("zero_fraction")
     zero_first = float(np.mean(relu.stats["zero_fraction"][0, : relu.depth]))
     per_layer = relu.hidden_tail("zero_fraction")
@@ -285,8 +304,17 @@ def test_relu_sparsity() -> None:
     assert relu.accuracy >= 0.9
 
 
+def _last_hidden_dead(trace: Trace) -> bool:
+    """The last hidden layer entirely dead and no gradient below it, over the last steps."""
+    tail = trace.stats["dead_fraction"][-TAIL:, trace.depth - 1]
+    below = trace.stats["delta_norm"][-TAIL:, : trace.depth]
+    return bool(np.all(tail == 1.0) and np.all(below == 0.0))
+
+
 def test_dying_relu() -> None:
-    big, small = scene_runs("dying-relu", 1500)
+    (big,) = scene_runs("dying-relu", 1500)
+    # the caption's contrast, measured: the same net at learning rate 0.1
+    small = train(big.config.replace(learning_rate=0.1), 1500)
     dead = big.hidden_tail("dead_fraction")
     early = float(np.mean(big.stats["dead_fraction"][:10, : big.depth]))
     report(
@@ -294,14 +322,17 @@ def test_dying_relu() -> None:
         dead_per_layer=np.round(dead, 2).tolist(),
         dead_mean_first10=early,
         dead_mean_last50=float(dead.mean()),
+        last_hidden_dead_no_gradient_below=_last_hidden_dead(big),
         lr2_acc=big.accuracy,
         lr2_tail_loss=big.tail_loss(),
         lr01_dead_mean=small.hidden_mean("dead_fraction"),
         lr01_acc=small.accuracy,
     )
     assert big.diverged_step is None and small.diverged_step is None
-    assert dead.max() >= 0.95  # a whole layer is dead
-    assert dead.mean() >= 0.3 and dead.mean() > early + 0.2  # and it grew
+    assert _last_hidden_dead(big)  # a whole layer is dead and blocks the gradient
+    # it dies within the first couple of hundred steps and never recovers
+    assert np.all(big.stats["dead_fraction"][200:, big.depth - 1] == 1.0)
+    assert dead.mean() >= 0.3 and dead.mean() > early + 0.2  # and the dead fraction grew
     assert abs(big.tail_loss() - LN3) < 0.03 and big.accuracy <= 0.4
     assert small.hidden_mean("dead_fraction") <= 0.2 and small.accuracy >= 0.9
 
@@ -313,14 +344,16 @@ def test_leaky_relu() -> None:
         leaky_dead_max=float(leaky.stats["dead_fraction"].max()),
         leaky_zero_max=float(leaky.stats["zero_fraction"].max()),
         leaky_acc=leaky.accuracy,
-        relu_dead_max=float(relu.hidden_tail("dead_fraction").max()),
+        relu_last_hidden_dead=_last_hidden_dead(relu),
+        relu_tail_loss=relu.tail_loss(),
         relu_acc=relu.accuracy,
     )
+    assert relu.config == load_scene("dying-relu").runs[0].config
     assert relu.config.replace(activation="leaky_relu") == leaky.config
     assert leaky.diverged_step is None
     assert float(leaky.stats["dead_fraction"].max()) == 0.0  # never exactly zero
     assert float(leaky.stats["zero_fraction"].max()) == 0.0
-    assert relu.hidden_tail("dead_fraction").max() >= 0.95
+    assert _last_hidden_dead(relu) and abs(relu.tail_loss() - LN3) < 0.03
     assert leaky.accuracy >= 0.9 and relu.accuracy <= 0.4
 
 
@@ -370,8 +403,10 @@ def test_softplus_vs_relu() -> None:
 def test_pretraining() -> None:
     plain, pre, relu = scene_runs("pretraining", 2500)
     n_pre = pre.phases.count("pretrain")
-    acc = {k: {s: t.eval_at(s)["test_accuracy"] for s in (500, 1000, 1500, 2000, 2500)} for k, t in
-           (("plain", plain), ("pre", pre), ("relu", relu))}
+    acc = {
+        k: {s: t.eval_at(s)["test_accuracy"] for s in (500, 1000, 1500, 2000, 2500)}
+        for k, t in (("plain", plain), ("pre", pre), ("relu", relu))
+    }
     report(
         "pretraining",
         pretrain_steps=n_pre,
@@ -390,10 +425,10 @@ def test_pretraining() -> None:
 
 
 def test_glorot_init() -> None:
-    std, norm = scene_runs("glorot-init", 1000)
+    std, norm = scene_runs("glorot-init", 2500)
     early_std, early_norm = std.ratio(0, 200), norm.ratio(0, 200)
-    loss_std = float(np.mean(std.losses[-TAIL:]))
-    loss_norm = float(np.mean(norm.losses[-TAIL:]))
+    loss_std = float(np.mean(std.losses[950:1000]))
+    loss_norm = float(np.mean(norm.losses[950:1000]))
     report(
         "glorot-init",
         standard_ratio_1_200=early_std,
@@ -402,22 +437,33 @@ def test_glorot_init() -> None:
         normalised_ratio_step1=float(norm.ratio(0, 1)),
         standard_loss_1000=loss_std,
         normalised_loss_1000=loss_norm,
+        standard_ratio_951_1000=std.ratio(950, 1000),
+        normalised_ratio_951_1000=norm.ratio(950, 1000),
+        standard_ratio_last50=std.ratio(),
         standard_acc=std.accuracy,
         normalised_acc=norm.accuracy,
     )
     assert early_std < 0.3 and 0.5 < early_norm < 2.0
     assert early_std < 0.3 * early_norm
+    assert std.ratio(950, 1000) < 1.0 < norm.ratio(950, 1000)
+    assert std.ratio() > 3 * early_std  # as the weights grow the profile levels out
+    assert norm.accuracy >= 0.8 and norm.accuracy >= std.accuracy + 0.2
     assert loss_norm < loss_std - 0.1  # the normalised net learns faster
 
 
+@pytest.mark.slow
 def test_he_vs_xavier_30() -> None:
     lecun, he = scene_runs("he-vs-xavier-30", 1000)
-    std_l = lecun.stats["activation_std"][0]
+    std_l = lecun.stats["activation_std"][0]  # first step
     std_h = he.stats["activation_std"][0]
+    grad_l = float(lecun.stats["delta_norm"][0, 0])
+    grad_h = float(he.stats["delta_norm"][0, 0])
     report(
         "he-vs-xavier-30",
         lecun_act_30_over_1=float(std_l[29] / std_l[0]),
         he_act_30_over_1=float(std_h[29] / std_h[0]),
+        lecun_first_layer_grad=grad_l,
+        he_first_layer_grad=grad_h,
         lecun_first_loss=float(lecun.losses[0]),
         lecun_tail_loss=lecun.tail_loss(),
         lecun_acc=lecun.accuracy,
@@ -427,6 +473,7 @@ def test_he_vs_xavier_30() -> None:
     )
     assert lecun.depth == he.depth == 30
     assert std_l[29] / std_l[0] < 1e-3 and std_h[29] / std_h[0] > 0.1
+    assert grad_l < 1e-3 * grad_h  # the gradients are as tiny
     assert abs(lecun.tail_loss() - LN3) < 0.01 and lecun.accuracy <= 0.5  # stalls
     assert he.tail_loss() < 0.5 * he.losses[0] and he.accuracy >= 0.85  # trains
 
@@ -437,6 +484,7 @@ def test_clipping() -> None:
         "clipping",
         unclipped_diverged_step=free.diverged_step,
         clipped_first_loss=float(clipped.losses[0]),
+        clipped_share_first600=float(clipped.clipped[:600].mean()),
         clipped_steps_clipped=int(clipped.clipped.sum()),
         clipped_tail_loss=clipped.tail_loss(),
         clipped_acc=clipped.accuracy,
@@ -444,7 +492,7 @@ def test_clipping() -> None:
     assert free.config.replace(grad_clip_norm=clipped.config.grad_clip_norm) == clipped.config
     assert free.diverged_step is not None and free.diverged_step <= 10
     assert clipped.diverged_step is None and np.all(np.isfinite(clipped.losses))
-    assert clipped.clipped[0] and clipped.losses[0] > 100
+    assert clipped.clipped[:600].mean() > 0.9 and clipped.losses[0] > 100
     assert clipped.tail_loss() < 0.1 and clipped.accuracy >= 0.9
 
 
@@ -461,11 +509,10 @@ def test_batchnorm_rescue() -> None:
     )
     assert plain.config.replace(batch_norm=True) == bn.config
     assert bn.ratio() > 1.0 and plain.ratio() < 1e-4
-    assert bn.tail_loss() < 0.4 and bn.accuracy >= 0.85
+    assert bn.tail_loss() < 0.4 and bn.accuracy >= 0.8
     assert plain.accuracy < 0.4
 
 
-@pytest.mark.slow
 def test_residual_rescue() -> None:
     plain = train(load_scene("residual-rescue").runs[0].config, 1000)
     res = train(load_scene("residual-rescue").runs[1].config, 3000)

@@ -13,7 +13,7 @@ from model.activations import ACTIVATION_NAMES, get_activation
 from model.config import ExperimentConfig
 from model.history import History
 from tests.fakes import make_snapshot
-from tests.views.test_network_view import device_rect, overflow, show_at, widget_rect
+from tests.views.test_network_view import device_rect, drawn_ticks, overflow, show_at, widget_rect
 from views.activation_function_view import ActivationFunctionView
 
 #: The activation-function cell of the 1920×1080 lecture window (~520×390) and of a 1280×720 one.
@@ -157,13 +157,7 @@ def test_clear_removes_overlay(view):
 
 # -- fitting the lecture-window cells ---------------------------------------------------
 def _drawn_ticks(axis) -> list[str]:
-    image = QtGui.QImage(8, 8, QtGui.QImage.Format.Format_ARGB32)
-    painter = QtGui.QPainter(image)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return [text for _, _, text in specs[2]] if specs else []
+    return [text for _, _, text in drawn_ticks(axis)]
 
 
 @pytest.mark.parametrize("size", CELL_SIZES)

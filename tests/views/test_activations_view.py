@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import warnings
 
 import numpy as np
@@ -13,7 +14,7 @@ from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import ACTIVATION_BINS
 from tests.fakes import make_snapshot
-from tests.views.test_network_view import overflow, overlapping_texts, show_at
+from tests.views.test_network_view import drawn_ticks, overflow, overlapping_texts, show_at
 from views.activations_view import ActivationsView, saturated_intervals
 
 #: The activations cell of the 1920×1080 lecture window (~520×580) and of a 1280×720 one.
@@ -74,9 +75,7 @@ def test_snapshots_change_ridges_bars_and_pixels(view):
     # Ridges are peak-normalised: every hidden layer's tallest bin reaches the same height.
     assert np.allclose(_ridge_heights(view).max(axis=1), view.RIDGE_HEIGHT)
     # Bars are the fractions themselves (0..1 on the bar axis), hidden layers only.
-    np.testing.assert_allclose(
-        [row[0].rect().width() for row in view._bars], second.stats["saturated_fraction"][:-1]
-    )
+    np.testing.assert_allclose([row[0].rect().width() for row in view._bars], second.stats["saturated_fraction"][:-1])
     assert view._bar_labels[0][0].text() == f"{100 * second.stats['saturated_fraction'][0]:.0f}%"
 
 
@@ -171,14 +170,7 @@ def test_saturated_intervals():
 
 # -- fitting the lecture-window cells ---------------------------------------------------
 def _drawn_ticks(axis) -> list[str]:
-    """Tick texts the axis actually draws (pyqtgraph drops those that would leave the plot)."""
-    image = QtGui.QImage(8, 8, QtGui.QImage.Format.Format_ARGB32)
-    painter = QtGui.QPainter(image)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return [text for _, _, text in specs[2]] if specs else []
+    return [text for _, _, text in drawn_ticks(axis)]
 
 
 @pytest.mark.parametrize("size", CELL_SIZES)
@@ -212,8 +204,8 @@ def test_everything_fits_its_cell(qtbot, size, depth, activation):
     names = [name for _, name in ticks]
     assert names[0] == "L1" and names[-1] == f"L{depth}"
     rows = sorted(y for y, _ in ticks)
-    row_px = view._ridge_plot.vb.height() / (depth + 0.2)
-    assert all((b - a) * row_px >= view._tick_px for a, b in zip(rows, rows[1:], strict=False))
+    row_px = view._ridge_plot.vb.height() / (view._y_top + 0.6)
+    assert all((b - a) * row_px >= view._tick_px for a, b in itertools.pairwise(rows))
     # Value labels (when shown) stay inside the bar plot: checked by overflow(). The legend
     # keeps all three bar names in some wording.
     assert all(name in view._legend.shown_text for name in ("sat", "zero", "dead"))

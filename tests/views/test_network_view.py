@@ -7,6 +7,7 @@ import itertools
 import warnings
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -35,9 +36,9 @@ def overflow(widget: QtWidgets.QWidget) -> list[str]:
     """What of ``widget``'s plots, texts and title labels reaches outside where it is visible.
 
     Checks: the GraphicsLayout fits the viewport; every visible layout item (plots, axes,
-    view boxes) lies inside the viewport; every visible text item lies inside the viewport and
-    a text item inside a ViewBox lies inside that ViewBox (which clips its children); every
-    FitLabel shows a wording that fits, inside the widget.
+    view boxes) and every tick label an axis draws lies inside the viewport; every visible
+    text item lies inside the viewport, and inside its ViewBox (which clips its children) if
+    it has one; every FitLabel shows a wording that fits, inside the widget.
     """
     glw = widget._glw  # type: ignore[attr-defined]
     slack = 0.5
@@ -53,6 +54,12 @@ def overflow(widget: QtWidgets.QWidget) -> list[str]:
             rect = widget_rect(glw, item)
             if rect.width() > 0 and not port.contains(rect):
                 bad.append(f"{type(item).__name__} {rect.getRect()}")
+            if isinstance(item, pg.AxisItem):
+                to_device = item.deviceTransform(glw.viewportTransform())
+                for text_rect, _, text in drawn_ticks(item):
+                    rect = to_device.mapRect(text_rect)
+                    if not port.contains(rect):
+                        bad.append(f"tick {text!r} {rect.getRect()} outside the viewport")
         elif isinstance(item, QtWidgets.QGraphicsSimpleTextItem | QtWidgets.QGraphicsTextItem):
             rect = device_rect(glw, item)
             if rect.isEmpty():
@@ -77,11 +84,18 @@ def overflow(widget: QtWidgets.QWidget) -> list[str]:
 def overlapping_texts(view: QtWidgets.QGraphicsView, items: list[QtWidgets.QGraphicsItem]) -> list[tuple[str, str]]:
     """Pairs of the visible, non-empty ``items`` whose texts touch on screen."""
     shown = [(i, device_rect(view, i)) for i in items if i.isVisible() and _text(i)]
-    return [
-        (_text(a), _text(b))
-        for (a, ra), (b, rb) in itertools.combinations(shown, 2)
-        if ra.intersects(rb)
-    ]
+    return [(_text(a), _text(b)) for (a, ra), (b, rb) in itertools.combinations(shown, 2) if ra.intersects(rb)]
+
+
+def drawn_ticks(axis: pg.AxisItem) -> list[tuple[QtCore.QRectF, int, str]]:
+    """(rect, flags, text) of the tick labels the axis draws (pyqtgraph drops some that do not fit)."""
+    image = QtGui.QImage(8, 8, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return list(specs[2]) if specs else []
 
 
 def _text(item: QtWidgets.QGraphicsItem) -> str:
@@ -91,8 +105,6 @@ def _text(item: QtWidgets.QGraphicsItem) -> str:
 
 
 def _viewbox_of(item: QtWidgets.QGraphicsItem) -> QtWidgets.QGraphicsWidget | None:
-    import pyqtgraph as pg
-
     parent = item.parentItem()
     while parent is not None:
         if isinstance(parent, pg.ViewBox):
