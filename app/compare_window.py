@@ -73,9 +73,9 @@ VERDICT_COLOURS: dict[str, str] = {
 DIVERGED_STYLE = ("#B71C1C", "#FFFFFF")
 #: The run's marker in the overlay, as a character for its column header.
 SYMBOL_CHARS = {"o": "●", "s": "■", "t": "▼", "d": "◆"}
-#: Fields named with their value in an automatic run label (text values speak for themselves).
 #: More runs than this are shown as 2 × 2 panels rather than columns.
 PANELS_FROM = 3
+#: Fields named with their value in an automatic run label (text values speak for themselves).
 SHORT_NAMES = {"learning_rate": "lr", "init_scale": "gain", "batch_size": "batch", "momentum": "momentum"}
 
 CAPTION_PT = 16
@@ -204,7 +204,6 @@ class RunColumn(QtWidgets.QFrame):
         self.colour = run_colour(index)
         self.history = History(config.depth + 1)
         self.latest: Snapshot | None = None
-        self.weights: list[Any] | None = None
         self.dataset: Any = None
         self.diverged = False
         self.dirty = False
@@ -268,8 +267,8 @@ class RunColumn(QtWidgets.QFrame):
         layout.setContentsMargins(2, 2, 2, 0)
         layout.setSpacing(2)
         if panel:
-            # a wide, short panel (four runs as 2 × 2): one header line, the views side by side
-            # label and numbers on one line, the verdict (one line at this width) below
+            # a wide, short panel (four runs as 2 × 2): label and numbers on one line, the
+            # verdict (one line at this width) below, the views side by side
             top = QtWidgets.QHBoxLayout()
             top.setSpacing(8)
             top.addLayout(title, 1)
@@ -300,7 +299,6 @@ class RunColumn(QtWidgets.QFrame):
         """Forget the run: a fresh network (same config, same seed) is on its way."""
         self.history = History(self.config.depth + 1)
         self.latest = None
-        self.weights = None
         self.diverged = False
         self.dirty = False
         self.output_snapshot = None
@@ -320,8 +318,6 @@ class RunColumn(QtWidgets.QFrame):
                 self.diverged = True
             elif kind == "error":
                 self.set_verdict(f"Error: {text}", "error")
-        if updates.weights is not None:
-            self.weights = updates.weights
         for snap in updates.snapshots:
             if snap.step > 0:
                 self.history.append(snap)
@@ -544,7 +540,8 @@ class CompareWindow(QtWidgets.QMainWindow):
 
     def _command_for(self, event: QtGui.QKeyEvent) -> tuple[Callable[[], Any], bool] | None:
         modifiers = event.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier
-        return self._keys.get((QtCore.Qt.Key(event.key()), modifiers))
+        keys = getattr(self, "_keys", {})  # events can arrive while __init__ is still running
+        return keys.get((QtCore.Qt.Key(event.key()), modifiers))
 
     def event(self, event: QtCore.QEvent) -> bool:
         if event.type() == QtCore.QEvent.Type.ShortcutOverride:
@@ -667,8 +664,7 @@ class CompareWindow(QtWidgets.QMainWindow):
             return True
         # tell every worker first, so their engines quit in parallel, then wait for each
         for controller in self.controllers:
-            if controller.thread.isRunning():
-                controller.worker.stop()
+            controller.worker.stop()
         deadline = time.perf_counter() + timeout_ms / 1000.0
         ok = True
         for controller in self.controllers:
@@ -744,5 +740,4 @@ def train_compare_offline(window: CompareWindow, steps: int) -> None:
         if last.diverged:
             where = f" in layer {last.diverged_layer + 1}" if last.diverged_layer is not None else ""
             messages.append(("paused", f"diverged{where} at step {last.step} ({last.diverged_reason})"))
-        weights = [w.copy() for w in trainer.network.weights]
-        window.apply_updates(index, Updates(snapshots=batch, weights=weights, messages=messages))
+        window.apply_updates(index, Updates(snapshots=batch, messages=messages))

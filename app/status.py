@@ -34,7 +34,8 @@ def gradient_ratio(snap: Snapshot) -> float:
         return 1.0
     last = d[-2] if d.shape[0] > 2 else d[-1]
     with np.errstate(all="ignore"):
-        return float(d[0] / last) if last > 0 else (math.inf if d[0] > 0 else 1.0)
+        # 0/0: no gradient reaches the last hidden layer, so none reaches layer 1 either
+        return float(d[0] / last) if last > 0 else (math.inf if d[0] > 0 else 0.0)
 
 
 def verdict(snap: Snapshot) -> Verdict:

@@ -67,7 +67,7 @@ def layer_logs(snapshot: Snapshot) -> NDArray[np.float64]:
     return log10_norm(np.asarray(snapshot.stats[STAT], dtype=np.float64))
 
 
-class RunSample(ItemSample):
+class RunSample(ItemSample):  # type: ignore[misc]
     """A wide legend sample: the run's line with its marker in the middle (not clickable:
     a stray click must not hide a run in the middle of a lecture)."""
 

@@ -45,3 +45,9 @@ def test_diverged_names_the_layer() -> None:
     v = verdict(_with_deltas([1.0, 1.0, 1.0, 1.0, 1.0], diverged=True))
     assert v.kind == "diverged"
     assert "layer 3" in v.text
+
+
+def test_dead_network_with_zero_gradients_is_vanishing_not_healthy() -> None:
+    snap = _with_deltas([0.0, 0.0, 0.0, 0.0, 0.3])
+    assert gradient_ratio(snap) == 0.0
+    assert verdict(snap).kind == "vanishing"

@@ -451,7 +451,6 @@ def test_glorot_init() -> None:
     assert loss_norm < loss_std - 0.1  # the normalised net learns faster
 
 
-@pytest.mark.slow
 def test_he_vs_xavier_30() -> None:
     lecun, he = scene_runs("he-vs-xavier-30", 1000)
     std_l = lecun.stats["activation_std"][0]  # first step
