@@ -28,7 +28,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.engine_process import ready_info
 from app.headless import DETAIL_EVERY
-from app.status import verdict
+from app.status import is_finite_snapshot, verdict
 from app.worker import TrainingController, Updates
 from model import ExperimentConfig, Snapshot, Trainer
 from model.history import History
@@ -204,6 +204,7 @@ class RunColumn(QtWidgets.QFrame):
         self.colour = run_colour(index)
         self.history = History(config.depth + 1)
         self.latest: Snapshot | None = None
+        self.last_finite: Snapshot | None = None
         self.dataset: Any = None
         self.diverged = False
         self.dirty = False
@@ -321,8 +322,10 @@ class RunColumn(QtWidgets.QFrame):
         for snap in updates.snapshots:
             if snap.step > 0:
                 self.history.append(snap)
-            if snap.output is not None:
-                self.output_snapshot = snap
+            if is_finite_snapshot(snap):
+                self.last_finite = snap
+                if snap.output is not None:
+                    self.output_snapshot = snap
         if updates.snapshots:
             self.latest = updates.snapshots[-1]
             self.dirty = self.slow_dirty = True
@@ -331,6 +334,7 @@ class RunColumn(QtWidgets.QFrame):
         self.dataset = types.SimpleNamespace(**info["dataset"])
         self.history = History(len(info["layer_sizes"]) - 1)
         self.latest = None
+        self.last_finite = None
         self.output_snapshot = None
         self.diverged = False
         for name in ("gradients", "loss", "output"):
@@ -346,9 +350,11 @@ class RunColumn(QtWidgets.QFrame):
         if snap is None:
             self.dirty = self.slow_dirty = False
             return False
+        # a diverged step is told by the verdict; the views keep the last finite state
+        shown = self.shown
         if self.slow_dirty and (now is None or now >= self._slow_due):
             self.slow_dirty = False
-            self.views["loss"].show_snapshot(snap, self.history)  # type: ignore[attr-defined]
+            self.views["loss"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
             if self.output_snapshot is not None:
                 self.views["output"].show_snapshot(self.output_snapshot, self.history)  # type: ignore[attr-defined]
             if now is not None:
@@ -356,7 +362,7 @@ class RunColumn(QtWidgets.QFrame):
         if not self.dirty:
             return False
         self.dirty = False
-        self.views["gradients"].show_snapshot(snap, self.history)  # type: ignore[attr-defined]
+        self.views["gradients"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
         first, second = self._separators
         acc = self._accuracy_text(snap)
         acc = f"{second}test acc {acc}" if acc else ""
@@ -366,6 +372,13 @@ class RunColumn(QtWidgets.QFrame):
         v = verdict(snap)
         self.set_verdict(v.text, v.kind)
         return True
+
+    @property
+    def shown(self) -> Snapshot | None:
+        """The snapshot the views draw: the newest, or the last finite one after divergence."""
+        if self.latest is None or is_finite_snapshot(self.latest):
+            return self.latest
+        return self.last_finite or self.latest
 
     def stagger(self, now: float, phase: float) -> None:
         """Start the slow views' clock at ``phase`` × SLOW_INTERVAL after ``now``."""
@@ -646,7 +659,7 @@ class CompareWindow(QtWidgets.QMainWindow):
             if column.dirty or column.slow_dirty:
                 changed = column.draw(now) or changed
         if changed:
-            self.overlay.show_snapshots([column.latest for column in self.columns])
+            self.overlay.show_snapshots([column.shown for column in self.columns])
         if self.playing and all(column.diverged for column in self.columns):
             self.playing = False
             self.play_action.setText("▶ Play (Space)")

@@ -14,6 +14,8 @@ weights_or_None)`` in batches about 60 times a second, ``("paused", reason)``,
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from multiprocessing.connection import Connection
 from typing import Any
@@ -23,6 +25,7 @@ from model.walkthrough import backward_walk
 
 SEND_INTERVAL = 1 / 60
 DETAIL_INTERVAL = 1 / 30
+OUTPUT_INTERVAL = 1 / 5
 CHUNK_SECONDS = 0.008
 
 
@@ -38,6 +41,8 @@ class EngineLoop:
         self.last_send = 0.0
         self.last_detail = 0.0
         self.detail_cost = 0.0
+        self.last_output = 0.0
+        self.output_cost = 0.0
         self.next_slow_step = 0.0
         self.weights_dirty = False
         self.running = True
@@ -93,15 +98,21 @@ class EngineLoop:
         self.conn.send(("walk", walk))
 
     # -- training ----------------------------------------------------------------------
-    def _train_one(self, detail: bool) -> bool:
+    def _train_one(self, detail: bool, output: bool | None = None) -> bool:
         assert self.trainer is not None
         t0 = time.perf_counter()
-        snap = self.trainer.step(detail=detail)
+        output = detail if output is None else output
+        snap = self.trainer.step(detail=detail, output=output)
         self.pending.append(snap)
         self.weights_dirty = True
         if detail:
-            self.last_detail = time.perf_counter()
-            self.detail_cost = self.last_detail - t0
+            now = time.perf_counter()
+            self.last_detail = now
+            if output:
+                self.last_output = now
+                self.output_cost = now - t0
+            else:
+                self.detail_cost = now - t0
         if snap.diverged:
             self.playing = False
             where = f" in layer {snap.diverged_layer + 1}" if snap.diverged_layer is not None else ""
@@ -121,9 +132,11 @@ class EngineLoop:
         end = now + CHUNK_SECONDS
         while self.playing:
             t = time.perf_counter()
-            # heavy statistics at most ~30 Hz and never more than ~20 % of the time
+            # heavy statistics at most ~30 Hz and never more than ~20 % of the time; the
+            # output sample (a forward pass over a grid) at most ~5 Hz, within ~10 %
             detail = t - self.last_detail >= max(DETAIL_INTERVAL, 4.0 * self.detail_cost)
-            if not self._train_one(detail=detail) or t >= end:
+            output = detail and t - self.last_output >= max(OUTPUT_INTERVAL, 9.0 * self.output_cost)
+            if not self._train_one(detail=detail, output=output) or t >= end:
                 break
 
     def _flush(self, force: bool = False) -> None:
@@ -178,6 +191,10 @@ def ready_info(trainer: Trainer) -> dict[str, Any]:
 
 def serve(conn: Connection) -> None:
     """Child-process entry point."""
+    # The window's drawing must win when the two cores are contended: a lower priority costs
+    # training little when a core is free and keeps the frame rate up when none is.
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)
     try:
         EngineLoop(conn).run()
     except (EOFError, BrokenPipeError, KeyboardInterrupt):

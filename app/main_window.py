@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.status import verdict
+from app.status import is_finite_snapshot, verdict
 from app.worker import TrainingController, Updates
 from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
@@ -414,6 +414,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _track(self, window: QtWidgets.QMainWindow) -> None:
         self.pause()
         self.compare_windows.append(window)
+        window.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda *_: self._forget(window))
         window.resize(self.size())
         window.show()
 
@@ -435,6 +437,10 @@ class MainWindow(QtWidgets.QMainWindow):
         view.activateWindow()
         view.setFocus()
 
+    def _forget(self, window: QtWidgets.QMainWindow) -> None:
+        if window in self.compare_windows:
+            self.compare_windows.remove(window)
+
     def set_scene(self, scene: Scene | None) -> None:
         """Show the scene's title and caption above the views (None hides them)."""
         self.scene = scene
@@ -452,7 +458,8 @@ class MainWindow(QtWidgets.QMainWindow):
         def bind(keys: list[str], slot: Any) -> None:
             for key in keys:
                 sc = QtGui.QShortcut(QtGui.QKeySequence(key), self)
-                sc.setContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
+                # window-only: a compare window or the walk-through has its own keys
+                sc.setContext(QtCore.Qt.ShortcutContext.WindowShortcut)
                 sc.activated.connect(slot)
 
         bind(["Space"], self.toggle_play)
@@ -589,7 +596,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _draw(self, snap: Snapshot) -> None:
         v = self.views
         # a diverged step is reported by the banner; the views keep the last finite state
-        if _is_finite(snap):
+        if is_finite_snapshot(snap):
             self.last_finite = snap
             shown = snap
         else:
@@ -648,12 +655,6 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.controller is not None:
             self.controller.shutdown(1000)
         super().closeEvent(event)
-
-
-def _is_finite(snap: Snapshot) -> bool:
-    if snap.diverged or not np.isfinite(snap.loss):
-        return False
-    return all(bool(np.all(np.isfinite(a))) for a in snap.stats.values())
 
 
 def _weights_finite(weights: list[Any]) -> bool:

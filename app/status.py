@@ -54,3 +54,10 @@ def verdict(snap: Snapshot) -> Verdict:
     if ratio <= VANISHING_RATIO:
         return Verdict("vanishing", f"VANISHING gradients: layer 1 gets {ratio:.0e} × the last hidden layer's")
     return Verdict("ok", f"Gradients healthy: layer 1 / last hidden = {ratio:.1g}")
+
+
+def is_finite_snapshot(snap: Snapshot) -> bool:
+    """True when the loss and every per-layer statistic are finite (a drawable state)."""
+    if snap.diverged or not math.isfinite(snap.loss):
+        return False
+    return all(bool(np.all(np.isfinite(a))) for a in snap.stats.values())

@@ -88,17 +88,17 @@ class TrainingWorker(QtCore.QObject):
             except (BrokenPipeError, OSError):
                 pass
             # Keep reading until the child has quit: it may be blocked sending to us.
-            deadline = time.perf_counter() + 0.5
+            deadline = time.perf_counter() + 0.3
             while proc.is_alive() and time.perf_counter() < deadline:
                 try:
                     while parent.poll(0.01):
                         parent.recv()
                 except (EOFError, OSError):
                     break
-            proc.join(timeout=0.1)
+            proc.join(timeout=0.05)
             if proc.is_alive():
                 proc.terminate()
-                proc.join(timeout=0.3)
+                proc.join(timeout=0.2)
             parent.close()
             self.finished.emit()
 
@@ -172,13 +172,15 @@ class TrainingController(QtCore.QObject):
         return self.worker.take()
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
-        """Stop the worker and its process; True when the thread ended within the timeout."""
+        """Stop the worker and its process; True when the thread ended within the timeout.
+
+        A thread that overruns the timeout (a very busy machine) is still waited for, a
+        little longer, so that no thread outlives its window."""
         if not self.thread.isRunning():
             return True
         self.worker.stop()
-        start = time.perf_counter()
-        ok = self.thread.wait(timeout_ms)
+        ok = bool(self.thread.wait(max(1, timeout_ms)))
         if not ok:
             self.thread.quit()
-            ok = self.thread.wait(max(1, timeout_ms - int(1000 * (time.perf_counter() - start))))
-        return bool(ok)
+            self.thread.wait(3000)
+        return ok

@@ -204,9 +204,40 @@ class Network:
         cache.logits = logits
         return cache
 
-    def predict(self, x: Array) -> Array:
-        """Outputs (logits or regression values) in evaluation mode: no noise, running BN stats."""
-        return self.forward(x, train=False).logits
+    def predict(self, x: Array, workspace: dict[str, Array] | None = None) -> Array:
+        """Outputs (logits or regression values) in evaluation mode: no noise, running BN
+        statistics.  Keeps only two layers alive (ping-pong buffers, reused via
+        ``workspace``), so evaluating thousands of points stays cheap."""
+        x = np.asarray(x, dtype=self.dtype)
+        batch = x.shape[0]
+        ws = workspace if workspace is not None else {}
+        shape = (batch, self.width)
+        bufs = []
+        for name in ("pred_a", "pred_b", "pred_z", "pred_fp"):
+            arr = ws.get(name)
+            if arr is None or arr.shape != shape:
+                arr = np.empty(shape, dtype=self.dtype)
+                if workspace is not None:
+                    workspace[name] = arr
+            bufs.append(arr)
+        ping, pong, z, fp = bufs
+        act = self.activation
+        h_in = x
+        for l in range(self.depth):
+            np.matmul(h_in, self.weights[l], out=z)
+            z += self.biases[l]
+            if self.batch_norm:
+                z -= self.running_mean[l]
+                z *= self.gammas[l] / np.sqrt(self.running_var[l] + BN_EPS)
+                z += self.betas[l]
+            out = ping if h_in is not ping else pong
+            _activate_into(act, z, out, fp)
+            if self.residual[l]:
+                out += h_in
+            h_in = out
+        logits = h_in @ self.weights[-1]
+        logits += self.biases[-1]
+        return logits
 
     # -- loss and backward ---------------------------------------------------------------
     def loss_and_dlogits(self, logits: Array, y: NDArray[np.generic]) -> tuple[float, Array]:

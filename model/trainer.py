@@ -76,6 +76,8 @@ class Trainer:
         self._cursor = 0
         self._grads = self.network.new_gradients()
         self._workspace: dict[str, Array] = {}
+        self._eval_ws: dict[str, Array] = {}
+        self._want_output = True
         self._scratch = np.empty(self.network.n_params, dtype=self.network.dtype)
         self._probe = self.dataset.x_test[:1].astype(self.network.dtype)
         self._x_train = self.dataset.x_train.astype(self.network.dtype)
@@ -120,8 +122,13 @@ class Trainer:
         return self._x_train[idx], self.dataset.y_train[idx]
 
     # -- training ----------------------------------------------------------------------
-    def step(self, detail: bool = False) -> Snapshot:
-        """One optimisation step; returns its Snapshot (never raises on divergence)."""
+    def step(self, detail: bool = False, output: bool | None = None) -> Snapshot:
+        """One optimisation step; returns its Snapshot (never raises on divergence).
+
+        ``detail`` adds histograms, the probe activations and accuracies; ``output`` (by
+        default the same as ``detail``) adds the output sample, the costliest part (a forward
+        pass over a 64×64 grid of inputs)."""
+        self._want_output = detail if output is None else output
         with np.errstate(all="ignore"):
             if self.pretrainer is not None and not self.pretrainer.done:
                 return self._pretrain_step(detail)
@@ -153,6 +160,7 @@ class Trainer:
     def inspect(self) -> Snapshot:
         """A detailed Snapshot of the current parameters on the first ``batch_size`` training
         samples, changing nothing (so training afterwards is exactly as without it)."""
+        self._want_output = True
         b = min(self.config.batch_size, self._x_train.shape[0])
         with np.errstate(all="ignore"):
             return self._step(True, apply=False, batch=(self._x_train[:b], self.dataset.y_train[:b]))
@@ -356,7 +364,8 @@ class Trainer:
             "probe": probe,
         }
         out.update(self.evaluate())
-        out["output"] = self.output_sample()
+        if self._want_output:
+            out["output"] = self.output_sample()
         return out
 
     def evaluate(self) -> dict[str, float | None]:
@@ -364,11 +373,11 @@ class Trainer:
         ds = self.dataset
         net = self.network
         with np.errstate(all="ignore"):
-            test_logits = net.predict(self._x_test)
+            test_logits = net.predict(self._x_test, self._eval_ws)
             test_loss, _ = net.loss_and_dlogits(test_logits, ds.y_test)
             if ds.is_regression:
                 return {"test_loss": test_loss, "train_accuracy": None, "test_accuracy": None}
-            train_logits = net.predict(self._x_train)
+            train_logits = net.predict(self._x_train, self._eval_ws)
             train_acc = float(np.mean(np.argmax(train_logits, axis=1) == ds.y_train))
             test_acc = float(np.mean(np.argmax(test_logits, axis=1) == ds.y_test))
         return {"test_loss": test_loss, "train_accuracy": train_acc, "test_accuracy": test_acc}
@@ -384,7 +393,7 @@ class Trainer:
                 hi = float(max(ds.x_train.max(), ds.x_test.max()))
                 xs = np.linspace(lo, hi, CURVE_POINTS)
                 return OutputSample(
-                    kind="curve", values=np.asarray(net.predict(xs[:, None]), dtype=np.float64), xs=xs
+                    kind="curve", values=np.asarray(net.predict(xs[:, None], self._eval_ws), dtype=np.float64), xs=xs
                 )
             if ds.n_inputs == 2 and not ds.is_regression:
                 both = np.concatenate([ds.x_train, ds.x_test])
@@ -394,14 +403,14 @@ class Trainer:
                 gy = np.linspace(lo[1], hi[1], GRID_SIZE)
                 xx, yy = np.meshgrid(gx, gy)
                 pts = np.column_stack([xx.ravel(), yy.ravel()])
-                logits = net.predict(pts)
+                logits = net.predict(pts, self._eval_ws)
                 shifted = logits - logits.max(axis=1, keepdims=True)
                 p = np.exp(shifted)
                 p /= p.sum(axis=1, keepdims=True)
                 extent = (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
                 probs = np.asarray(p.reshape(GRID_SIZE, GRID_SIZE, -1), dtype=np.float64)
                 return OutputSample(kind="grid", values=probs, extent=extent)
-            pred = np.argmax(net.predict(self._x_test), axis=1)
+            pred = np.argmax(net.predict(self._x_test, self._eval_ws), axis=1)
             c = ds.n_outputs
             conf = np.zeros((c, c))
             np.add.at(conf, (np.asarray(ds.y_test, dtype=np.intp), pred), 1.0)

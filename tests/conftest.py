@@ -10,6 +10,7 @@ os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="bplab-cfg-"))
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="bplab-run-"))
 
 import gc
+import warnings
 
 import pytest
 
@@ -23,7 +24,10 @@ def _dangling_qthreads(request: pytest.FixtureRequest):  # type: ignore[no-untyp
         return
     from PySide6 import QtCore
 
-    running = [o for o in gc.get_objects() if isinstance(o, QtCore.QThread) and o.isRunning()]
+    with warnings.catch_warnings():
+        # touching every live object trips deprecation shims of other libraries (torch)
+        warnings.simplefilter("ignore")
+        running = [o for o in gc.get_objects() if isinstance(o, QtCore.QThread) and o.isRunning()]
     if running:
         for thread in running:
             thread.quit()
