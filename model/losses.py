@@ -18,14 +18,15 @@ def softmax(logits: Array) -> Array:
 
 def cross_entropy(logits: Array, labels: NDArray[np.int64]) -> tuple[float, Array]:
     """Batch mean of softmax cross-entropy; returns (loss, dL/dlogits)."""
-    n = logits.shape[0]
+    n, c = logits.shape
     shifted = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(shifted)
     s = e.sum(axis=1, keepdims=True)
-    rows = np.arange(n)
-    loss = float(np.mean(np.log(s[:, 0]) - shifted[rows, labels]))
+    # flat indices of each row's true class: take() is several times faster than fancy indexing
+    picks = np.arange(0, n * c, c) + labels
+    loss = float(np.log(s).sum() - shifted.take(picks).sum()) / n
     dlogits = e / s
-    dlogits[rows, labels] -= 1.0
+    dlogits.ravel()[picks] -= 1.0
     dlogits /= n
     return loss, dlogits
 

@@ -93,6 +93,7 @@ class Network:
         self.running_mean = [np.zeros(self.width, dtype=self.dtype) for _ in range(self.depth)]
         self.running_var = [np.ones(self.width, dtype=self.dtype) for _ in range(self.depth)]
         self._shapes = shapes
+        self._ones: dict[int, Array] = {}
 
     # -- layout ------------------------------------------------------------------------
     def _views(
@@ -168,9 +169,11 @@ class Network:
             cache.batch_var = buffer("batch_var", (self.depth, self.width))
         act = self.activation
         h_in = x
+        weights, biases = self.weights, self.biases
         for l in range(self.depth):
-            np.matmul(h_in, self.weights[l], out=z[l])
-            z[l] += self.biases[l]
+            zl = z[l]
+            np.matmul(h_in, weights[l], out=zl)
+            np.add(zl, biases[l], out=zl)
             if self.batch_norm:
                 assert cache.zhat is not None and cache.inv_std is not None
                 assert cache.batch_mean is not None and cache.batch_var is not None
@@ -259,7 +262,9 @@ class Network:
             deltas = np.empty_like(cache.h)
         h_last = cache.h[-1] if self.depth else cache.x
         np.matmul(h_last.T, dlogits, out=grads.weights[-1])
-        ones = np.ones(batch, dtype=dlogits.dtype)
+        ones = self._ones.get(batch)
+        if ones is None:
+            ones = self._ones[batch] = np.ones(batch, dtype=self.dtype)
         np.matmul(ones, dlogits, out=grads.biases[-1])
         dh = dlogits @ self.weights[-1].T
         for l in range(self.depth - 1, -1, -1):

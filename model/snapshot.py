@@ -8,6 +8,7 @@ same numbers row-wise as :class:`LayerStats`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -123,6 +124,16 @@ class Snapshot:
             stats = kwargs.pop("stats")
             for arr in stats.values():
                 arr.flags.writeable = False
+            if all(kwargs.get(k) is None for k in _HEAVY_FIELDS):
+                # the every-step case: skip the dataclass __init__ (a measurable share of a
+                # step), filling the same attributes directly
+                snap = object.__new__(cls)
+                fields_ = dict(_DEFAULTS)
+                fields_["extra"] = {}
+                fields_.update(kwargs)
+                fields_["stats"] = stats
+                snap.__dict__.update(fields_)
+                return snap
         else:
             stats = {k: _frozen(np.asarray(v, dtype=np.float64)) for k, v in kwargs.pop("stats").items()}
         for key in ("activation_hists", "preactivation_hists", "weight_grad_hists"):
@@ -163,3 +174,9 @@ class Snapshot:
                 )
             )
         return tuple(rows)
+
+
+_HEAVY_FIELDS = ("activation_hists", "preactivation_hists", "weight_grad_hists", "probe", "output")
+_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in dataclasses.fields(Snapshot) if f.default is not dataclasses.MISSING
+}

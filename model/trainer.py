@@ -83,6 +83,7 @@ class Trainer:
         self._x_train = self.dataset.x_train.astype(self.network.dtype)
         self._x_test = self.dataset.x_test.astype(self.network.dtype)
         self._max_fprime = self.network.activation.max_grad
+        self._binary_fprime = config.activation in ("relu", "noisy_relu") and not any(self.network.residual)
         self.last_snapshot: Snapshot | None = None
         self.pretrainer: LayerwisePretrainer | None = None
         if config.pretrain_epochs > 0:
@@ -289,7 +290,7 @@ class Trainer:
         stats["bias_grad_norm"] = np.sqrt(grad_sq[n_layers : 2 * n_layers])
         delta_sq = np.empty(n_layers)
         dflat = deltas.reshape(depth, -1)
-        delta_sq[:depth] = np.einsum("ij,ij->i", dflat, dflat)
+        delta_sq[:depth] = _row_dots(dflat)
         delta_sq[depth] = np.vdot(dlogits, dlogits)
         stats["delta_norm"] = np.sqrt(delta_sq)
         batch, width = h.shape[1], h.shape[2]
@@ -307,36 +308,51 @@ class Trainer:
         mean = np.empty(n_layers)
         sq = np.empty(n_layers)
         mean[:depth] = flat @ ones
-        sq[:depth] = np.einsum("ij,ij->i", flat, flat)
+        sq[:depth] = _row_dots(flat)
         mean[depth] = float(np.add.reduce(logits, axis=None))
         sq[depth] = float(np.vdot(logits, logits))
-        sizes = np.full(n_layers, float(count))
-        sizes[depth] = logits.size
+        sizes = ws.get("sizes")
+        if sizes is None or sizes[0] != count:
+            sizes = ws["sizes"] = np.full(n_layers, float(count))
+            sizes[depth] = logits.size
         mean /= sizes
         sq /= sizes
         stats["activation_mean"] = mean
         sq -= mean * mean
         stats["activation_std"] = np.sqrt(np.maximum(sq, 0.0, out=sq), out=sq)
-        indicator = ws.get("indicator")
-        if indicator is None or indicator.shape != h.shape:
-            indicator = ws["indicator"] = np.empty(h.shape)
-        ind_flat = indicator.reshape(depth, count)
-        # comparisons into bool, then one cast: faster than a comparison writing floats
-        np.copyto(indicator, cache.fprime <= 0.1 * self._max_fprime)
-        sat = np.zeros(n_layers)
-        sat[:depth] = ind_flat @ ones
-        sat /= count
-        stats["saturated_fraction"] = sat  # the output layer is linear: never saturated
-        np.copyto(indicator, h == 0.0)
+        sat = np.zeros(n_layers)  # the output layer is linear: never saturated
         zero = np.empty(n_layers)
         dead = np.empty(n_layers)
-        zero[:depth] = ind_flat @ ones
-        # a unit is dead when it is zero for every sample: its column count equals the batch
-        zeros_per_unit = np.matmul(ones_batch, indicator)
-        np.floor_divide(zeros_per_unit, batch, out=zeros_per_unit)
-        dead[:depth] = zeros_per_unit @ ones_width
-        zero[:depth] /= count
-        dead[:depth] /= width
+        if self._binary_fprime:
+            # ReLU without skip connections: f'(u) is exactly 1 where h > 0 and 0 where h = 0,
+            # so one batched product with a ones vector counts saturated, zero and dead
+            # units at once (f' = 0 ≤ 0.1 · max f', so saturated and zero coincide).
+            active_per_unit = np.matmul(ones_batch, cache.fprime)  # (depth, width)
+            zero[:depth] = active_per_unit @ ones_width
+            zero[:depth] = 1.0 - zero[:depth] / count
+            sat[:depth] = zero[:depth]
+            # a dead unit has a count of 0; min(count, 1) is 1 for every live unit
+            np.minimum(active_per_unit, 1.0, out=active_per_unit)
+            dead[:depth] = active_per_unit @ ones_width
+            dead[:depth] = 1.0 - dead[:depth] / width
+        else:
+            indicator = ws.get("indicator")
+            if indicator is None or indicator.shape != h.shape:
+                indicator = ws["indicator"] = np.empty(h.shape)
+            ind_flat = indicator.reshape(depth, count)
+            # comparisons into bool, then one cast: faster than a comparison writing floats
+            np.copyto(indicator, cache.fprime <= 0.1 * self._max_fprime)
+            sat[:depth] = ind_flat @ ones
+            sat /= count
+            np.copyto(indicator, h == 0.0)
+            zero[:depth] = ind_flat @ ones
+            # a unit is dead when it is zero for every sample: its column count equals the batch
+            zeros_per_unit = np.matmul(ones_batch, indicator)
+            np.floor_divide(zeros_per_unit, batch, out=zeros_per_unit)
+            dead[:depth] = zeros_per_unit @ ones_width
+            zero[:depth] /= count
+            dead[:depth] /= width
+        stats["saturated_fraction"] = sat
         out_zeros = np.count_nonzero(logits == 0.0)
         zero[depth] = out_zeros / logits.size
         dead[depth] = np.count_nonzero((logits == 0.0).all(axis=0)) / logits.shape[1] if out_zeros else 0.0
@@ -427,6 +443,12 @@ class Trainer:
         if snap is None:
             raise ValueError("steps must be at least 1")
         return snap
+
+
+def _row_dots(a: Array) -> Array:
+    """Sum of squares of each row of the 2-D array ``a`` (a batched BLAS dot product)."""
+    out: Array = np.matmul(a[:, None, :], a[:, :, None]).reshape(a.shape[0])
+    return out
 
 
 def _hist(values: Array, edges: NDArray[np.float64]) -> NDArray[np.float64]:
