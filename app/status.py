@@ -11,11 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from model import Snapshot
+from model.diagnostics import EXPLODING_RATIO, VANISHING_RATIO
+from model.diagnostics import gradient_ratio as _ratio_of_norms
 
-#: first hidden layer's ‖dL/dz‖ this many times smaller than the last hidden layer's
-VANISHING_RATIO = 1e-3
-#: ... or this many times larger
-EXPLODING_RATIO = 1e3
 #: a global gradient norm past this counts as exploding
 EXPLODING_NORM = 1e3
 
@@ -28,14 +26,8 @@ class Verdict:
 
 def gradient_ratio(snap: Snapshot) -> float:
     """‖dL/dz‖ of the first hidden layer divided by that of the last hidden layer (the output
-    layer when there is a single hidden layer)."""
-    d = np.asarray(snap.stats["delta_norm"], dtype=float)
-    if d.shape[0] < 2:
-        return 1.0
-    last = d[-2] if d.shape[0] > 2 else d[-1]
-    with np.errstate(all="ignore"):
-        # 0/0: no gradient reaches the last hidden layer, so none reaches layer 1 either
-        return float(d[0] / last) if last > 0 else (math.inf if d[0] > 0 else 0.0)
+    layer when there is a single hidden layer); see model.diagnostics."""
+    return _ratio_of_norms(snap.stats["delta_norm"])
 
 
 def verdict(snap: Snapshot) -> Verdict:

@@ -29,9 +29,10 @@ NONFINITE = "#FF00FF"
 #: log10 range drawn before anything falls outside it; it only ever grows, within the hard limits.
 DEFAULT_RANGE: tuple[float, float] = (-10.0, 2.0)
 HARD_RANGE: tuple[float, float] = (-60.0, 40.0)
-#: The first/last-layer ratio is called vanishing/exploding beyond these factors.
-VANISHING_RATIO = 1e-2
-EXPLODING_RATIO = 1e2
+#: The first/last-hidden-layer ratio is called vanishing/exploding beyond these factors
+#: (one definition for the whole app: model.diagnostics).
+from model.diagnostics import EXPLODING_RATIO, VANISHING_RATIO, reference_layer  # noqa: E402
+
 #: The ratio line is the biggest text of the view: this size when it fits, never below the floor.
 RATIO_MAX_EXTRA_PT, RATIO_MIN_EXTRA_PT = 9, 1  # added to the theme's title size
 #: Horizontal room (px) kept free around the one-line texts (label padding, layout margins).
@@ -472,16 +473,16 @@ class GradientsView(QtWidgets.QWidget):
 
     def _draw_ratio(self, norms: NDArray[np.float64]) -> None:
         fg = theme.current().foreground
-        first, last = float(norms[0]), float(norms[-1])
+        first, last = float(norms[0]), float(norms[reference_layer(len(norms))])
         if not (math.isfinite(first) and math.isfinite(last)):
             parts = ("inf/NaN", NONFINITE, "diverged", NONFINITE)
         elif last == 0.0:
-            parts = ("—", fg, f"(L{len(norms)} is 0)", fg)
+            parts = ("—", fg, f"(L{reference_layer(len(norms)) + 1} is 0)", fg)
         else:
             ratio = first / last
-            if ratio < VANISHING_RATIO:
+            if ratio <= VANISHING_RATIO:
                 verdict, colour = "vanishing", theme.OKABE_ITO[1]
-            elif ratio > EXPLODING_RATIO:
+            elif ratio >= EXPLODING_RATIO:
                 verdict, colour = "exploding", theme.OKABE_ITO[1]
             else:
                 verdict, colour = "healthy", theme.OKABE_ITO[2]
@@ -495,7 +496,7 @@ class GradientsView(QtWidgets.QWidget):
         fg = theme.current().foreground
         prefix = "‖∂L/∂z‖ " if long else ""
         text = (
-            f'<span style="color:{fg}">{prefix}L1 ÷ L{self._n_layers} = </span>'
+            f'<span style="color:{fg}">{prefix}L1 ÷ L{reference_layer(self._n_layers) + 1} = </span>'
             f'<span style="color:{value_colour or fg}">{value}</span>'
         )
         if verdict:

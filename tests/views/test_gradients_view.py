@@ -113,7 +113,8 @@ def test_ratio_text_names_the_problem(view) -> None:
     view.show_snapshot(snap, history)
     text = view.ratio_label.text()
     assert "vanishing" in text
-    assert format_power(snap.stats["delta_norm"][0] / snap.stats["delta_norm"][-1]) in text
+    # the app-wide definition: layer 1 over the last hidden layer (model.diagnostics)
+    assert format_power(snap.stats["delta_norm"][0] / snap.stats["delta_norm"][-2]) in text
     healthy = make_snapshot(step=60, depth=DEPTH, vanishing=False)
     view.show_snapshot(healthy, history)
     assert "healthy" in view.ratio_label.text()
