@@ -369,6 +369,11 @@ class RunColumn(QtWidgets.QFrame):
         self.stats_label.setText(f"step {snap.step:,}{first}loss {snap.loss:.3g}{acc}")
         if snap.diverged:
             self.diverged = True
+        if snap.phase == "pretrain" and snap.pretrain_layer is not None:
+            self.set_verdict(
+                f"PRE-TRAINING layer {snap.pretrain_layer + 1} of {snap.n_layers - 1} (autoencoder)", "info"
+            )
+            return True
         v = verdict(snap)
         self.set_verdict(v.text, v.kind)
         return True

@@ -234,8 +234,11 @@ class MainWindow(QtWidgets.QMainWindow):
             "activation_function": ActivationFunctionView(),
         }
         self.scene: Scene | None = None
+        self._closed = False
         self.compare_windows: list[QtWidgets.QMainWindow] = []
-        self.walkthrough = WalkthroughView()
+        # its own top-level window, but owned by this one (deleted with it)
+        self.walkthrough = WalkthroughView(self)
+        self.walkthrough.setWindowFlag(QtCore.Qt.WindowType.Window, True)
         self.walkthrough.setWindowTitle(f"{APP_TITLE} — backward pass, layer by layer")
         self.walkthrough.closed.connect(self.walkthrough.hide)
         self._build_ui()
@@ -646,12 +649,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- lifetime ----------------------------------------------------------------------
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        if self._closed:
+            super().closeEvent(event)
+            return
+        self._closed = True
         self.timer.stop()
         for window in self.compare_windows:
             window.close()
         self.compare_windows.clear()
         self.walkthrough.close()
-        self.walkthrough.deleteLater()
         if self.controller is not None:
             self.controller.shutdown(1000)
         super().closeEvent(event)

@@ -350,9 +350,7 @@ class OtherLoad:
 def environment() -> dict[str, Any]:
     keys = ("internal_api", "version", "num_threads", "threading_layer", "architecture")
     blas = [
-        {k: info.get(k) for k in keys}
-        for info in threadpoolctl.threadpool_info()
-        if info.get("user_api") == "blas"
+        {k: info.get(k) for k in keys} for info in threadpoolctl.threadpool_info() if info.get("user_api") == "blas"
     ]
     return {
         "python": platform.python_version(),
@@ -375,9 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         "--threads", type=int, default=None, help="torch and BLAS threads (default: the libraries' own)"
     )
     parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds (default 10)")
-    parser.add_argument(
-        "--seconds", type=float, default=0.75, help="seconds per contender per round (default 0.75)"
-    )
+    parser.add_argument("--seconds", type=float, default=0.75, help="seconds per contender per round (default 0.75)")
     parser.add_argument("--config", choices=[*CONFIGS, "all"], default="all")
     args = parser.parse_args(argv)
 

@@ -25,7 +25,12 @@ SHOTS = {
     "vanishing": (ExperimentConfig(dataset="spiral", depth=10, width=32, activation="sigmoid"), 12.0),
     "exploding": (
         ExperimentConfig(
-            dataset="spiral", depth=10, width=32, activation="relu", init="he_normal", init_scale=2.0,
+            dataset="spiral",
+            depth=10,
+            width=32,
+            activation="relu",
+            init="he_normal",
+            init_scale=2.0,
             learning_rate=0.001,
         ),
         12.0,

@@ -168,13 +168,9 @@ def get_activation(name: str, leaky_slope: float = 0.01) -> Activation:
     if name == "elu":
         return Activation(name, _elu, _elu_grad, 1.0, "x if x > 0 else e^x − 1")
     if name == "selu":
-        return Activation(
-            name, _selu, _selu_grad, _SELU_SCALE * _SELU_ALPHA, "λ·(x if x > 0 else α(e^x − 1))"
-        )
+        return Activation(name, _selu, _selu_grad, _SELU_SCALE * _SELU_ALPHA, "λ·(x if x > 0 else α(e^x − 1))")
     if name == "gelu":
-        return Activation(
-            name, _gelu, _gelu_grad, _numeric_max_grad(_gelu_grad, _gelu), "x·Φ(x) (tanh approximation)"
-        )
+        return Activation(name, _gelu, _gelu_grad, _numeric_max_grad(_gelu_grad, _gelu), "x·Φ(x) (tanh approximation)")
     if name == "softsign":
         return Activation(name, _softsign, _softsign_grad, 1.0, "x / (1 + |x|)")
     if name == "linear":

@@ -100,9 +100,7 @@ class ExperimentConfig:
             raise ConfigError(f"config field names must be text; got {not_text[0]!r}")
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(
-                f"unknown config field {unknown[0]!r}; known fields: {', '.join(sorted(known))}"
-            )
+            raise ConfigError(f"unknown config field {unknown[0]!r}; known fields: {', '.join(sorted(known))}")
         return cls(**dict(data))
 
     def replace(self, **changes: Any) -> ExperimentConfig:
@@ -133,9 +131,7 @@ def _int(name: str, value: Any, lo: int, hi: int) -> None:
         raise ConfigError(f"{name} must be in [{lo}, {hi}]; got {value}")
 
 
-def _real(
-    name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False
-) -> None:
+def _real(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> None:
     lo_b = "(" if lo_open else "["
     hi_b = ")" if hi_open else "]"
     rng = f"{lo_b}{lo:g}, {hi:g}{hi_b}"

@@ -132,20 +132,16 @@ def _load_digits_cached() -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
             labels = np.array(npz["labels"])
     except FileNotFoundError as exc:
         raise FileNotFoundError(
-            f"bundled digits data not found at resources/{'/'.join(_DIGITS_RESOURCE)}; "
-            "the installation is incomplete"
+            f"bundled digits data not found at resources/{'/'.join(_DIGITS_RESOURCE)}; the installation is incomplete"
         ) from exc
     except KeyError as exc:
         raise ValueError(f"resources/{'/'.join(_DIGITS_RESOURCE)} lacks the array {exc}") from exc
     if images.dtype != np.uint8 or images.shape != (DIGITS_SAMPLES, DIGITS_FEATURES):
         raise ValueError(
-            f"digits images must be uint8 {(DIGITS_SAMPLES, DIGITS_FEATURES)}; got "
-            f"{images.dtype} {images.shape}"
+            f"digits images must be uint8 {(DIGITS_SAMPLES, DIGITS_FEATURES)}; got {images.dtype} {images.shape}"
         )
     if labels.dtype != np.uint8 or labels.shape != (DIGITS_SAMPLES,):
-        raise ValueError(
-            f"digits labels must be uint8 ({DIGITS_SAMPLES},); got {labels.dtype} {labels.shape}"
-        )
+        raise ValueError(f"digits labels must be uint8 ({DIGITS_SAMPLES},); got {labels.dtype} {labels.shape}")
     if int(images.max()) > DIGITS_MAX_PIXEL or int(labels.max()) >= DIGITS_CLASSES:
         raise ValueError("digits data out of range (pixels 0..16, labels 0..9)")
     images.flags.writeable = False

@@ -33,7 +33,7 @@ def gradient_ratio(delta_norms: NDArray[np.floating]) -> float:
 
 
 def ratio_verdict(ratio: float) -> str:
-    """"vanishing", "exploding", "healthy" or "diverged" (non-finite) for a ratio."""
+    """ "vanishing", "exploding", "healthy" or "diverged" (non-finite) for a ratio."""
     if not math.isfinite(ratio):
         return "exploding" if ratio == math.inf else "diverged"
     if ratio <= VANISHING_RATIO:

@@ -34,9 +34,7 @@ def init_std(name: str, fan_in: int, fan_out: int, scale: float) -> float:
     raise ValueError(f"unknown init {name!r}; allowed: {', '.join(INIT_NAMES)}")
 
 
-def initialize(
-    name: str, fan_in: int, fan_out: int, scale: float, rng: np.random.Generator
-) -> NDArray[np.float64]:
+def initialize(name: str, fan_in: int, fan_out: int, scale: float, rng: np.random.Generator) -> NDArray[np.float64]:
     """A (fan_in, fan_out) float64 weight matrix drawn from scheme ``name``."""
     shape = (fan_in, fan_out)
     if name == "normal":

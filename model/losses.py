@@ -38,9 +38,7 @@ def mse(outputs: Array, targets: Array) -> tuple[float, Array]:
     return loss, diff * (2.0 / diff.size)
 
 
-def one_hot(
-    labels: NDArray[np.int64], n_classes: int, dtype: np.dtype[np.floating] | type = np.float64
-) -> Array:
+def one_hot(labels: NDArray[np.int64], n_classes: int, dtype: np.dtype[np.floating] | type = np.float64) -> Array:
     out: Array = np.zeros((labels.shape[0], n_classes), dtype=dtype)
     out[np.arange(labels.shape[0]), labels] = 1.0
     return out

@@ -83,9 +83,7 @@ class Network:
         self.n_params = n_w + n_b + n_bn
         self.n_weight_params = n_w
         self.params: Array = np.zeros(self.n_params, dtype=self.dtype)
-        (self.weights, self.biases, self.gammas, self.betas, self.segment_starts) = self._views(
-            self.params, shapes
-        )
+        (self.weights, self.biases, self.gammas, self.betas, self.segment_starts) = self._views(self.params, shapes)
         for i, (fi, fo) in enumerate(shapes):
             self.weights[i][...] = initialize(config.init, fi, fo, config.init_scale, rng)
         for g in self.gammas:
@@ -252,9 +250,7 @@ class Network:
             target = one_hot(np.asarray(y, dtype=np.int64), self.n_out, dtype=self.dtype)
         return mse(logits, target)
 
-    def backward(
-        self, cache: ForwardCache, dlogits: Array, grads: Gradients, deltas: Array | None = None
-    ) -> Array:
+    def backward(self, cache: ForwardCache, dlogits: Array, grads: Gradients, deltas: Array | None = None) -> Array:
         """Fill ``grads`` (weights, biases, gammas, betas) and return the hidden deltas
         dL/dz as one (depth, batch, width) array (written into ``deltas`` when given)."""
         batch = dlogits.shape[0]

@@ -166,9 +166,7 @@ class Snapshot:
                 LayerStats(
                     index=i,
                     activation_hist=None if self.activation_hists is None else self.activation_hists[i],
-                    preactivation_hist=None
-                    if self.preactivation_hists is None
-                    else self.preactivation_hists[i],
+                    preactivation_hist=None if self.preactivation_hists is None else self.preactivation_hists[i],
                     weight_grad_hist=None if self.weight_grad_hists is None else self.weight_grad_hists[i],
                     **values,
                 )

@@ -62,9 +62,7 @@ class Trainer:
         self.config = config
         self.dataset: Dataset = make_dataset(config)
         seed = config.seed
-        self.network = Network(
-            config, self.dataset.n_inputs, self.dataset.n_outputs, np.random.default_rng([seed, 2])
-        )
+        self.network = Network(config, self.dataset.n_inputs, self.dataset.n_outputs, np.random.default_rng([seed, 2]))
         self._batch_rng = np.random.default_rng([seed, 3])
         self._noise_rng = np.random.default_rng([seed, 4])
         self.optimizer: Optimizer = make_optimizer(config, self.network.n_params, self.network.dtype)

@@ -111,15 +111,11 @@ def layer_ticks(n_layers: int, max_labels: int) -> list[list[tuple[float, str]]]
     The first (input) and last (output) layer are always labelled; a label crowding
     either of them is dropped. Unlabelled layers keep a minor tick.
     """
-    every = next(
-        (k for k in (1, 2, 5, 10, 20, 50) if n_layers / k <= max(max_labels, 2)), math.ceil(n_layers / 2)
-    )
+    every = next((k for k in (1, 2, 5, 10, 20, 50) if n_layers / k <= max(max_labels, 2)), math.ceil(n_layers / 2))
     # Every other layer counts from L1 (L1, L3, …: even gaps), coarser steps in round numbers.
     start = 1 if every == 2 else 0
     numbers = [k for k in range(1, n_layers + 1) if k in (1, n_layers) or k % every == start % every]
-    numbers = [
-        k for k in numbers if k in (1, n_layers) or (k - 1 >= 0.75 * every and n_layers - k >= 0.75 * every)
-    ]
+    numbers = [k for k in numbers if k in (1, n_layers) or (k - 1 >= 0.75 * every and n_layers - k >= 0.75 * every)]
     major = [(float(k), f"L{k}") for k in numbers]
     minor = [(float(k), "") for k in range(1, n_layers + 1) if k not in numbers] if every > 1 else []
     return [major, minor]
@@ -224,9 +220,7 @@ class GradientsView(QtWidgets.QWidget):
         self.ratio_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         # One line whose font shrinks to the width (see _fit_texts); never widens the view.
         self.ratio_label.setWordWrap(False)
-        self.ratio_label.setSizePolicy(
-            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
-        )
+        self.ratio_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
         self.ratio_label.setStyleSheet(f"color: {t.foreground}; background: {t.background}; padding: 4px;")
 
         self.plots = pg.GraphicsLayoutWidget(self)
@@ -383,8 +377,7 @@ class GradientsView(QtWidgets.QWidget):
         choice = (False, floor)
         for long in (True, False):
             widths = [
-                html_width(self._ratio_html(long, value, "", verdict, ""), top, bold=True)
-                for value, verdict in worst
+                html_width(self._ratio_html(long, value, "", verdict, ""), top, bold=True) for value, verdict in worst
             ]
             size = min(top, int(top * room / max(max(widths), 1.0)))
             if size >= floor:
@@ -489,9 +482,7 @@ class GradientsView(QtWidgets.QWidget):
             parts = (format_power(ratio), fg, verdict, colour)
         self._set_ratio(parts)
 
-    def _ratio_html(
-        self, long: bool, value: str, value_colour: str, verdict: str, verdict_colour: str
-    ) -> str:
+    def _ratio_html(self, long: bool, value: str, value_colour: str, verdict: str, verdict_colour: str) -> str:
         """One line, e.g. "‖∂L/∂z‖ L1 ÷ L11 = 9.7e-7  vanishing" (layers named as on the axes)."""
         fg = theme.current().foreground
         prefix = "‖∂L/∂z‖ " if long else ""

@@ -184,9 +184,7 @@ class LossView(QtWidgets.QWidget):
         self.loss_plot.setLogMode(x=False, y=True)
         _opaque_grid(self.loss_plot, x=True, y=True)
         self.loss_plot.getAxis("bottom").setStyle(maxTickLevel=0)
-        self.train_loss = self.loss_plot.plot(
-            [], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True
-        )
+        self.train_loss = self.loss_plot.plot([], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True)
         self.test_loss = self.loss_plot.plot(
             [],
             [],
@@ -220,12 +218,8 @@ class LossView(QtWidgets.QWidget):
         self.accuracy_plot.setYRange(-0.05, 1.05, padding=0)  # refined to the pixel height on resize
         self.accuracy_plot.enableAutoRange(y=False)
         self.accuracy_plot.setXLink(self.loss_plot)
-        self.train_accuracy = self.accuracy_plot.plot(
-            [], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True
-        )
-        self.test_accuracy = self.accuracy_plot.plot(
-            [], [], pen=pg.mkPen(TEST_COLOUR, width=3), skipFiniteCheck=True
-        )
+        self.train_accuracy = self.accuracy_plot.plot([], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True)
+        self.test_accuracy = self.accuracy_plot.plot([], [], pen=pg.mkPen(TEST_COLOUR, width=3), skipFiniteCheck=True)
 
         for widget in (self.loss_widget, self.accuracy_widget):
             widget.setMinimumSize(0, 0)

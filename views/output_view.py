@@ -385,9 +385,7 @@ class OutputView(QtWidgets.QWidget):
         labels = y.reshape(len(y), -1)[:, 0].astype(int) if y.ndim > 1 else y.astype(int)
         brushes = [pg.mkBrush(class_colour(k)) for k in range(max(self._n_classes, int(labels.max()) + 1))]
         keep = np.isfinite(x[:, :2]).all(axis=1)
-        self.points.setData(
-            x[keep, 0], x[keep, 1], brush=[brushes[k] for k in labels[keep]], pen=outline, size=10
-        )
+        self.points.setData(x[keep, 0], x[keep, 1], brush=[brushes[k] for k in labels[keep]], pen=outline, size=10)
         if keep.any():
             # Frame the points as the decision-region image will (data range ± a margin).
             lo = x[keep, :2].min(axis=0) - GRID_MARGIN

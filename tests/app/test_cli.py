@@ -88,3 +88,17 @@ def test_headless_screenshot_is_a_nonblank_png_of_the_requested_size(tmp_path: P
     r3 = run_cli("--steps", "2", "--screenshot", str(out), "--size", "640x480", "--force")
     assert r3.returncode == 0, r3.stderr
     assert QtGui.QImage(str(out)).width() == 640
+
+
+def test_list_scenes_and_a_compare_scene_screenshot(tmp_path: Path) -> None:
+    r = run_cli("--list-scenes")
+    assert r.returncode == 0
+    for name in ("vanishing-sigmoid", "relu-rescue", "exploding-init", "pretraining"):
+        assert name in r.stdout
+    out = tmp_path / "compare.png"
+    r = run_cli("--scene", "relu-rescue", "--steps", "40", "--screenshot", str(out), "--size", "1600x900")
+    assert r.returncode == 0, r.stderr
+    image = QtGui.QImage(str(out))
+    assert (image.width(), image.height()) == (1600, 900)
+    r = run_cli("--scene", "relu-rescue", "--config", "x.json", "--screenshot", str(tmp_path / "y.png"))
+    assert r.returncode == 2 and "either --scene or --config" in r.stderr

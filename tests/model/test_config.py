@@ -106,9 +106,7 @@ def _bad_int(lo: int, hi: int) -> st.SearchStrategy[Any]:
     )
 
 
-def _bad_real(
-    lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False
-) -> st.SearchStrategy[Any]:
+def _bad_real(lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> st.SearchStrategy[Any]:
     # hypothesis orders -0.0 below 0.0, but the config (rightly) accepts -0.0 where 0 is allowed
     below = st.floats(max_value=lo, allow_nan=False).filter(lambda v: v < lo or (lo_open and v == lo))
     above = st.floats(min_value=hi, exclude_min=not hi_open, allow_nan=False)

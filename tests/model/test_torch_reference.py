@@ -190,9 +190,7 @@ def _random_network(cfg: ExperimentConfig, n_in: int, n_out: int, seed: int) -> 
     return net
 
 
-def _check_gradients(
-    cfg: ExperimentConfig, *, n_in: int = 3, n_out: int = 4, batch: int = 16, seed: int = 0
-) -> None:
+def _check_gradients(cfg: ExperimentConfig, *, n_in: int = 3, n_out: int = 4, batch: int = 16, seed: int = 0) -> None:
     net = _random_network(cfg, n_in, n_out, seed)
     rng = np.random.default_rng([seed, 7])
     x = rng.normal(0.0, 1.0, (batch, n_in))
@@ -242,21 +240,15 @@ def test_gradients_match_autograd(activation: str, loss: str) -> None:
 @pytest.mark.parametrize("init", ["normal", "orthogonal"])
 def test_gradients_match_autograd_large_weights(init: str) -> None:
     # larger pre-activations (saturating tanh, large softmax margins)
-    cfg = ExperimentConfig(
-        depth=4, width=8, activation="tanh", init=init, init_scale=2.5 if init != "normal" else 1.0
-    )
+    cfg = ExperimentConfig(depth=4, width=8, activation="tanh", init=init, init_scale=2.5 if init != "normal" else 1.0)
     _check_gradients(cfg, seed=11)
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "selu", "gelu", "softsign"])
 @pytest.mark.parametrize(("batch_norm", "residual"), [(True, False), (False, True), (True, True)])
-def test_gradients_match_autograd_with_remedies(
-    activation: str, loss: str, batch_norm: bool, residual: bool
-) -> None:
-    cfg = ExperimentConfig(
-        depth=4, width=6, activation=activation, loss=loss, batch_norm=batch_norm, residual=residual
-    )
+def test_gradients_match_autograd_with_remedies(activation: str, loss: str, batch_norm: bool, residual: bool) -> None:
+    cfg = ExperimentConfig(depth=4, width=6, activation=activation, loss=loss, batch_norm=batch_norm, residual=residual)
     # n_in = 3 != width: the first layer is not residual; n_in = width: every layer is
     _check_gradients(cfg, n_in=3, seed=3)
     _check_gradients(cfg, n_in=6, seed=4)
@@ -300,9 +292,7 @@ def _run_engine(cfg: ExperimentConfig, steps: int = STEPS) -> Recorded:
     trainer._next_batch = recording  # type: ignore[method-assign]
     # a fresh Network built from the same config is the trainer's initial state
     initial = trainer.network.params.copy()
-    ref_net = Network(
-        cfg, trainer.dataset.n_inputs, trainer.dataset.n_outputs, np.random.default_rng([cfg.seed, 2])
-    )
+    ref_net = Network(cfg, trainer.dataset.n_inputs, trainer.dataset.n_outputs, np.random.default_rng([cfg.seed, 2]))
     assert np.array_equal(ref_net.params, initial)
     snaps = [trainer.step() for _ in range(steps)]
     assert len(batches) == steps
@@ -337,9 +327,7 @@ class TorchStep:
     update_norm: np.ndarray
 
 
-def _run_torch(
-    cfg: ExperimentConfig, rec: Recorded, *, clip: str = "exact"
-) -> tuple[TorchMLP, list[TorchStep]]:
+def _run_torch(cfg: ExperimentConfig, rec: Recorded, *, clip: str = "exact") -> tuple[TorchMLP, list[TorchStep]]:
     """Replay ``rec.batches`` with torch.optim.
 
     ``clip="exact"`` rescales by c/‖g‖ when ‖g‖ > c (Pascanu et al.; our definition);
@@ -529,9 +517,7 @@ def test_trajectory_with_torch_clip_grad_norm(name: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name", ["sgd_momentum", "adam_clip_norm_wd", "sgd_batch_norm", "rmsprop_clip_both_wd"]
-)
+@pytest.mark.parametrize("name", ["sgd_momentum", "adam_clip_norm_wd", "sgd_batch_norm", "rmsprop_clip_both_wd"])
 def test_snapshot_gradient_norms_match_torch(name: str) -> None:
     cfg = _cfg(name)
     rec = _run_engine(cfg)
@@ -540,9 +526,7 @@ def test_snapshot_gradient_norms_match_torch(name: str) -> None:
         wg, bg = t.weight_grad_norm, t.bias_grad_norm
         assert_close(snap.stats["weight_grad_norm"], wg, TRAJ_RTOL, f"weight_grad_norm at step {i + 1}")
         if cfg.batch_norm:  # hidden bias gradients are round-off only: compare the output layer
-            assert_close(
-                snap.stats["bias_grad_norm"][-1], bg[-1], TRAJ_RTOL, f"bias_grad_norm at step {i + 1}"
-            )
+            assert_close(snap.stats["bias_grad_norm"][-1], bg[-1], TRAJ_RTOL, f"bias_grad_norm at step {i + 1}")
         else:
             assert_close(snap.stats["bias_grad_norm"], bg, TRAJ_RTOL, f"bias_grad_norm at step {i + 1}")
         assert_close(snap.stats["delta_norm"], t.delta_norm, TRAJ_RTOL, f"delta_norm at step {i + 1}")

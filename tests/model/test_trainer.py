@@ -196,9 +196,7 @@ def test_every_step_statistics_match_direct_recomputation(overrides: dict[str, A
         for row in snap.layers:
             assert row.delta_norm == snap.stats["delta_norm"][row.index]
         seen_nontrivial["dead"] |= bool(np.any(e["dead_fraction"] > 0))
-        seen_nontrivial["saturated"] |= bool(
-            np.any((e["saturated_fraction"] > 0) & (e["saturated_fraction"] < 1))
-        )
+        seen_nontrivial["saturated"] |= bool(np.any((e["saturated_fraction"] > 0) & (e["saturated_fraction"] < 1)))
         assert snap.stats["saturated_fraction"][-1] == 0.0  # the output layer is linear
     assert seen_nontrivial["saturated"]
     if overrides["activation"] == "relu":
@@ -563,9 +561,7 @@ def test_detail_snapshot_contents(overrides: dict[str, Any], kind: str) -> None:
         assert out.xs is not None and out.xs.ndim == 1 and np.all(np.diff(out.xs) > 0)
         xs_all = np.concatenate([ds.x_train[:, 0], ds.x_test[:, 0]])
         assert out.xs[0] == pytest.approx(xs_all.min()) and out.xs[-1] == pytest.approx(xs_all.max())
-        np.testing.assert_allclose(
-            out.values.reshape(-1), net.predict(out.xs[:, None]).reshape(-1), rtol=1e-12
-        )
+        np.testing.assert_allclose(out.values.reshape(-1), net.predict(out.xs[:, None]).reshape(-1), rtol=1e-12)
     else:
         assert out.values.shape == (ds.n_outputs, ds.n_outputs)
         assert out.values.sum() == ds.n_test
@@ -735,9 +731,7 @@ def test_inspect_changes_nothing_and_pretraining_reports_its_phase() -> None:
 
 
 def test_pretraining_lowers_each_layers_reconstruction_error() -> None:
-    cfg = ExperimentConfig(
-        depth=2, width=16, n_samples=300, pretrain_epochs=20, batch_size=32, learning_rate=0.1
-    )
+    cfg = ExperimentConfig(depth=2, width=16, n_samples=300, pretrain_epochs=20, batch_size=32, learning_rate=0.1)
     t = Trainer(cfg)
     per_layer: dict[int, list[float]] = {0: [], 1: []}
     while t.phase == "pretrain":
