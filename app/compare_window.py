@@ -605,7 +605,7 @@ class CompareWindow(QtWidgets.QMainWindow):
             self._show_message("Every run diverged: reset (R) to start again.", "error")
             return
         self.playing = True
-        self.play_action.setText("⏸ Pause (Space)")
+        self.play_action.setText("‖ Pause (Space)")
         if self.controllers is not None:
             for i in live:
                 self.controllers[i].play()

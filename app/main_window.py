@@ -483,7 +483,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self._show_message("The run diverged: reset (R) to start again.", "error")
             return
         self.playing = True
-        self.play_action.setText("⏸ Pause (Space)")
+        self.play_action.setText("‖ Pause (Space)")
         if self.controller is not None:
             self.controller.play()
 
