@@ -78,7 +78,7 @@ def test_pause_stops_the_counter_and_step_advances_exactly_one(window: MainWindo
     qtbot.waitUntil(lambda: _step(window) > stopped + 20, timeout=10000)
 
 
-def test_close_during_training_stops_the_thread_within_a_second(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_close_during_training_stops_the_thread_within_a_second(qtbot, qtlog) -> None:  # type: ignore[no-untyped-def]
     w = _open(qtbot, SMALL)
     qtbot.waitUntil(lambda: _step(w) > 10, timeout=15000)
     thread = w.controller.thread
@@ -88,6 +88,10 @@ def test_close_during_training_stops_the_thread_within_a_second(qtbot) -> None: 
     elapsed = time.perf_counter() - t0
     assert not thread.isRunning()
     assert elapsed < 1.0
+    qtbot.wait(100)
+    # no Qt warning about threads or timers (e.g. "QThread: Destroyed while thread is still running")
+    noisy = [r.message for r in qtlog.records if "Thread" in r.message or "Timer" in r.message]
+    assert noisy == []
 
 
 def test_diverging_run_pauses_itself_and_says_where(qtbot) -> None:  # type: ignore[no-untyped-def]
