@@ -127,6 +127,10 @@ def _headless(config: ExperimentConfig, steps: int, out: Path, size: tuple[int, 
 
 
 def _interactive(config: ExperimentConfig, scene: Scene | None) -> int:
+    import signal
+
+    from PySide6 import QtCore
+
     from app.main_window import MainWindow, make_application
     from app.worker import TrainingController
 
@@ -135,6 +139,12 @@ def _interactive(config: ExperimentConfig, scene: Scene | None) -> int:
     window = MainWindow(config, controller=controller)
     window.resize(1920, 1080)
     window.show()
+    # Ctrl+C in the terminal closes the window cleanly (Python only sees signals between
+    # Qt events, so a timer wakes it up regularly)
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    wake = QtCore.QTimer()
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
     if scene is not None:
         window.open_scene(scene.name)
     code = app.exec()
