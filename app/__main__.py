@@ -12,6 +12,8 @@ from typing import Any, NoReturn
 from model import ConfigError, ExperimentConfig
 from model.scenes import Scene, list_scenes, load_scene
 
+VIEW_NAMES = ("network", "gradients", "activations", "loss", "output", "activation_function")
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
@@ -48,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=_positive, help="train this many steps headless (with --screenshot)")
     p.add_argument("--screenshot", type=Path, help="render the window to this PNG and exit")
     p.add_argument("--size", type=_size, default=(1920, 1080), help="screenshot size WxH (default 1920x1080)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing screenshot file")
+    p.add_argument("--view", choices=VIEW_NAMES, help="with --screenshot: render only this view")
+    p.add_argument("--metrics", type=Path, help="after headless training, write per-step statistics (.csv or .json)")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
     return p
 
 
@@ -84,27 +88,42 @@ def main(argv: list[str] | None = None) -> int:
             config = scene.runs[0].config
     except ConfigError as exc:
         parser.error(str(exc))
-    if args.steps is not None and args.screenshot is None:
-        parser.error("--steps needs --screenshot (headless mode)")
+    headless = args.screenshot is not None or args.metrics is not None
+    if args.steps is not None and not headless:
+        parser.error("--steps needs --screenshot or --metrics (headless mode)")
+    if args.view is not None and args.screenshot is None:
+        parser.error("--view needs --screenshot")
+    multi_run = scene is not None and len(scene.runs) > 1
+    if multi_run and (args.view is not None or args.metrics is not None):
+        parser.error(f"--view and --metrics need a single run; scene {scene.name} has {len(scene.runs)}")
+    outputs: list[Path] = []
     if args.screenshot is not None:
-        out: Path = args.screenshot
-        if out.suffix.lower() != ".png":
-            parser.error(f"--screenshot must name a .png file, got {out}")
+        if args.screenshot.suffix.lower() != ".png":
+            parser.error(f"--screenshot must name a .png file, got {args.screenshot}")
+        outputs += [args.screenshot, args.screenshot.with_name(args.screenshot.name + ".json")]
+    if args.metrics is not None:
+        if args.metrics.suffix.lower() not in (".csv", ".json"):
+            parser.error(f"--metrics must name a .csv or .json file, got {args.metrics}")
+        outputs.append(args.metrics)
+    for out in outputs:
         if out.exists() and not args.force:
             parser.error(f"{out} exists; pass --force to overwrite it")
         if not out.parent.exists():
             parser.error(f"folder {out.parent} does not exist")
+    if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         steps = args.steps or (scene.steps if scene is not None else 200)
-        return _headless(config, steps, out, args.size, scene)
+        return _headless(config, steps, args, scene)
     return _interactive(config, scene)
 
 
-def _headless(config: ExperimentConfig, steps: int, out: Path, size: tuple[int, int], scene: Scene | None) -> int:
-    from app.headless import save_screenshot, train_into_window
+def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, scene: Scene | None) -> int:
+    from app.export import ExportError, metrics_csv, metrics_json, render_png
+    from app.headless import train_into_window
     from app.main_window import MainWindow, make_application
 
     app = make_application()
+    size: tuple[int, int] = args.size
     window: Any
     if scene is not None and len(scene.runs) > 1:
         from app.compare_window import open_scene_compare, train_compare_offline
@@ -115,14 +134,32 @@ def _headless(config: ExperimentConfig, steps: int, out: Path, size: tuple[int, 
         window = MainWindow(config, controller=None)
         window.set_scene(scene)
         train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
+    written: list[str] = []
     try:
         train_fn()
-        save_screenshot(window, out, size)
+        if args.screenshot is not None:
+            target = window if args.view is None else window.views[args.view]
+            # lay the window out at the requested size (or a projector's, for one view)
+            window.resize(*(size if args.view is None else (1920, 1080)))
+            window.show()
+            for _ in range(3):
+                app.processEvents()
+            render_png(target, args.screenshot, size=size, force=args.force, config=config.to_dict())
+            written.append(f"{args.screenshot} ({size[0]}x{size[1]})")
+        if args.metrics is not None:
+            if args.metrics.suffix.lower() == ".json":
+                metrics_json(window.history, args.metrics, force=args.force, config=config.to_dict())
+            else:
+                metrics_csv(window.history, args.metrics, force=args.force)
+            written.append(str(args.metrics))
+    except ExportError as exc:
+        sys.stderr.write(f"backprop-lab: error: {exc}\n")
+        return 2
     finally:
         window.close()
         window.deleteLater()
         app.processEvents()
-    print(f"wrote {out} ({size[0]}x{size[1]}) after {steps} steps")
+    print(f"wrote {', '.join(written)} after {steps} steps")
     return 0
 
 

@@ -51,6 +51,12 @@ def _check_target(path: Path, force: bool) -> None:
         raise ExportError(f"cannot write {path}: folder {path.parent} does not exist")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically; refuse to overwrite unless ``force``."""
     target = Path(path)
@@ -66,6 +72,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool
             os.fsync(fh.fileno())
         if not force and target.exists():
             raise ExportError(f"{target} exists; pass force=True (or choose another name) to overwrite it")
+        # mkstemp creates 0600; give the file the permissions any new file would get
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
         tmp = ""
     except ExportError:

@@ -102,3 +102,33 @@ def test_list_scenes_and_a_compare_scene_screenshot(tmp_path: Path) -> None:
     assert (image.width(), image.height()) == (1600, 900)
     r = run_cli("--scene", "relu-rescue", "--config", "x.json", "--screenshot", str(tmp_path / "y.png"))
     assert r.returncode == 2 and "either --scene or --config" in r.stderr
+
+
+def test_single_view_at_4k_and_metrics_carry_the_run(tmp_path: Path) -> None:
+    import csv
+
+    from model import ExperimentConfig
+    from model.snapshot import LAYER_STAT_NAMES
+
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text(json.dumps({"depth": 3, "width": 8, "n_samples": 200}))
+    png, table = tmp_path / "grad.png", tmp_path / "run.csv"
+    r = run_cli(
+        "--config", str(cfg), "--steps", "40", "--view", "gradients",
+        "--screenshot", str(png), "--size", "3840x2160", "--metrics", str(table),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    image = QtGui.QImage(str(png))
+    assert (image.width(), image.height()) == (3840, 2160)
+    # the picture carries the config that made it (PNG text chunk and sidecar JSON)
+    embedded = ExperimentConfig.from_dict(json.loads(image.text("backprop-lab-config")))
+    assert embedded.depth == 3 and embedded.width == 8
+    assert ExperimentConfig.from_dict(json.loads((tmp_path / "grad.png.json").read_text())) == embedded
+    with table.open() as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows[0]) == 6 + len(LAYER_STAT_NAMES) * 4
+    assert [int(r[0]) for r in rows[1:]] == list(range(1, 41))
+    # --view needs --screenshot; multi-run scenes cannot export one run's view
+    assert run_cli("--view", "loss").returncode == 2
+    bad = run_cli("--scene", "relu-rescue", "--metrics", str(tmp_path / "m.csv"))
+    assert bad.returncode == 2 and "single run" in bad.stderr

@@ -14,7 +14,7 @@ import pytest
 from PySide6 import QtGui
 
 from app import export
-from app.export import ExportError
+from app.export import ExportError, atomic_write_bytes
 from app.headless import train_into_window
 from app.main_window import MainWindow, make_application
 from model import ExperimentConfig
@@ -215,3 +215,12 @@ def test_clipboard_holds_image(window: MainWindow) -> None:
     image = QtGui.QGuiApplication.clipboard().image()
     assert not image.isNull()
     assert (image.width(), image.height()) == (window.width(), window.height())
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import stat
+
+    out = atomic_write_bytes(tmp_path / "x.bin", b"data")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
