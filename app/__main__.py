@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, scene: Scene | None) -> int:
     from app.export import ExportError, metrics_csv, metrics_json, render_png
-    from app.headless import train_into_window
+    from app.headless import standalone_view, train_into_window
     from app.main_window import MainWindow, make_application
 
     app = make_application()
@@ -138,13 +138,21 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
     try:
         train_fn()
         if args.screenshot is not None:
-            target = window if args.view is None else window.views[args.view]
-            # lay the window out at the requested size (or a projector's, for one view)
-            window.resize(*(size if args.view is None else (1920, 1080)))
-            window.show()
-            for _ in range(3):
-                app.processEvents()
+            target = window
+            if args.view is None:
+                window.resize(*size)
+                window.show()
+                for _ in range(3):
+                    app.processEvents()
+            else:
+                # one view on its own, laid out at the picture's shape (at most 1600 px wide,
+                # then rendered larger: fonts and lines scale with the picture)
+                shrink = max(1.0, size[0] / 1600)
+                target = standalone_view(window, args.view, (round(size[0] / shrink), round(size[1] / shrink)))
             render_png(target, args.screenshot, size=size, force=args.force, config=config.to_dict())
+            if target is not window:
+                target.close()
+                target.deleteLater()
             written.append(f"{args.screenshot} ({size[0]}x{size[1]})")
         if args.metrics is not None:
             if args.metrics.suffix.lower() == ".json":

@@ -46,3 +46,30 @@ def save_screenshot(window: QtWidgets.QWidget, out: Path, size: tuple[int, int])
     if not pixmap.save(str(tmp), "PNG"):
         raise OSError(f"could not write {out}")
     tmp.replace(out)
+
+
+def standalone_view(window: QtWidgets.QMainWindow, name: str, logical_size: tuple[int, int]) -> QtWidgets.QWidget:
+    """A fresh copy of one of ``window``'s views, laid out on its own at ``logical_size`` and
+    showing the window's current state (so a single-view export has the shape asked for,
+    instead of the shape of the view's cell in the window)."""
+    views = window.views  # type: ignore[attr-defined]
+    view = type(views[name])()
+    config = window.config  # type: ignore[attr-defined]
+    snap = window.last_finite or window.latest  # type: ignore[attr-defined]
+    if name in ("network", "activations", "activation_function"):
+        view.set_experiment(config)
+    else:
+        view.set_experiment(config, window.dataset)  # type: ignore[attr-defined]
+    view.resize(*logical_size)
+    view.show()
+    app = QtWidgets.QApplication.instance()
+    assert app is not None
+    app.processEvents()
+    if snap is not None:
+        if name == "network":
+            view.show_snapshot(snap, window.history, window.weights)  # type: ignore[attr-defined]
+        else:
+            view.show_snapshot(snap, window.history)  # type: ignore[attr-defined]
+    for _ in range(3):
+        app.processEvents()
+    return view
