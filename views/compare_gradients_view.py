@@ -23,7 +23,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.snapshot import Snapshot
 from views import theme
-from views.gradients_view import HARD_RANGE, NONFINITE, decade_ticks, fitting, layer_ticks, log10_norm
+from views.gradients_view import HARD_RANGE, NONFINITE, decade_ticks, layer_ticks, log10_norm
+from views.labels import fitting
 
 #: The statistic drawn: the backpropagated error ‖∂L/∂z‖ of each weight layer.
 STAT = "delta_norm"

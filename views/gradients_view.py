@@ -20,6 +20,7 @@ from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import Snapshot
 from views import theme
+from views.labels import fitting, html_width
 
 if TYPE_CHECKING:
     from model.datasets import Dataset
@@ -121,25 +122,6 @@ def layer_ticks(n_layers: int, max_labels: int) -> list[list[tuple[float, str]]]
     return [major, minor]
 
 
-def html_width(html: str, point_size: int, *, bold: bool = False) -> float:
-    """Pixel width of one line of rich text as a QLabel / pyqtgraph LabelItem lays it out."""
-    font = QtGui.QFont()
-    font.setPointSize(point_size)
-    font.setBold(bold)
-    doc = QtGui.QTextDocument()
-    doc.setDefaultFont(font)
-    doc.setHtml(html)
-    return doc.idealWidth()
-
-
-def fitting(variants: tuple[str, ...], point_size: int, width: float) -> str:
-    """The first (longest) of ``variants`` that fits ``width`` px, else the last (shortest)."""
-    for html in variants:
-        if html_width(html, point_size) <= width:
-            return html
-    return variants[-1]
-
-
 def _axis_width(font: QtGui.QFont, *samples: str) -> int:
     """Room for the widest tick label plus the tick and its gap."""
     metrics = QtGui.QFontMetrics(font)
@@ -160,35 +142,6 @@ def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
-
-
-def _opaque_grid(plot: pg.PlotItem, *, x: bool, y: bool) -> None:
-    """Grid lines in a solid, pre-blended colour, drawn behind the data.
-
-    pyqtgraph's default translucent grid made a 1600×900 frame ~4× slower (alpha-blended
-    lines), measured here; a solid light pen looks the same.
-    """
-    t = theme.current()
-    bg, fg = QtGui.QColor(t.background), QtGui.QColor(t.foreground)
-    a = t.grid_alpha
-    colour = QtGui.QColor(
-        *(
-            round(b * (1 - a) + f * a)
-            for b, f in ((bg.red(), fg.red()), (bg.green(), fg.green()), (bg.blue(), fg.blue()))
-        )
-    )
-    for name, on in (("bottom", x), ("left", y)):
-        axis = plot.getAxis(name)
-        if not on:
-            axis.setGrid(False)
-            axis.setTickPen()
-            axis.setStyle(tickAlpha=None)
-            axis.setZValue(0.5)
-            continue
-        axis.setGrid(255)
-        axis.setTickPen(pg.mkPen(colour))
-        axis.setStyle(tickAlpha=255)
-        axis.setZValue(-0.5)
 
 
 class GradientsView(QtWidgets.QWidget):
@@ -258,7 +211,7 @@ class GradientsView(QtWidgets.QWidget):
         _style(self.bar_plot)
         self.bar_plot.getAxis("left").setWidth(left_width)
         self.bar_plot.getAxis("bottom").setStyle(hideOverlappingLabels=40)  # keep L1 and Ln
-        _opaque_grid(self.bar_plot, x=False, y=True)
+        theme.opaque_grid(self.bar_plot, x=False, y=True)
         self.bar_plot.enableAutoRange(False)
         no_pen = pg.mkPen(None)
         self.dw_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=dw_colour, pen=no_pen)

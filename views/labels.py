@@ -16,6 +16,25 @@ from collections.abc import Sequence
 from PySide6 import QtCore, QtGui, QtWidgets
 
 
+def html_width(html: str, point_size: int, *, bold: bool = False) -> float:
+    """Pixel width of one line of rich text as a QLabel / pyqtgraph LabelItem lays it out."""
+    font = QtGui.QFont()
+    font.setPointSize(point_size)
+    font.setBold(bold)
+    doc = QtGui.QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setHtml(html)
+    return float(doc.idealWidth())
+
+
+def fitting(variants: tuple[str, ...], point_size: int, width: float) -> str:
+    """The first (longest) of ``variants`` that fits ``width`` px, else the last (shortest)."""
+    for html in variants:
+        if html_width(html, point_size) <= width:
+            return html
+    return variants[-1]
+
+
 class FastLabel(QtWidgets.QGraphicsSimpleTextItem):
     """A screen-sized text label pinned to a data position, anchored like ``pg.TextItem``.
 

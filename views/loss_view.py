@@ -14,6 +14,7 @@ from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import Snapshot
 from views import theme
+from views.labels import fitting
 
 if TYPE_CHECKING:
     from model.datasets import Dataset
@@ -29,24 +30,6 @@ TEXT_SLACK = 12
 def _train_colour() -> str:
     """Okabe–Ito blue, or its sky blue on a dark background (the blue is too dim there)."""
     return theme.OKABE_ITO[5] if theme.current().name == "dark" else theme.OKABE_ITO[0]
-
-
-def html_width(html: str, point_size: int) -> float:
-    """Pixel width of one line of rich text as a pyqtgraph LabelItem lays it out."""
-    font = QtGui.QFont()
-    font.setPointSize(point_size)
-    doc = QtGui.QTextDocument()
-    doc.setDefaultFont(font)
-    doc.setHtml(html)
-    return doc.idealWidth()
-
-
-def fitting(variants: tuple[str, ...], point_size: int, width: float) -> str:
-    """The first (longest) of ``variants`` that fits ``width`` px, else the last (shortest)."""
-    for html in variants:
-        if html_width(html, point_size) <= width:
-            return html
-    return variants[-1]
 
 
 def tick_font() -> QtGui.QFont:
@@ -120,35 +103,6 @@ def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
     plot.hideButtons()
 
 
-def _opaque_grid(plot: pg.PlotItem, *, x: bool, y: bool) -> None:
-    """Grid lines in a solid, pre-blended colour, drawn behind the data.
-
-    pyqtgraph's default translucent grid made a 1600×900 frame ~4× slower (alpha-blended
-    lines), measured here; a solid light pen looks the same.
-    """
-    t = theme.current()
-    bg, fg = QtGui.QColor(t.background), QtGui.QColor(t.foreground)
-    a = t.grid_alpha
-    colour = QtGui.QColor(
-        *(
-            round(b * (1 - a) + f * a)
-            for b, f in ((bg.red(), fg.red()), (bg.green(), fg.green()), (bg.blue(), fg.blue()))
-        )
-    )
-    for name, on in (("bottom", x), ("left", y)):
-        axis = plot.getAxis(name)
-        if not on:
-            axis.setGrid(False)
-            axis.setTickPen()
-            axis.setStyle(tickAlpha=None)
-            axis.setZValue(0.5)
-            continue
-        axis.setGrid(255)
-        axis.setTickPen(pg.mkPen(colour))
-        axis.setStyle(tickAlpha=255)
-        axis.setZValue(-0.5)
-
-
 def _key(colour: str, text: str, mark: str = "━") -> str:
     """A colour key inside a plot title: a legend inside the plot would hide data, a title does not."""
     return f'<span style="color:{colour}">{mark} {text}</span>'
@@ -182,7 +136,7 @@ class LossView(QtWidgets.QWidget):
         self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
         _style(self.loss_plot, bottom="training step")
         self.loss_plot.setLogMode(x=False, y=True)
-        _opaque_grid(self.loss_plot, x=True, y=True)
+        theme.opaque_grid(self.loss_plot, x=True, y=True)
         self.loss_plot.getAxis("bottom").setStyle(maxTickLevel=0)
         self.train_loss = self.loss_plot.plot([], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True)
         self.test_loss = self.loss_plot.plot(
@@ -213,7 +167,7 @@ class LossView(QtWidgets.QWidget):
             "Accuracy",
         )
         _style(self.accuracy_plot, bottom="training step")
-        _opaque_grid(self.accuracy_plot, x=True, y=True)
+        theme.opaque_grid(self.accuracy_plot, x=True, y=True)
         self.accuracy_plot.getAxis("bottom").setStyle(maxTickLevel=0)
         self.accuracy_plot.setYRange(-0.05, 1.05, padding=0)  # refined to the pixel height on resize
         self.accuracy_plot.enableAutoRange(y=False)

@@ -22,6 +22,7 @@ from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import OutputSample, Snapshot
 from views import theme
+from views.labels import fitting
 
 if TYPE_CHECKING:
     from model.datasets import Dataset
@@ -93,24 +94,6 @@ def confusion_lut() -> NDArray[np.uint8]:
     return table
 
 
-def html_width(html: str, point_size: int) -> float:
-    """Pixel width of one line of rich text as a pyqtgraph LabelItem lays it out."""
-    font = QtGui.QFont()
-    font.setPointSize(point_size)
-    doc = QtGui.QTextDocument()
-    doc.setDefaultFont(font)
-    doc.setHtml(html)
-    return doc.idealWidth()
-
-
-def fitting(variants: tuple[str, ...], point_size: int, width: float) -> str:
-    """The first (longest) of ``variants`` that fits ``width`` px, else the last (shortest)."""
-    for html in variants:
-        if html_width(html, point_size) <= width:
-            return html
-    return variants[-1]
-
-
 def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
     """theme.style_plot with tick labels at the full body size (projector legibility).
 
@@ -121,35 +104,6 @@ def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
     font.setPointSize(theme.current().font_pt)
     for name in ("left", "bottom"):
         plot.getAxis(name).setTickFont(font)
-
-
-def _opaque_grid(plot: pg.PlotItem, *, x: bool, y: bool) -> None:
-    """Grid lines in a solid, pre-blended colour, drawn behind the data.
-
-    pyqtgraph's default translucent grid made a 1600×900 frame ~4× slower (alpha-blended
-    lines), measured here; a solid light pen looks the same.
-    """
-    t = theme.current()
-    bg, fg = QtGui.QColor(t.background), QtGui.QColor(t.foreground)
-    a = t.grid_alpha
-    colour = QtGui.QColor(
-        *(
-            round(b * (1 - a) + f * a)
-            for b, f in ((bg.red(), fg.red()), (bg.green(), fg.green()), (bg.blue(), fg.blue()))
-        )
-    )
-    for name, on in (("bottom", x), ("left", y)):
-        axis = plot.getAxis(name)
-        if not on:
-            axis.setGrid(False)
-            axis.setTickPen()
-            axis.setStyle(tickAlpha=None)
-            axis.setZValue(0.5)
-            continue
-        axis.setGrid(255)
-        axis.setTickPen(pg.mkPen(colour))
-        axis.setStyle(tickAlpha=255)
-        axis.setZValue(-0.5)
 
 
 class OutputView(QtWidgets.QWidget):
@@ -262,7 +216,7 @@ class OutputView(QtWidgets.QWidget):
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(None)
             plot.enableAutoRange(False)
-            _opaque_grid(plot, x=False, y=False)
+            theme.opaque_grid(plot, x=False, y=False)
         elif mode == "curve":
             data = f'<span style="color:{theme.OKABE_ITO[0]}">● data</span>'
             fit = f'<span style="color:{theme.OKABE_ITO[1]}">━ network output</span>'
@@ -273,7 +227,7 @@ class OutputView(QtWidgets.QWidget):
             _style(plot, left="y", bottom="x")
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(None)
-            _opaque_grid(plot, x=True, y=True)
+            theme.opaque_grid(plot, x=True, y=True)
             plot.enableAutoRange(True)
         else:
             self._titles = (
@@ -285,7 +239,7 @@ class OutputView(QtWidgets.QWidget):
             ticks = [[(float(k), str(k)) for k in range(n_classes)]]
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(ticks)
-            _opaque_grid(plot, x=False, y=False)
+            theme.opaque_grid(plot, x=False, y=False)
             plot.enableAutoRange(False)
             plot.setRange(xRange=(-0.5, n_classes - 0.5), yRange=(-0.5, n_classes - 0.5), padding=0.02)
         plot.getAxis("left").setWidth(self._left_axis_width(mode, n_classes))

@@ -88,3 +88,32 @@ def style_plot(plot: pg.PlotItem, title: str, left: str = "", bottom: str = "") 
         axis.setPen(t.foreground)
         if label:
             plot.setLabel(name, label, **{"font-size": f"{t.font_pt}pt", "color": t.foreground})
+
+
+def opaque_grid(plot: pg.PlotItem, *, x: bool, y: bool) -> None:
+    """Grid lines in a solid, pre-blended colour, drawn behind the data.
+
+    pyqtgraph's default translucent grid made a 1600×900 frame ~4× slower (alpha-blended
+    lines), measured here; a solid light pen looks the same.
+    """
+    t = current()
+    bg, fg = pg.QtGui.QColor(t.background), pg.QtGui.QColor(t.foreground)
+    a = t.grid_alpha
+    colour = pg.QtGui.QColor(
+        *(
+            round(b * (1 - a) + f * a)
+            for b, f in ((bg.red(), fg.red()), (bg.green(), fg.green()), (bg.blue(), fg.blue()))
+        )
+    )
+    for name, on in (("bottom", x), ("left", y)):
+        axis = plot.getAxis(name)
+        if not on:
+            axis.setGrid(False)
+            axis.setTickPen()
+            axis.setStyle(tickAlpha=None)
+            axis.setZValue(0.5)
+            continue
+        axis.setGrid(255)
+        axis.setTickPen(pg.mkPen(colour))
+        axis.setStyle(tickAlpha=255)
+        axis.setZValue(-0.5)

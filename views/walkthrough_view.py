@@ -21,7 +21,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.walkthrough import BackwardWalk, LayerFactor
 from views import theme
-from views.gradients_view import NONFINITE, decade_ticks, fitting, format_power, html_width
+from views.gradients_view import NONFINITE, decade_ticks, format_power
+from views.labels import fitting, html_width
 
 Qt = QtCore.Qt
 Key = Qt.Key
