@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import time
 import types
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -29,6 +28,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.engine_process import ready_info
 from app.headless import DETAIL_EVERY
 from app.status import is_finite_snapshot, verdict
+from app.transport import Transport
 from app.worker import TrainingController, Updates
 from model import ExperimentConfig, Snapshot, Trainer
 from model.history import History
@@ -52,16 +52,6 @@ OVERLAY_SHARE_PANELS = 0.19
 OVERLAY_MIN_HEIGHT = 200
 #: Every controller is told to stop at once, then all are waited for within this budget.
 SHUTDOWN_MS = 900
-#: (label, steps per second or None for as fast as possible); the same for every run.
-SPEEDS: tuple[tuple[str, float | None], ...] = (
-    ("Max speed", None),
-    ("300 steps/s", 300.0),
-    ("100 steps/s", 100.0),
-    ("30 steps/s", 30.0),
-    ("10 steps/s", 10.0),
-    ("3 steps/s", 3.0),
-    ("1 step/s (slow motion)", 1.0),
-)
 #: Text colour of each verdict kind on the light background; (background, text) for "diverged".
 VERDICT_COLOURS: dict[str, str] = {
     "ok": "#1B5E20",
@@ -442,7 +432,6 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.caption_text = caption or auto_caption([config for _, config in self.runs])
         self.scene: Scene | None = None
         self.playing = False
-        self.frame_times: deque[float] = deque(maxlen=4000)
         self._closed = False
         labels = [label for label, _ in self.runs]
         self.setWindowTitle(f"{APP_TITLE} — Compare: {title or ' vs '.join(labels)}")
@@ -501,30 +490,14 @@ class CompareWindow(QtWidgets.QMainWindow):
         outer.addLayout(grid, 1)
         self.setCentralWidget(central)
 
-        bar = QtWidgets.QToolBar("Transport")
-        bar.setObjectName("transport")
-        bar.setMovable(False)
-        bar.setFont(_font(14))
-        self.play_action = QtGui.QAction("▶ Play (Space)", self)
-        self.play_action.triggered.connect(self.toggle_play)
-        self.step_action = QtGui.QAction("Step (S / →)", self)
-        self.step_action.triggered.connect(self.step_once)
-        self.reset_action = QtGui.QAction("⟲ Reset (R)", self)
-        self.reset_action.triggered.connect(self.reset)
+        self.transport = Transport(
+            self, on_play=self.toggle_play, on_step=self.step_once, on_reset=self.reset, on_speed=self._on_speed
+        )
+        bar = self.transport.bar
+        self.play_action = self.transport.play_action
+        self.speed_combo = self.transport.speed_combo
         self.close_action = QtGui.QAction("✕ Close (Esc)", self)
         self.close_action.triggered.connect(self.close)
-        for action in (self.play_action, self.step_action, self.reset_action):
-            bar.addAction(action)
-        bar.addSeparator()
-        bar.addWidget(QtWidgets.QLabel(" Speed "))
-        self.speed_combo = QtWidgets.QComboBox()
-        self.speed_combo.setObjectName("speed")
-        self.speed_combo.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)  # Space stays Play/Pause
-        for label, _ in SPEEDS:
-            self.speed_combo.addItem(label)
-        self.speed_combo.currentIndexChanged.connect(self._on_speed)
-        bar.addWidget(self.speed_combo)
-        bar.addSeparator()
         self.message = QtWidgets.QLabel("")
         self.message.setObjectName("message")
         self.message.setFont(_font(14))
@@ -605,14 +578,14 @@ class CompareWindow(QtWidgets.QMainWindow):
             self._show_message("Every run diverged: reset (R) to start again.", "error")
             return
         self.playing = True
-        self.play_action.setText("‖ Pause (Space)")
+        self.transport.show_playing(True)
         if self.controllers is not None:
             for i in live:
                 self.controllers[i].play()
 
     def pause(self) -> None:
         self.playing = False
-        self.play_action.setText("▶ Play (Space)")
+        self.transport.show_playing(False)
         if self.controllers is not None:
             for controller in self.controllers:
                 controller.pause()
@@ -639,19 +612,17 @@ class CompareWindow(QtWidgets.QMainWindow):
                 if was_playing:
                     controller.play()
 
-    def _on_speed(self, index: int) -> None:
+    def _on_speed(self, steps_per_second: float | None) -> None:
         if self.controllers is not None:
             for controller in self.controllers:
-                controller.set_speed(SPEEDS[index][1])
+                controller.set_speed(steps_per_second)
 
     # -- data in -----------------------------------------------------------------------
     def _on_frame(self) -> None:
         assert self.controllers is not None
-        t0 = time.perf_counter()
         for i, controller in enumerate(self.controllers):
             self.columns[i].apply_updates(controller.take())
         self._draw(time.monotonic())
-        self.frame_times.append(t0)
 
     def apply_updates(self, index: int, updates: Updates) -> None:
         """Feed run ``index`` by hand (offline mode) and draw everything that changed."""
@@ -667,7 +638,7 @@ class CompareWindow(QtWidgets.QMainWindow):
             self.overlay.show_snapshots([column.shown for column in self.columns])
         if self.playing and all(column.diverged for column in self.columns):
             self.playing = False
-            self.play_action.setText("▶ Play (Space)")
+            self.transport.show_playing(False)
 
     def _show_message(self, text: str, kind: str) -> None:
         colour = VERDICT_COLOURS.get(kind, VERDICT_COLOURS["info"])

@@ -17,6 +17,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.status import is_finite_snapshot, verdict
+from app.transport import Transport
 from app.worker import TrainingController, Updates
 from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
@@ -34,17 +35,6 @@ from views.output_view import OutputView
 from views.walkthrough_view import WalkthroughView
 
 APP_TITLE = "Backprop Lab"
-#: (label, steps per second or None for as fast as possible)
-SPEEDS: tuple[tuple[str, float | None], ...] = (
-    ("Max speed", None),
-    ("300 steps/s", 300.0),
-    ("100 steps/s", 100.0),
-    ("30 steps/s", 30.0),
-    ("10 steps/s", 10.0),
-    ("3 steps/s", 3.0),
-    ("1 step/s (slow motion)", 1.0),
-    ("0.5 steps/s (slow motion)", 0.5),
-)
 FRAME_MS = 16
 #: one-click comparisons offered by the Compare menu: (label, config changes)
 COMPARE_VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -222,7 +212,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.playing = False
         self.diverged = False
         self._rates: deque[tuple[float, int]] = deque(maxlen=120)
-        self.frame_times: deque[float] = deque(maxlen=4000)
         self.setWindowTitle(f"{APP_TITLE} — watch gradients vanish and explode")
 
         self.views: dict[str, QtWidgets.QWidget] = {
@@ -301,30 +290,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(central)
 
         # transport toolbar
-        bar = QtWidgets.QToolBar("Transport")
-        bar.setObjectName("transport")
-        bar.setMovable(False)
-        bar.setIconSize(QtCore.QSize(28, 28))
-        big = QtGui.QFont()
-        big.setPointSize(14)
-        bar.setFont(big)
-        self.play_action = QtGui.QAction("▶ Play (Space)", self)
-        self.play_action.triggered.connect(self.toggle_play)
-        self.step_action = QtGui.QAction("Step (S / →)", self)
-        self.step_action.triggered.connect(self.step_once)
-        self.reset_action = QtGui.QAction("⟲ Reset (R)", self)
-        self.reset_action.triggered.connect(self.reset)
-        for a in (self.play_action, self.step_action, self.reset_action):
-            bar.addAction(a)
-        bar.addSeparator()
-        self.speed_combo = QtWidgets.QComboBox()
-        self.speed_combo.setObjectName("speed")
-        for label, _ in SPEEDS:
-            self.speed_combo.addItem(label)
-        self.speed_combo.currentIndexChanged.connect(self._on_speed)
-        bar.addWidget(QtWidgets.QLabel(" Speed "))
-        bar.addWidget(self.speed_combo)
-        bar.addSeparator()
+        self.transport = Transport(
+            self, on_play=self.toggle_play, on_step=self.step_once, on_reset=self.reset, on_speed=self._on_speed
+        )
+        bar = self.transport.bar
+        self.play_action = self.transport.play_action
+        self.speed_combo = self.transport.speed_combo
+        big = bar.font()
         self.step_label = QtWidgets.QLabel("step 0")
         self.step_label.setObjectName("step_label")
         self.step_label.setMinimumWidth(120)
@@ -483,13 +455,13 @@ class MainWindow(QtWidgets.QMainWindow):
             self._show_message("The run diverged: reset (R) to start again.", "error")
             return
         self.playing = True
-        self.play_action.setText("‖ Pause (Space)")
+        self.transport.show_playing(True)
         if self.controller is not None:
             self.controller.play()
 
     def pause(self) -> None:
         self.playing = False
-        self.play_action.setText("▶ Play (Space)")
+        self.transport.show_playing(False)
         if self.controller is not None:
             self.controller.pause()
 
@@ -501,9 +473,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def reset(self) -> None:
         self._start_config(self.config, reason="Reset: a fresh network from the same seed.")
 
-    def _on_speed(self, index: int) -> None:
+    def _on_speed(self, steps_per_second: float | None) -> None:
         if self.controller is not None:
-            self.controller.set_speed(SPEEDS[index][1])
+            self.controller.set_speed(steps_per_second)
 
     def _on_control_changed(self, name: str, value: object) -> None:
         changes: dict[str, Any] = {name: value}
@@ -553,11 +525,8 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- data in -----------------------------------------------------------------------
     def _on_frame(self) -> None:
         assert self.controller is not None
-        t0 = time.perf_counter()
         updates = self.controller.take()
         self.apply_updates(updates)
-        self.frame_times.append(t0)
-        _ = time.perf_counter() - t0
 
     def apply_updates(self, updates: Updates) -> None:
         if updates.ready is not None:
@@ -565,7 +534,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for kind, text in updates.messages:
             if kind == "paused":
                 self.playing = False
-                self.play_action.setText("▶ Play (Space)")
+                self.transport.show_playing(False)
                 self.diverged = self.diverged or text.startswith("diverged")
             elif kind == "error":
                 self._show_message(text, "error")
@@ -620,7 +589,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if snap.diverged:
             self.diverged = True
             self.playing = False
-            self.play_action.setText("▶ Play (Space)")
+            self.transport.show_playing(False)
         if snap.phase == "pretrain" and snap.pretrain_layer is not None:
             self._set_banner(
                 f"PRE-TRAINING layer {snap.pretrain_layer + 1} of {snap.n_layers - 1} "
