@@ -25,12 +25,11 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.engine_process import ready_info
-from app.headless import DETAIL_EVERY
+from app.headless import offline_updates
 from app.status import is_finite_snapshot, verdict
 from app.transport import Transport
 from app.worker import TrainingController, Updates
-from model import ExperimentConfig, Snapshot, Trainer
+from model import ExperimentConfig, Snapshot
 from model.history import History
 from model.scenes import Scene
 from views import theme
@@ -714,19 +713,5 @@ def open_variants_compare(
 def train_compare_offline(window: CompareWindow, steps: int) -> None:
     """Train every run ``steps`` steps in this process and feed the window (headless screenshots)."""
     for index, (_, config) in enumerate(window.runs):
-        trainer = Trainer(config)
-        window.apply_updates(index, Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()]))
-        batch = []
-        for i in range(steps):
-            snap = trainer.step(detail=(i + 1) % DETAIL_EVERY == 0 or i == steps - 1)
-            batch.append(snap)
-            if snap.diverged:
-                break
-        if not batch:
-            continue
-        messages = []
-        last = batch[-1]
-        if last.diverged:
-            where = f" in layer {last.diverged_layer + 1}" if last.diverged_layer is not None else ""
-            messages.append(("paused", f"diverged{where} at step {last.step} ({last.diverged_reason})"))
-        window.apply_updates(index, Updates(snapshots=batch, messages=messages))
+        for update in offline_updates(config, steps):
+            window.apply_updates(index, update)

@@ -26,6 +26,9 @@ from model.walkthrough import backward_walk
 SEND_INTERVAL = 1 / 60
 DETAIL_INTERVAL = 1 / 30
 OUTPUT_INTERVAL = 1 / 5
+#: weight matrices (megabytes on wide nets) travel at most this often; the network view
+#: redraws its edges no faster
+WEIGHTS_INTERVAL = 1 / 5
 CHUNK_SECONDS = 0.008
 
 
@@ -44,7 +47,7 @@ class EngineLoop:
         self.last_output = 0.0
         self.output_cost = 0.0
         self.next_slow_step = 0.0
-        self.weights_dirty = False
+        self.last_weights = -1.0
         self.running = True
 
     # -- commands ----------------------------------------------------------------------
@@ -84,7 +87,7 @@ class EngineLoop:
         self.pending = []
         self.conn.send(("ready", ready_info(self.trainer)))
         self.pending.append(self.trainer.inspect())
-        self.weights_dirty = True
+        self.last_weights = -1.0
         self._flush(force=True)
 
     def _walk(self) -> None:
@@ -104,7 +107,6 @@ class EngineLoop:
         output = detail if output is None else output
         snap = self.trainer.step(detail=detail, output=output)
         self.pending.append(snap)
-        self.weights_dirty = True
         if detail:
             now = time.perf_counter()
             self.last_detail = now
@@ -115,9 +117,8 @@ class EngineLoop:
                 self.detail_cost = now - t0
         if snap.diverged:
             self.playing = False
-            where = f" in layer {snap.diverged_layer + 1}" if snap.diverged_layer is not None else ""
             self._flush(force=True)
-            self.conn.send(("paused", f"diverged{where} at step {snap.step} ({snap.diverged_reason})"))
+            self.conn.send(("paused", diverged_message(snap)))
             return False
         return True
 
@@ -144,9 +145,10 @@ class EngineLoop:
         if not self.pending or (not force and now - self.last_send < SEND_INTERVAL):
             return
         weights = None
-        if self.weights_dirty and self.trainer is not None and any(s.detail for s in self.pending):
+        due = force or now - self.last_weights >= WEIGHTS_INTERVAL
+        if due and self.trainer is not None and any(s.detail for s in self.pending):
             weights = [w.copy() for w in self.trainer.network.weights]
-            self.weights_dirty = False
+            self.last_weights = now
         self.conn.send(("snapshots", self.pending, weights))
         self.pending = []
         self.last_send = now
@@ -168,6 +170,12 @@ class EngineLoop:
             if self.playing:
                 self._train_chunk()
             self._flush()
+
+
+def diverged_message(snap: Snapshot) -> str:
+    """The "paused" message of a diverged run: where, when and why."""
+    where = f" in layer {snap.diverged_layer + 1}" if snap.diverged_layer is not None else ""
+    return f"diverged{where} at step {snap.step} ({snap.diverged_reason})"
 
 
 def ready_info(trainer: Trainer) -> dict[str, Any]:

@@ -6,46 +6,48 @@ from pathlib import Path
 
 from PySide6 import QtWidgets
 
-from app.engine_process import ready_info
+from app.engine_process import diverged_message, ready_info
+from app.export import render_png
 from app.worker import Updates
 from model import ExperimentConfig, Trainer
 
 DETAIL_EVERY = 25
 
 
-def train_into_window(window: QtWidgets.QMainWindow, config: ExperimentConfig, steps: int) -> None:
-    """Train ``steps`` steps synchronously and feed every snapshot to ``window``."""
+def offline_updates(config: ExperimentConfig, steps: int) -> list[Updates]:
+    """Train ``steps`` steps in this process; what a window would have pulled from a live run:
+    the freshly built network, then every snapshot (detailed every DETAIL_EVERY steps and at
+    the end) with the final weights, and a "paused" message if the run diverged."""
     trainer = Trainer(config)
-    window.apply_updates(Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()]))  # type: ignore[attr-defined]
+    updates = [Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()])]
     batch = []
     for i in range(steps):
         snap = trainer.step(detail=(i + 1) % DETAIL_EVERY == 0 or i == steps - 1)
         batch.append(snap)
         if snap.diverged:
             break
-    weights = [w.copy() for w in trainer.network.weights]
     if batch:
-        messages = []
-        if batch[-1].diverged:
-            messages.append(("paused", f"diverged at step {batch[-1].step}"))
-        window.apply_updates(Updates(snapshots=batch, weights=weights, messages=messages))  # type: ignore[attr-defined]
+        messages = [("paused", diverged_message(batch[-1]))] if batch[-1].diverged else []
+        weights = [w.copy() for w in trainer.network.weights]
+        updates.append(Updates(snapshots=batch, weights=weights, messages=messages))
+    return updates
+
+
+def train_into_window(window: QtWidgets.QMainWindow, config: ExperimentConfig, steps: int) -> None:
+    """Train ``steps`` steps synchronously and feed every snapshot to ``window``."""
+    for update in offline_updates(config, steps):
+        window.apply_updates(update)  # type: ignore[attr-defined]
 
 
 def save_screenshot(window: QtWidgets.QWidget, out: Path, size: tuple[int, int]) -> None:
-    """Render ``window`` at ``size`` to the PNG ``out`` (written atomically)."""
+    """Lay ``window`` out at ``size`` and render it to the PNG ``out`` (overwriting it)."""
     window.resize(*size)
     window.show()
     app = QtWidgets.QApplication.instance()
     assert app is not None
     for _ in range(3):
         app.processEvents()
-    pixmap = window.grab()
-    if pixmap.width() != size[0] or pixmap.height() != size[1]:
-        pixmap = pixmap.scaled(size[0], size[1])
-    tmp = out.with_name(out.name + ".part")
-    if not pixmap.save(str(tmp), "PNG"):
-        raise OSError(f"could not write {out}")
-    tmp.replace(out)
+    render_png(window, out, size=size, force=True)
 
 
 def standalone_view(window: QtWidgets.QMainWindow, name: str, logical_size: tuple[int, int]) -> QtWidgets.QWidget:

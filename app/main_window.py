@@ -207,7 +207,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.latest: Snapshot | None = None
         self.last_finite: Snapshot | None = None
         self.weights: list[Any] | None = None
-        self.last_finite_weights: list[Any] | None = None
         self.dataset: Any = None
         self.playing = False
         self.diverged = False
@@ -509,7 +508,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.latest = None
         self.last_finite = None
         self.weights = None
-        self.last_finite_weights = None
         self.history = History(config.depth + 1)
         self._rates.clear()
         for view in self.views.values():
@@ -539,7 +537,9 @@ class MainWindow(QtWidgets.QMainWindow):
             elif kind == "error":
                 self._show_message(text, "error")
         if updates.weights is not None:
-            self.weights = updates.weights
+            # checked once when they arrive: the network view keeps the last finite weights
+            if _weights_finite(updates.weights):
+                self.weights = updates.weights
         if updates.walk is not None:
             self._show_walk(updates.walk)
         if updates.snapshots:
@@ -573,10 +573,7 @@ class MainWindow(QtWidgets.QMainWindow):
             shown = snap
         else:
             shown = self.last_finite or snap
-        weights = self.weights if shown is snap or self.last_finite_weights is None else self.last_finite_weights
-        if shown is snap and self.weights is not None and _weights_finite(self.weights):
-            self.last_finite_weights = self.weights
-        v["network"].show_snapshot(shown, self.history, weights)
+        v["network"].show_snapshot(shown, self.history, self.weights)
         for name in ("gradients", "activations", "loss", "output", "activation_function"):
             v[name].show_snapshot(shown, self.history)
         self.step_label.setText(f"step {snap.step:,}")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from model import Snapshot
-from model.diagnostics import EXPLODING_RATIO, VANISHING_RATIO
 from model.diagnostics import gradient_ratio as _ratio_of_norms
+from model.diagnostics import ratio_verdict
 
 #: a global gradient norm past this counts as exploding
 EXPLODING_NORM = 1e3
@@ -38,12 +38,13 @@ def verdict(snap: Snapshot) -> Verdict:
     if not np.all(np.isfinite(d)) or not math.isfinite(snap.grad_norm):
         return Verdict("exploding", "EXPLODING gradients: non-finite values")
     ratio = gradient_ratio(snap)
-    if snap.grad_norm > EXPLODING_NORM or ratio >= EXPLODING_RATIO:
+    kind = ratio_verdict(ratio)
+    if snap.grad_norm > EXPLODING_NORM or kind == "exploding":
         return Verdict(
             "exploding",
             f"EXPLODING gradients: ‖∇‖ = {snap.grad_norm:.1e}, layer 1 / last hidden = {ratio:.0e}",
         )
-    if ratio <= VANISHING_RATIO:
+    if kind == "vanishing":
         return Verdict("vanishing", f"VANISHING gradients: layer 1 gets {ratio:.0e} × the last hidden layer's")
     return Verdict("ok", f"Gradients healthy: layer 1 / last hidden = {ratio:.1g}")
 

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.config import ExperimentConfig
+from model.diagnostics import ratio_verdict, reference_layer  # one definition for the whole app
 from model.history import History
 from model.snapshot import Snapshot
 from views import theme
@@ -30,9 +31,6 @@ NONFINITE = "#FF00FF"
 #: log10 range drawn before anything falls outside it; it only ever grows, within the hard limits.
 DEFAULT_RANGE: tuple[float, float] = (-10.0, 2.0)
 HARD_RANGE: tuple[float, float] = (-60.0, 40.0)
-#: The first/last-hidden-layer ratio is called vanishing/exploding beyond these factors
-#: (one definition for the whole app: model.diagnostics).
-from model.diagnostics import EXPLODING_RATIO, VANISHING_RATIO, reference_layer  # noqa: E402
 
 #: The ratio line is the biggest text of the view: this size when it fits, never below the floor.
 RATIO_MAX_EXTRA_PT, RATIO_MIN_EXTRA_PT = 9, 1  # added to the theme's title size
@@ -426,12 +424,8 @@ class GradientsView(QtWidgets.QWidget):
             parts = ("—", fg, f"(L{reference_layer(len(norms)) + 1} is 0)", fg)
         else:
             ratio = first / last
-            if ratio <= VANISHING_RATIO:
-                verdict, colour = "vanishing", theme.OKABE_ITO[1]
-            elif ratio >= EXPLODING_RATIO:
-                verdict, colour = "exploding", theme.OKABE_ITO[1]
-            else:
-                verdict, colour = "healthy", theme.OKABE_ITO[2]
+            verdict = ratio_verdict(ratio)
+            colour = theme.OKABE_ITO[2] if verdict == "healthy" else theme.OKABE_ITO[1]
             parts = (format_power(ratio), fg, verdict, colour)
         self._set_ratio(parts)
 
