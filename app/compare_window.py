@@ -26,7 +26,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.headless import offline_updates
-from app.status import is_finite_snapshot, verdict
+from app.status import is_finite_snapshot, newest_finite, verdict
 from app.transport import Transport
 from app.worker import TrainingController, Updates
 from model import ExperimentConfig, Snapshot
@@ -311,12 +311,11 @@ class RunColumn(QtWidgets.QFrame):
         for snap in updates.snapshots:
             if snap.step > 0:
                 self.history.append(snap)
-            if is_finite_snapshot(snap):
-                self.last_finite = snap
-                if snap.output is not None:
-                    self.output_snapshot = snap
+            if snap.output is not None and is_finite_snapshot(snap):
+                self.output_snapshot = snap
         if updates.snapshots:
             self.latest = updates.snapshots[-1]
+            self.last_finite = newest_finite(updates.snapshots) or self.last_finite
             self.dirty = self.slow_dirty = True
 
     def _on_ready(self, info: dict[str, Any]) -> None:
@@ -370,9 +369,7 @@ class RunColumn(QtWidgets.QFrame):
     @property
     def shown(self) -> Snapshot | None:
         """The snapshot the views draw: the newest, or the last finite one after divergence."""
-        if self.latest is None or is_finite_snapshot(self.latest):
-            return self.latest
-        return self.last_finite or self.latest
+        return self.last_finite or self.latest  # last_finite is the newest when it is finite
 
     def stagger(self, now: float, phase: float) -> None:
         """Start the slow views' clock at ``phase`` × SLOW_INTERVAL after ``now``."""

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.status import is_finite_snapshot, verdict
+from app.status import newest_finite, verdict
 from app.transport import Transport
 from app.worker import TrainingController, Updates
 from model import ConfigError, ExperimentConfig, Snapshot
@@ -561,6 +561,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.history.append(snap)
         latest = snapshots[-1]
         self.latest = latest
+        self.last_finite = newest_finite(snapshots) or self.last_finite
         now = time.perf_counter()
         self._rates.append((now, latest.step))
         self._draw(latest)
@@ -568,11 +569,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _draw(self, snap: Snapshot) -> None:
         v = self.views
         # a diverged step is reported by the banner; the views keep the last finite state
-        if is_finite_snapshot(snap):
-            self.last_finite = snap
-            shown = snap
-        else:
-            shown = self.last_finite or snap
+        shown = self.last_finite or snap
         v["network"].show_snapshot(shown, self.history, self.weights)
         for name in ("gradients", "activations", "loss", "output", "activation_function"):
             v[name].show_snapshot(shown, self.history)

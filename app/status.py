@@ -54,3 +54,13 @@ def is_finite_snapshot(snap: Snapshot) -> bool:
     if snap.diverged or not math.isfinite(snap.loss):
         return False
     return all(bool(np.all(np.isfinite(a))) for a in snap.stats.values())
+
+
+def newest_finite(snapshots: list[Snapshot]) -> Snapshot | None:
+    """The newest drawable snapshot of a batch, scanning back from the end: a run that
+    diverges inside one batch still leaves its last finite step to show (and a healthy batch
+    costs one check)."""
+    for snap in reversed(snapshots):
+        if is_finite_snapshot(snap):
+            return snap
+    return None
