@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from app.config_io import load_config_file
+from app.prefs import LANGUAGES, MAX_SCALE, MIN_SCALE, THEMES
 from model import ConfigError, ExperimentConfig
 from model.scenes import Scene, list_scenes, load_scene
 
@@ -42,6 +43,33 @@ def _positive(text: str) -> int:
     return n
 
 
+def _fps(text: str) -> int:
+    n = _positive(text)
+    if n > 60:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 60 frames per second, got {n}")
+    return n
+
+
+def _duration(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not (0 < value <= 600):
+        raise argparse.ArgumentTypeError(f"must be between 0 and 600 seconds, got {text}")
+    return value
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number such as 1.5, got {text!r}") from None
+    if not (MIN_SCALE <= value <= MAX_SCALE):
+        raise argparse.ArgumentTypeError(f"must be between {MIN_SCALE} and {MAX_SCALE}, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="backprop-lab", description="Watch gradients vanish and explode, live.")
     p.add_argument("--config", type=Path, help="start from a saved ExperimentConfig (JSON)")
@@ -52,22 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=_size, default=(1920, 1080), help="screenshot size WxH (default 1920x1080)")
     p.add_argument("--view", choices=VIEW_NAMES, help="with --screenshot: render only this view")
     p.add_argument("--metrics", type=Path, help="after headless training, write per-step statistics (.csv or .json)")
+    p.add_argument("--record", type=Path, help="train headless and record the window to this .mp4 or .gif")
+    p.add_argument("--fps", type=_fps, default=30, help="frames per second of --record (default 30)")
+    p.add_argument("--duration", type=_duration, default=10.0, help="seconds of --record (default 10)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    p.add_argument("--theme", choices=THEMES, help="light or dark (high contrast; plots included)")
+    p.add_argument("--lang", help="user interface language: en or zh_CN")
+    p.add_argument("--scale", type=_scale, help=f"text and line scale, {MIN_SCALE} to {MAX_SCALE} (default 1)")
     return p
-
-
-def load_config_file(path: Path) -> ExperimentConfig:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
-    if isinstance(data, dict) and "config" in data and isinstance(data["config"], dict):
-        data = data["config"]
-    return ExperimentConfig.from_dict(data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,14 +108,20 @@ def main(argv: list[str] | None = None) -> int:
             config = scene.runs[0].config
     except ConfigError as exc:
         parser.error(str(exc))
-    headless = args.screenshot is not None or args.metrics is not None
+    if args.lang is not None:
+        from app.i18n import normalise
+
+        args.lang = normalise(args.lang)
+        if args.lang not in LANGUAGES:
+            parser.error(f"unknown language {args.lang!r} for --lang; choose one of: {', '.join(LANGUAGES)}")
+    headless = args.screenshot is not None or args.metrics is not None or args.record is not None
     if args.steps is not None and not headless:
-        parser.error("--steps needs --screenshot or --metrics (headless mode)")
+        parser.error("--steps needs --screenshot, --record or --metrics (headless mode)")
     if args.view is not None and args.screenshot is None:
         parser.error("--view needs --screenshot")
     multi_run = scene is not None and len(scene.runs) > 1
-    if multi_run and (args.view is not None or args.metrics is not None):
-        parser.error(f"--view and --metrics need a single run; scene {scene.name} has {len(scene.runs)}")
+    if multi_run and (args.view is not None or args.metrics is not None or args.record is not None):
+        parser.error(f"--view, --metrics and --record need a single run; scene {scene.name} has {len(scene.runs)}")
     outputs: list[Path] = []
     if args.screenshot is not None:
         if args.screenshot.suffix.lower() != ".png":
@@ -105,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.metrics.suffix.lower() not in (".csv", ".json"):
             parser.error(f"--metrics must name a .csv or .json file, got {args.metrics}")
         outputs.append(args.metrics)
+    if args.record is not None:
+        if args.record.suffix.lower() not in (".mp4", ".gif"):
+            parser.error(f"--record must name a .mp4 or .gif file, got {args.record}")
+        outputs += [args.record, args.record.with_name(args.record.name + ".json")]
     for out in outputs:
         if out.exists() and not args.force:
             parser.error(f"{out} exists; pass --force to overwrite it")
@@ -114,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         steps = args.steps or (scene.steps if scene is not None else 200)
         return _headless(config, steps, args, scene)
-    return _interactive(config, scene)
+    explicit = args.config is not None or args.scene is not None
+    return _interactive(config if explicit else None, scene, args)
 
 
 def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, scene: Scene | None) -> int:
@@ -122,7 +153,11 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
     from app.headless import standalone_view, train_into_window
     from app.main_window import MainWindow, make_application
 
-    app = make_application()
+    try:
+        app = make_application(theme_name=args.theme or "light", scale=args.scale or 1.0, language=args.lang or "en")
+    except ValueError as exc:
+        sys.stderr.write(f"backprop-lab: error: {exc}\n")
+        return 2
     size: tuple[int, int] = args.size
     window: Any
     if scene is not None and len(scene.runs) > 1:
@@ -136,7 +171,15 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
         train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
     written: list[str] = []
     try:
-        train_fn()
+        if args.record is not None:
+            from app.recording import record_run
+
+            result = record_run(
+                window, config, steps, args.record, fps=args.fps, duration_s=args.duration, size=size, force=args.force
+            )
+            written.append(f"{args.record} ({result.frames} frames at {result.fps} fps)")
+        else:
+            train_fn()
         if args.screenshot is not None:
             target = window
             if args.view is None:
@@ -171,18 +214,32 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
     return 0
 
 
-def _interactive(config: ExperimentConfig, scene: Scene | None) -> int:
+def _interactive(config: ExperimentConfig | None, scene: Scene | None, args: argparse.Namespace) -> int:
     import signal
 
     from PySide6 import QtCore
 
     from app.main_window import MainWindow, make_application
+    from app.prefs import Prefs
     from app.worker import TrainingController
 
-    app = make_application()
+    prefs = Prefs.load()
+    try:
+        app = make_application(
+            theme_name=args.theme or prefs.theme,
+            scale=args.scale or prefs.scale,
+            language=args.lang or prefs.language,
+        )
+    except ValueError as exc:
+        sys.stderr.write(f"backprop-lab: error: {exc}\n")
+        return 2
+    if config is None:
+        # no --config or --scene: carry on with the last session's experiment
+        config = prefs.config() or ExperimentConfig()
     controller = TrainingController()
-    window = MainWindow(config, controller=controller)
-    window.resize(1920, 1080)
+    window = MainWindow(config, controller=controller, prefs=prefs)
+    if prefs.geometry is None:
+        window.resize(1920, 1080)
     window.show()
     # Ctrl+C in the terminal closes the window cleanly (Python only sees signals between
     # Qt events, so a timer wakes it up regularly)

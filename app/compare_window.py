@@ -11,11 +11,16 @@ controller, appends the snapshots to that run's History and draws the newest.  W
 ``controllers=None`` the window is fed by hand (``apply_updates(index, updates)``), which
 :func:`train_compare_offline` and the headless screenshots use.
 
+Every visible text is translated (contexts "CompareWindow" and "RunColumn") and set again
+when the language changes at run time (``changeEvent``); scene titles and captions are the
+scene's own text and stay as written.
+
 This module must not import ``app.main_window`` at import time: the main window imports it.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import time
 import types
@@ -73,7 +78,10 @@ HEADER_MIN_PT = 14
 VERDICT_PT = 13
 STATS_PT = 15
 GRADIENTS_MIN_HEIGHT = 320
-STATS_WIDEST = "step 999,999 · loss 0.0000 · test acc 100%"
+#: the widest numbers the panel's stats line has to hold without moving the layout
+STATS_WIDEST = (999_999, "0.0000", "100%")
+
+translate = QtCore.QCoreApplication.translate
 
 
 def _font(point_size: int, bold: bool = False) -> QtGui.QFont:
@@ -92,6 +100,41 @@ def differing_fields(configs: Sequence[ExperimentConfig]) -> list[str]:
     return [name for name in dicts[0] if any(d[name] != dicts[0][name] for d in dicts[1:])]
 
 
+def field_title(name: str) -> str:
+    """A config field in words, in the current language (``learning_rate`` → "learning rate")."""
+    titles = {
+        "dataset": translate("CompareWindow", "dataset"),
+        "n_samples": translate("CompareWindow", "n samples"),
+        "noise": translate("CompareWindow", "noise"),
+        "classes": translate("CompareWindow", "classes"),
+        "test_fraction": translate("CompareWindow", "test fraction"),
+        "depth": translate("CompareWindow", "depth"),
+        "width": translate("CompareWindow", "width"),
+        "activation": translate("CompareWindow", "activation"),
+        "leaky_slope": translate("CompareWindow", "leaky slope"),
+        "batch_norm": translate("CompareWindow", "batch norm"),
+        "residual": translate("CompareWindow", "residual"),
+        "init": translate("CompareWindow", "init"),
+        "init_scale": translate("CompareWindow", "init scale"),
+        "loss": translate("CompareWindow", "loss"),
+        "optimizer": translate("CompareWindow", "optimizer"),
+        "learning_rate": translate("CompareWindow", "learning rate"),
+        "momentum": translate("CompareWindow", "momentum"),
+        "nesterov": translate("CompareWindow", "nesterov"),
+        "weight_decay": translate("CompareWindow", "weight decay"),
+        "grad_clip_norm": translate("CompareWindow", "grad clip norm"),
+        "grad_clip_value": translate("CompareWindow", "grad clip value"),
+        "batch_size": translate("CompareWindow", "batch size"),
+        "pretrain_epochs": translate("CompareWindow", "pretrain epochs"),
+        "seed": translate("CompareWindow", "seed"),
+    }
+    return titles.get(name, name.replace("_", " "))
+
+
+def _join(parts: Sequence[str]) -> str:
+    return translate("CompareWindow", ", ", "separator between the items of a list").join(parts)
+
+
 def describe(config: ExperimentConfig, fields: Sequence[str]) -> str:
     """A short label from the values of ``fields``: ``"relu, he_normal"``, ``"lr=1.0"``."""
     parts = []
@@ -99,23 +142,30 @@ def describe(config: ExperimentConfig, fields: Sequence[str]) -> str:
         value = getattr(config, name)
         if isinstance(value, str):
             parts.append(value)
-        elif isinstance(value, bool):
-            parts.append(name.replace("_", " ") if value else f"no {name.replace('_', ' ')}")
+        elif isinstance(value, bool) or value is None:
+            without = translate("CompareWindow", "no {setting}").format(setting=field_title(name))
+            parts.append(field_title(name) if value else without)
         else:
-            parts.append(f"{SHORT_NAMES.get(name, name)}={value:g}" if value is not None else f"no {name}")
-    return ", ".join(parts) or "baseline"
+            parts.append(f"{SHORT_NAMES.get(name, name)}={value:g}")
+    return _join(parts) or translate("CompareWindow", "baseline")
 
 
 def auto_caption(configs: Sequence[ExperimentConfig]) -> str:
     """What the runs share and what sets them apart, for a comparison without a caption."""
     fields = differing_fields(configs)
     if not fields:
-        return "The runs have identical settings."
-    shared = [name for name in ("dataset", "seed") if name not in fields]
+        return translate("CompareWindow", "The runs have identical settings.")
     first = configs[0]
-    same = " and ".join(f"{first.dataset} data" if name == "dataset" else f"seed {first.seed}" for name in shared)
-    differs = ", ".join(name.replace("_", " ") for name in fields)
-    return f"Same {same}; the runs differ only in: {differs}." if same else f"The runs differ in: {differs}."
+    differs = _join([field_title(name) for name in fields])
+    if "dataset" not in fields and "seed" not in fields:
+        text = translate("CompareWindow", "Same {dataset} data and seed {seed}; the runs differ only in: {settings}.")
+    elif "dataset" not in fields:
+        text = translate("CompareWindow", "Same {dataset} data; the runs differ only in: {settings}.")
+    elif "seed" not in fields:
+        text = translate("CompareWindow", "Same seed {seed}; the runs differ only in: {settings}.")
+    else:
+        text = translate("CompareWindow", "The runs differ in: {settings}.")
+    return text.format(dataset=first.dataset, seed=first.seed, settings=differs)
 
 
 def variant_runs(
@@ -143,11 +193,31 @@ def variant_runs(
         changed = [name for name in fields if getattr(config, name) != getattr(base, name)]
         names.append(describe(config, changed or fields))
     if include_base:
-        names[0] = f"current: {describe(base, fields)}"
+        names[0] = translate("CompareWindow", "current: {settings}").format(settings=describe(base, fields))
     return list(zip(names, configs, strict=True))
 
 
 # -- one run's column ---------------------------------------------------------------------
+# What a column's verdict line says, as functions giving (text, kind) in the current
+# language: the column keeps the last one and calls it again when the language changes.
+def _building() -> tuple[str, str]:
+    return translate("RunColumn", "Building the network…"), "info"
+
+
+def _error(message: str) -> tuple[str, str]:
+    return translate("RunColumn", "Error: {message}").format(message=message), "error"
+
+
+def _pretraining(layer: int, layers: int) -> tuple[str, str]:
+    text = translate("RunColumn", "PRE-TRAINING layer {layer} of {layers} (autoencoder)")
+    return text.format(layer=layer, layers=layers), "info"
+
+
+def _snapshot_verdict(snap: Snapshot) -> tuple[str, str]:
+    v = verdict(snap)
+    return v.text, v.kind
+
+
 class FitLabel(QtWidgets.QLabel):
     """One line of plain text in the biggest font (``max_pt`` … ``min_pt``) that fits its
     width, elided below that (the full text is the tooltip).  Refitted on resize only."""
@@ -228,16 +298,15 @@ class RunColumn(QtWidgets.QFrame):
         self.verdict_label.setFixedHeight((1 if panel else 2) * line + 8)
         self.verdict_label.setSizePolicy(expanding, fixed)
         self._verdict_kind = ""
+        self._verdict_source: Callable[[], tuple[str, str]] = _building
 
-        self.stats_label = QtWidgets.QLabel("step 0")
+        self.stats_label = QtWidgets.QLabel()
         self.stats_label.setObjectName("stats")
         self.stats_label.setFont(_font(STATS_PT))
         metrics = QtGui.QFontMetrics(self.stats_label.font())
         self.stats_label.setFixedHeight(metrics.lineSpacing() + 6)
         if panel:
-            # wide enough for any step count and loss: the text changes every frame, the
-            # layout must not
-            self.stats_label.setFixedWidth(metrics.horizontalAdvance(STATS_WIDEST) + 16)
+            self._fit_stats_width()
             self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
         else:
             self.stats_label.setSizePolicy(expanding, fixed)
@@ -296,8 +365,8 @@ class RunColumn(QtWidgets.QFrame):
         for view in self.views.values():
             view.clear()  # type: ignore[attr-defined]
         self.views["gradients"].set_experiment(self.config)  # type: ignore[attr-defined]
-        self.set_verdict("Building the network…", "info")
-        self.stats_label.setText("step 0")
+        self._say(_building)
+        self._show_stats(None)
 
     def apply_updates(self, updates: Updates) -> None:
         """Take what the run's worker produced; ``dirty`` says whether there is more to draw."""
@@ -307,7 +376,7 @@ class RunColumn(QtWidgets.QFrame):
             if kind == "paused" and text.startswith("diverged"):
                 self.diverged = True
             elif kind == "error":
-                self.set_verdict(f"Error: {text}", "error")
+                self._say(functools.partial(_error, text))
         for snap in updates.snapshots:
             if snap.step > 0:
                 self.history.append(snap)
@@ -351,20 +420,49 @@ class RunColumn(QtWidgets.QFrame):
             return False
         self.dirty = False
         self.views["gradients"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
-        first, second = self._separators
-        acc = self._accuracy_text(snap)
-        acc = f"{second}test acc {acc}" if acc else ""
-        self.stats_label.setText(f"step {snap.step:,}{first}loss {snap.loss:.3g}{acc}")
+        self._show_stats(snap)
         if snap.diverged:
             self.diverged = True
         if snap.phase == "pretrain" and snap.pretrain_layer is not None:
-            self.set_verdict(
-                f"PRE-TRAINING layer {snap.pretrain_layer + 1} of {snap.n_layers - 1} (autoencoder)", "info"
-            )
-            return True
-        v = verdict(snap)
-        self.set_verdict(v.text, v.kind)
+            self._say(functools.partial(_pretraining, snap.pretrain_layer + 1, snap.n_layers - 1))
+        else:
+            self._say(functools.partial(_snapshot_verdict, snap))
         return True
+
+    # -- texts ----------------------------------------------------------------------------
+    def _stats_text(self, step: int, loss: str, accuracy: str) -> str:
+        first, second = self._separators
+        text = translate("RunColumn", "step {step}").format(step=f"{step:,}")
+        text += first + translate("RunColumn", "loss {loss}").format(loss=loss)
+        if accuracy:
+            text += second + translate("RunColumn", "test acc {accuracy}").format(accuracy=accuracy)
+        return text
+
+    def _show_stats(self, snap: Snapshot | None) -> None:
+        if snap is None:
+            text = translate("RunColumn", "step {step}").format(step=0)
+        else:
+            text = self._stats_text(snap.step, f"{snap.loss:.3g}", self._accuracy_text(snap))
+        self.stats_label.setText(text)
+
+    def _fit_stats_width(self) -> None:
+        """A panel's stats line is wide enough for any step count and loss: the text changes
+        every frame, the layout must not."""
+        metrics = QtGui.QFontMetrics(self.stats_label.font())
+        self.stats_label.setFixedWidth(metrics.horizontalAdvance(self._stats_text(*STATS_WIDEST)) + 16)
+
+    def _say(self, source: Callable[[], tuple[str, str]]) -> None:
+        """Show the verdict ``source`` gives and keep it, to say it again in another language."""
+        self._verdict_source = source
+        self.set_verdict(*source())
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.LanguageChange:
+            self._say(self._verdict_source)
+            self._show_stats(self.latest)
+            if self.panel:
+                self._fit_stats_width()
+        super().changeEvent(event)
 
     @property
     def shown(self) -> Snapshot | None:
@@ -425,12 +523,16 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.runs: list[tuple[str, ExperimentConfig]] = [(str(label), config) for label, config in runs]
         self.controllers: list[TrainingController] | None = list(controllers) if controllers is not None else None
         self.scene_title = title
+        #: a caption given by the caller (a scene's) stays as written; an automatic one is
+        #: written again when the language changes
+        self._given_caption = caption
         self.caption_text = caption or auto_caption([config for _, config in self.runs])
         self.scene: Scene | None = None
         self.playing = False
         self._closed = False
+        #: the message on the toolbar, as a key of _message_text (and its kind), or None
+        self._message: tuple[str, str] | None = None
         labels = [label for label, _ in self.runs]
-        self.setWindowTitle(f"{APP_TITLE} — Compare: {title or ' vs '.join(labels)}")
 
         self.overlay = CompareGradientsView()
         self.overlay.set_runs(labels, [config.depth + 1 for _, config in self.runs])
@@ -440,6 +542,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.columns = [RunColumn(i, label, config, panel=self.panels) for i, (label, config) in enumerate(self.runs)]
         self._build_ui()
         self._bind_shortcuts()
+        self.retranslate()
 
         self.timer = QtCore.QTimer(self)
         self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
@@ -462,8 +565,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         outer.setContentsMargins(8, 4, 8, 4)
         outer.setSpacing(4)
 
-        head = f"<b>{html.escape(self.scene_title)}</b> — " if self.scene_title else ""
-        self.caption = QtWidgets.QLabel(f"{head}{html.escape(self.caption_text)}")
+        self.caption = QtWidgets.QLabel()
         self.caption.setObjectName("caption")
         self.caption.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.caption.setWordWrap(True)
@@ -492,7 +594,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         bar = self.transport.bar
         self.play_action = self.transport.play_action
         self.speed_combo = self.transport.speed_combo
-        self.close_action = QtGui.QAction("✕ Close (Esc)", self)
+        self.close_action = QtGui.QAction(self)
         self.close_action.triggered.connect(self.close)
         self.message = QtWidgets.QLabel("")
         self.message.setObjectName("message")
@@ -505,6 +607,25 @@ class CompareWindow(QtWidgets.QMainWindow):
         for button in bar.findChildren(QtWidgets.QToolButton):
             button.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self.addToolBar(QtCore.Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def retranslate(self) -> None:
+        """Set the window's own texts in the current language (the toolbar and the columns
+        handle their own ``LanguageChange``)."""
+        labels = [label for label, _ in self.runs]
+        runs = self.scene_title or " vs ".join(labels)
+        self.setWindowTitle(translate("CompareWindow", "{app} — Compare: {runs}").format(app=APP_TITLE, runs=runs))
+        if not self._given_caption:
+            self.caption_text = auto_caption([config for _, config in self.runs])
+        head = f"<b>{html.escape(self.scene_title)}</b> — " if self.scene_title else ""
+        self.caption.setText(f"{head}{html.escape(self.caption_text)}")
+        self.close_action.setText(translate("CompareWindow", "✕ Close (Esc)"))
+        if self._message is not None:
+            self._show_message(*self._message)
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _bind_shortcuts(self) -> None:
         """Space, S / →, R, Escape and Ctrl+Q, handled as keys rather than QShortcuts.
@@ -571,7 +692,7 @@ class CompareWindow(QtWidgets.QMainWindow):
     def play(self) -> None:
         live = [i for i, column in enumerate(self.columns) if not column.diverged]
         if not live:
-            self._show_message("Every run diverged: reset (R) to start again.", "error")
+            self._show_message("all_diverged", "error")
             return
         self.playing = True
         self.transport.show_playing(True)
@@ -595,7 +716,7 @@ class CompareWindow(QtWidgets.QMainWindow):
 
     def reset(self) -> None:
         self._start_all()
-        self._show_message("Reset: fresh networks from the same seeds.", "info")
+        self._show_message("reset", "info")
 
     def _start_all(self) -> None:
         was_playing = self.playing
@@ -636,10 +757,18 @@ class CompareWindow(QtWidgets.QMainWindow):
             self.playing = False
             self.transport.show_playing(False)
 
-    def _show_message(self, text: str, kind: str) -> None:
+    @staticmethod
+    def _message_text(key: str) -> str:
+        if key == "all_diverged":
+            return translate("CompareWindow", "Every run diverged: reset (R) to start again.")
+        return translate("CompareWindow", "Reset: fresh networks from the same seeds.")
+
+    def _show_message(self, key: str, kind: str) -> None:
+        """Show the toolbar message ``key`` (see _message_text), coloured for ``kind``."""
+        self._message = (key, kind)
         colour = VERDICT_COLOURS.get(kind, VERDICT_COLOURS["info"])
         self.message.setStyleSheet(f"color: {colour};")
-        self.message.setText(text)
+        self.message.setText(self._message_text(key))
 
     # -- lifetime ----------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = SHUTDOWN_MS) -> bool:

@@ -1,4 +1,5 @@
-"""The main window: controls, transport, the six views and the status banner.
+"""The main window: controls, transport, the six views, the status banner and the menus
+(file: configs and exports; view: theme, scale, language, presentation).
 
 Data flow: the TrainingController's worker buffers snapshots; a display timer on the GUI
 thread pulls them (``_on_frame``), appends every one to the History and hands the newest to
@@ -11,11 +12,19 @@ from __future__ import annotations
 import time
 import types
 from collections import deque
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app import i18n
+from app.config_io import CONFIG_SUFFIXES, load_config_file, save_config_file
+from app.export import ExportError, copy_to_clipboard, metrics_csv, metrics_json, render_png, render_svg
+from app.look import apply_look, is_dark, point_size
+from app.overlay import ShortcutOverlay
+from app.prefs import LANGUAGES, THEMES, Prefs, clamp_scale
 from app.status import newest_finite, verdict
 from app.transport import Transport
 from app.worker import TrainingController, Updates
@@ -36,15 +45,48 @@ from views.walkthrough_view import WalkthroughView
 
 APP_TITLE = "Backprop Lab"
 FRAME_MS = 16
-#: one-click comparisons offered by the Compare menu: (label, config changes)
-COMPARE_VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("ReLU + He init", {"activation": "relu", "init": "he_normal"}),
-    ("Leaky ReLU + He init", {"activation": "leaky_relu", "init": "he_normal"}),
-    ("tanh", {"activation": "tanh"}),
-    ("batch norm", {"batch_norm": True}),
-    ("residual connections", {"residual": True}),
-    ("gradient clipping (norm 1)", {"grad_clip_norm": 1.0}),
+VIEW_NAMES: tuple[str, ...] = ("network", "gradients", "activations", "loss", "output", "activation_function")
+#: picture sizes offered by the export menus: (key, scale, exact size)
+EXPORT_SIZES: tuple[tuple[str, float | None, tuple[int, int] | None], ...] = (
+    ("1x", 1.0, None),
+    ("2x", 2.0, None),
+    ("4k", None, (3840, 2160)),
 )
+#: logical layout size of a 4K export (rendered at 2×: fonts and lines scale in proportion)
+UHD_LAYOUT = (1920, 1080)
+
+
+def view_title(name: str) -> str:
+    titles = {
+        "network": QtCore.QCoreApplication.translate("MainWindow", "Network"),
+        "gradients": QtCore.QCoreApplication.translate("MainWindow", "Gradients by layer"),
+        "activations": QtCore.QCoreApplication.translate("MainWindow", "Activations"),
+        "loss": QtCore.QCoreApplication.translate("MainWindow", "Loss and accuracy"),
+        "output": QtCore.QCoreApplication.translate("MainWindow", "Output"),
+        "activation_function": QtCore.QCoreApplication.translate("MainWindow", "Activation function"),
+    }
+    return titles[name]
+
+
+def compare_variants() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """One-click comparisons offered by the Compare menu: (label, config changes)."""
+    return (
+        (
+            QtCore.QCoreApplication.translate("MainWindow", "ReLU + He init"),
+            {"activation": "relu", "init": "he_normal"},
+        ),
+        (
+            QtCore.QCoreApplication.translate("MainWindow", "Leaky ReLU + He init"),
+            {"activation": "leaky_relu", "init": "he_normal"},
+        ),
+        (QtCore.QCoreApplication.translate("MainWindow", "tanh"), {"activation": "tanh"}),
+        (QtCore.QCoreApplication.translate("MainWindow", "batch norm"), {"batch_norm": True}),
+        (QtCore.QCoreApplication.translate("MainWindow", "residual connections"), {"residual": True}),
+        (QtCore.QCoreApplication.translate("MainWindow", "gradient clipping (norm 1)"), {"grad_clip_norm": 1.0}),
+    )
+
+
+COMPARE_VARIANTS = compare_variants()
 BANNER_STYLE = {
     "ok": ("#E8F5E9", "#1B5E20"),
     "vanishing": ("#FFF3E0", "#8A3B00"),
@@ -52,6 +94,15 @@ BANNER_STYLE = {
     "diverged": ("#B71C1C", "#FFFFFF"),
     "error": ("#FDECEA", "#8E1B10"),
     "info": ("#E3F2FD", "#0D3C61"),
+}
+#: the same meanings on a dark background (light text on deep colours)
+BANNER_STYLE_DARK = {
+    "ok": ("#12361A", "#B9F6CA"),
+    "vanishing": ("#4A2A00", "#FFD180"),
+    "exploding": ("#4A1010", "#FFCDD2"),
+    "diverged": ("#D32F2F", "#FFFFFF"),
+    "error": ("#4A1010", "#FFCDD2"),
+    "info": ("#0D2A45", "#BBDEFB"),
 }
 
 
@@ -71,27 +122,56 @@ class ControlPanel(QtWidgets.QWidget):
             label = QtWidgets.QLabel(f"<b>{text}</b>")
             form.addRow(label)
 
-        header("Data")
-        self._combo(form, "dataset", "Dataset", DATASET_NAMES)
-        header("Architecture (changes rebuild the network)")
-        self._spin(form, "depth", "Hidden layers", 1, MAX_DEPTH)
-        self._spin(form, "width", "Units per layer", 1, MAX_WIDTH)
-        self._combo(form, "activation", "Activation", ACTIVATION_NAMES)
-        self._combo(form, "init", "Initialisation", INIT_NAMES)
-        self._dspin(form, "init_scale", "Init scale (gain)", 0.0, 100.0, 0.1, 3)
-        self._combo(form, "loss", "Loss", LOSS_NAMES)
-        self._spin(form, "batch_size", "Batch size", 1, 4096)
-        self._spin(form, "seed", "Seed", 0, 2**31 - 1)
-        header("Remedies (rebuild)")
-        self._check(form, "batch_norm", "Batch norm")
-        self._check(form, "residual", "Residual (skip) connections")
-        self._spin(form, "pretrain_epochs", "Pre-training epochs / layer", 0, 1000)
-        header("Optimiser (applies live)")
-        self._combo(form, "optimizer", "Optimiser", OPTIMIZER_NAMES)
-        self._dspin(form, "learning_rate", "Learning rate", 0.0, 1000.0, 0.01, 4)
-        self._dspin(form, "momentum", "Momentum", 0.0, 0.999, 0.1, 3)
-        self._optional(form, "grad_clip_norm", "Clip grad norm", 0.001, 1e6, 1.0)
-        self._optional(form, "grad_clip_value", "Clip grad value", 1e-6, 1e6, 0.1)
+        header(self.tr("Data"))
+        self._combo(form, "dataset", self.tr("Dataset"), DATASET_NAMES)
+        header(self.tr("Architecture (changes rebuild the network)"))
+        self._spin(form, "depth", self.tr("Hidden layers"), 1, MAX_DEPTH)
+        self._spin(form, "width", self.tr("Units per layer"), 1, MAX_WIDTH)
+        self._combo(form, "activation", self.tr("Activation"), ACTIVATION_NAMES)
+        self._combo(form, "init", self.tr("Initialisation"), INIT_NAMES)
+        self._dspin(
+            form,
+            "init_scale",
+            self.tr("Init scale (gain)"),
+            0.0,
+            100.0,
+            0.1,
+            3,
+        )
+        self._combo(form, "loss", self.tr("Loss"), LOSS_NAMES)
+        self._spin(form, "batch_size", self.tr("Batch size"), 1, 4096)
+        self._spin(form, "seed", self.tr("Seed"), 0, 2**31 - 1)
+        header(self.tr("Remedies (rebuild)"))
+        self._check(form, "batch_norm", self.tr("Batch norm"))
+        self._check(form, "residual", self.tr("Residual (skip) connections"))
+        self._spin(
+            form,
+            "pretrain_epochs",
+            self.tr("Pre-training epochs / layer"),
+            0,
+            1000,
+        )
+        header(self.tr("Optimiser (applies live)"))
+        self._combo(form, "optimizer", self.tr("Optimiser"), OPTIMIZER_NAMES)
+        self._dspin(
+            form,
+            "learning_rate",
+            self.tr("Learning rate"),
+            0.0,
+            1000.0,
+            0.01,
+            4,
+        )
+        self._dspin(form, "momentum", self.tr("Momentum"), 0.0, 0.999, 0.1, 3)
+        self._optional(form, "grad_clip_norm", self.tr("Clip grad norm"), 0.001, 1e6, 1.0)
+        self._optional(
+            form,
+            "grad_clip_value",
+            self.tr("Clip grad value"),
+            1e-6,
+            1e6,
+            0.1,
+        )
         self.set_config(config)
 
     # -- builders ----------------------------------------------------------------------
@@ -199,10 +279,13 @@ class MainWindow(QtWidgets.QMainWindow):
         *,
         controller: TrainingController | None = None,
         autoplay: bool = True,
+        prefs: Prefs | None = None,
     ) -> None:
         super().__init__()
         self.config = config or ExperimentConfig()
         self.controller = controller
+        #: persisted on close when given (the interactive app); tests and headless runs pass None
+        self.prefs = prefs
         self.history = History(self.config.depth + 1)
         self.latest: Snapshot | None = None
         self.last_finite: Snapshot | None = None
@@ -210,10 +293,38 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dataset: Any = None
         self.playing = False
         self.diverged = False
+        self.controls_visible = True
         self._rates: deque[tuple[float, int]] = deque(maxlen=120)
-        self.setWindowTitle(f"{APP_TITLE} — watch gradients vanish and explode")
+        self._speed_index = 0
+        self._message: tuple[str, str] = ("", "info")
+        self.scene: Scene | None = None
+        self._closed = False
+        self.compare_windows: list[QtWidgets.QMainWindow] = []
+        self.views: dict[str, Any] = {}
+        self._create_actions()
+        self._build_all()
+        self._bind_shortcuts()
+        self.overlay = ShortcutOverlay(self)
+        self.setAcceptDrops(True)
 
-        self.views: dict[str, QtWidgets.QWidget] = {
+        self.timer = QtCore.QTimer(self)
+        self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self._on_frame)
+        self._start_config(self.config, reason="")
+        if prefs is not None:
+            self._restore_layout(prefs)
+        if controller is not None:
+            self.timer.start()
+            if autoplay:
+                self.play()
+
+    # -- layout ------------------------------------------------------------------------
+    def _build_all(self) -> None:
+        """Build views, central layout, toolbar, dock and menus with the current theme,
+        scale and language (again after any of them changes)."""
+        self.setWindowTitle(self.tr("Backprop Lab — watch gradients vanish and explode"))
+        self.views = {
             "network": NetworkView(),
             "gradients": GradientsView(),
             "activations": ActivationsView(),
@@ -221,29 +332,15 @@ class MainWindow(QtWidgets.QMainWindow):
             "output": OutputView(),
             "activation_function": ActivationFunctionView(),
         }
-        self.scene: Scene | None = None
-        self._closed = False
-        self.compare_windows: list[QtWidgets.QMainWindow] = []
         # its own top-level window, but owned by this one (deleted with it)
         self.walkthrough = WalkthroughView(self)
         self.walkthrough.setWindowFlag(QtCore.Qt.WindowType.Window, True)
-        self.walkthrough.setWindowTitle(f"{APP_TITLE} — backward pass, layer by layer")
+        self.walkthrough.setWindowTitle(self.tr("Backprop Lab — backward pass, layer by layer"))
         self.walkthrough.closed.connect(self.walkthrough.hide)
         self._build_ui()
         self._build_menus()
-        self._bind_shortcuts()
+        self._retranslate_actions()
 
-        self.timer = QtCore.QTimer(self)
-        self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self._on_frame)
-        self._start_config(self.config, reason="")
-        if controller is not None:
-            self.timer.start()
-            if autoplay:
-                self.play()
-
-    # -- layout ------------------------------------------------------------------------
     def _build_ui(self) -> None:
         central = QtWidgets.QWidget()
         outer = QtWidgets.QVBoxLayout(central)
@@ -253,10 +350,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.banner = QtWidgets.QLabel("")
         self.banner.setObjectName("banner")
         font = self.banner.font()
-        font.setPointSize(20)
+        font.setPointSize(point_size(20))
         font.setBold(True)
         self.banner.setFont(font)
-        self.banner.setMinimumHeight(48)
+        self.banner.setMinimumHeight(round(48 * theme.scale()))
         self.banner.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.banner)
 
@@ -264,7 +361,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.caption.setObjectName("caption")
         self.caption.setWordWrap(True)
         cfont = self.caption.font()
-        cfont.setPointSize(14)
+        cfont.setPointSize(point_size(14))
         self.caption.setFont(cfont)
         self.caption.setStyleSheet("QLabel#caption { padding: 2px 8px; }")
         self.caption.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
@@ -274,12 +371,14 @@ class MainWindow(QtWidgets.QMainWindow):
         grid = QtWidgets.QGridLayout()
         grid.setSpacing(6)
         v = self.views
-        grid.addWidget(self._framed(v["network"]), 0, 0)
-        grid.addWidget(self._framed(v["gradients"]), 0, 1)
-        grid.addWidget(self._framed(v["activations"]), 0, 2)
-        grid.addWidget(self._framed(v["loss"]), 1, 0)
-        grid.addWidget(self._framed(v["output"]), 1, 1)
-        grid.addWidget(self._framed(v["activation_function"]), 1, 2)
+        for name in VIEW_NAMES:
+            v[name].setMinimumSize(200, 160)
+        grid.addWidget(v["network"], 0, 0)
+        grid.addWidget(v["gradients"], 0, 1)
+        grid.addWidget(v["activations"], 0, 2)
+        grid.addWidget(v["loss"], 1, 0)
+        grid.addWidget(v["output"], 1, 1)
+        grid.addWidget(v["activation_function"], 1, 2)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 5)
         grid.setColumnStretch(2, 4)
@@ -295,12 +394,18 @@ class MainWindow(QtWidgets.QMainWindow):
         bar = self.transport.bar
         self.play_action = self.transport.play_action
         self.speed_combo = self.transport.speed_combo
+        self.speed_combo.blockSignals(True)
+        self.speed_combo.setCurrentIndex(self._speed_index)
+        self.speed_combo.blockSignals(False)
+        self.speed_combo.currentIndexChanged.connect(self._remember_speed)
         big = bar.font()
-        self.step_label = QtWidgets.QLabel("step 0")
+        big.setPointSize(point_size(14))
+        bar.setFont(big)
+        self.step_label = QtWidgets.QLabel(self.tr("step {step}").format(step=0))
         self.step_label.setObjectName("step_label")
-        self.step_label.setMinimumWidth(120)
+        self.step_label.setMinimumWidth(round(120 * theme.scale()))
         self.rate_label = QtWidgets.QLabel("")
-        self.rate_label.setMinimumWidth(130)
+        self.rate_label.setMinimumWidth(round(130 * theme.scale()))
         self.loss_label = QtWidgets.QLabel("")
         self.loss_label.setMinimumWidth(0)
         for w in (self.step_label, self.rate_label, self.loss_label):
@@ -322,38 +427,203 @@ class MainWindow(QtWidgets.QMainWindow):
         scroll = QtWidgets.QScrollArea()
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
-        dock = QtWidgets.QDockWidget("Experiment", self)
-        dock.setObjectName("controls_dock")
-        dock.setWidget(scroll)
-        dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        dock.setMinimumWidth(300)
-        self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.dock = QtWidgets.QDockWidget(self.tr("Experiment"), self)
+        self.dock.setObjectName("controls_dock")
+        self.dock.setWidget(scroll)
+        self.dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.dock.setMinimumWidth(round(300 * theme.scale()))
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self._apply_controls_visible()
+
+    def _remember_speed(self, index: int) -> None:
+        self._speed_index = index
+
+    def _create_actions(self) -> None:
+        """Actions that live as long as the window (their shortcuts work with the menu bar
+        hidden); their texts are set by ``_retranslate_actions``."""
+
+        def action(
+            name: str, slot: Callable[[], object], keys: tuple[str, ...] = (), checkable: bool = False
+        ) -> QtGui.QAction:
+            a = QtGui.QAction(self)
+            a.setObjectName(name)
+            a.setCheckable(checkable)
+            if keys:
+                a.setShortcuts([QtGui.QKeySequence(k) for k in keys])
+                a.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+            a.triggered.connect(lambda _=False: slot())
+            self.addAction(a)
+            return a
+
+        self.actions_: dict[str, QtGui.QAction] = {
+            "open_config": action("open_config", self.open_config_dialog, ("Ctrl+O",)),
+            "save_config": action("save_config", self.save_config_dialog, ("Ctrl+S",)),
+            "export_metrics_csv": action("export_metrics_csv", lambda: self.export_metrics_dialog(".csv")),
+            "export_metrics_json": action("export_metrics_json", lambda: self.export_metrics_dialog(".json")),
+            "copy_window": action("copy_window", lambda: self.copy_picture(None), ("Ctrl+Shift+C",)),
+            "quit": action("quit", self.close),
+            "fullscreen": action("fullscreen", self.toggle_fullscreen, ("F11",), checkable=True),
+            "controls": action("controls", self.toggle_controls, ("H",), checkable=True),
+            "caption": action("caption", self.toggle_caption, ("C",), checkable=True),
+            "bigger": action("bigger", lambda: self.set_scale(theme.scale() + 0.25), ("Ctrl+=", "Ctrl++")),
+            "smaller": action("smaller", lambda: self.set_scale(theme.scale() - 0.25), ("Ctrl+-",)),
+            "scale_reset": action("scale_reset", lambda: self.set_scale(1.0), ("Ctrl+0",)),
+            "theme_toggle": action("theme_toggle", self.toggle_theme, ("T",)),
+            "shortcuts": action("shortcuts", self.toggle_overlay, ("?", "F1")),
+        }
+        self.theme_actions: dict[str, QtGui.QAction] = {}
+        group = QtGui.QActionGroup(self)
+        for name in THEMES:
+            a = action(f"theme_{name}", lambda n=name: self.set_theme(n), checkable=True)  # type: ignore[misc]
+            group.addAction(a)
+            self.theme_actions[name] = a
+        self.language_actions: dict[str, QtGui.QAction] = {}
+        lgroup = QtGui.QActionGroup(self)
+        for lang in LANGUAGES:
+            a = action(f"lang_{lang}", lambda n=lang: self.set_language(n), checkable=True)  # type: ignore[misc]
+            lgroup.addAction(a)
+            self.language_actions[lang] = a
+
+    def _retranslate_actions(self) -> None:
+        a = self.actions_
+        a["open_config"].setText(self.tr("&Open config…"))
+        a["save_config"].setText(self.tr("&Save config as…"))
+        a["export_metrics_csv"].setText(self.tr("Metrics as CSV…"))
+        a["export_metrics_json"].setText(self.tr("Metrics as JSON…"))
+        a["copy_window"].setText(self.tr("Copy window to clipboard"))
+        a["quit"].setText(self.tr("&Quit\tCtrl+Q"))
+        a["fullscreen"].setText(self.tr("&Full screen"))
+        a["controls"].setText(self.tr("Show &controls"))
+        a["caption"].setText(self.tr("Show scene &caption"))
+        a["bigger"].setText(self.tr("&Bigger text and lines"))
+        a["smaller"].setText(self.tr("S&maller text and lines"))
+        a["scale_reset"].setText(self.tr("&Normal size"))
+        a["theme_toggle"].setText(self.tr("&Toggle light/dark theme"))
+        a["shortcuts"].setText(self.tr("&Keyboard shortcuts"))
+        self.theme_actions["light"].setText(self.tr("&Light theme"))
+        self.theme_actions["dark"].setText(self.tr("&Dark theme"))
+        for lang, action in self.language_actions.items():
+            action.setText(i18n.LANGUAGES[lang])
+        self.theme_actions[theme.current().name].setChecked(True)
+        self.language_actions[i18n.current()].setChecked(True)
+        a["fullscreen"].setChecked(self.isFullScreen())
+        a["controls"].setChecked(self.controls_visible)
+        a["caption"].setChecked(self.scene is not None and not self.caption.isHidden())
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        scenes = bar.addMenu("&Scenes")
+        bar.clear()
+        bar.setFont(QtWidgets.QApplication.font())
+        a = self.actions_
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.setObjectName("file_menu")
+        file_menu.addAction(a["open_config"])
+        file_menu.addAction(a["save_config"])
+        file_menu.addSeparator()
+        window_png = file_menu.addMenu(self.tr("Export window as PNG"))
+        self._add_size_actions(window_png, None)
+        views_menu = file_menu.addMenu(self.tr("Export one view"))
+        views_menu.setObjectName("export_view_menu")
+        for name in VIEW_NAMES:
+            sub = views_menu.addMenu(view_title(name))
+            self._add_size_actions(sub, name)
+            svg = sub.addAction(self.tr("SVG…"))
+            svg.triggered.connect(lambda _=False, n=name: self.export_svg_dialog(n))
+            copy = sub.addAction(self.tr("Copy to clipboard"))
+            copy.triggered.connect(lambda _=False, n=name: self.copy_picture(n))
+        file_menu.addAction(a["copy_window"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["export_metrics_csv"])
+        file_menu.addAction(a["export_metrics_json"])
+        self._add_record_action(file_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
+
+        scenes = bar.addMenu(self.tr("&Scenes"))
         scenes.setObjectName("scenes_menu")
         for name in list_scenes():
             try:
                 scene = load_scene(name)
             except ConfigError:
                 continue
-            runs = f"  ({len(scene.runs)} runs, compare)" if len(scene.runs) > 1 else ""
-            action = scenes.addAction(f"{scene.title}{runs}")
+            runs = self.tr("  ({n} runs, compare)").format(n=len(scene.runs)) if len(scene.runs) > 1 else ""
+            action = scenes.addAction(f"{scene_title(scene)}{runs}")
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.open_scene(n))
-        compare = bar.addMenu("&Compare")
+        compare = bar.addMenu(self.tr("&Compare"))
         compare.setObjectName("compare_menu")
-        for label, changes in COMPARE_VARIANTS:
-            action = compare.addAction(f"Current run vs {label}")
+        variants = compare_variants()
+        for label, changes in variants:
+            action = compare.addAction(self.tr("Current run vs {label}").format(label=label))
             action.triggered.connect(lambda _=False, c=changes: self.compare_with([c]))
-        lecture = bar.addMenu("&Lecture")
-        walk = lecture.addAction("Backward pass walk-through (W)")
-        walk.triggered.connect(self.start_walkthrough)
-        all_action = compare.addAction("Current run vs ReLU + He, batch norm and residual")
+        all_action = compare.addAction(self.tr("Current run vs ReLU + He, batch norm and residual"))
         all_action.triggered.connect(
-            lambda: self.compare_with([dict(COMPARE_VARIANTS[0][1]), {"batch_norm": True}, {"residual": True}])
+            lambda: self.compare_with([dict(variants[0][1]), {"batch_norm": True}, {"residual": True}])
         )
+        lecture = bar.addMenu(self.tr("&Lecture"))
+        walk = lecture.addAction(self.tr("Backward pass walk-through (W)"))
+        walk.triggered.connect(self.start_walkthrough)
+        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.setObjectName("view_menu")
+        for action in (a["fullscreen"], a["controls"], a["caption"]):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for action in (a["bigger"], a["smaller"], a["scale_reset"]):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for action in self.theme_actions.values():
+            view_menu.addAction(action)
+        language = view_menu.addMenu(self.tr("&Language"))
+        for action in self.language_actions.values():
+            language.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(a["shortcuts"])
+
+    def _add_size_actions(self, menu: QtWidgets.QMenu, view: str | None) -> None:
+        labels = {
+            "1x": self.tr("PNG at screen size (1×)…"),
+            "2x": self.tr("PNG at double size (2×)…"),
+            "4k": self.tr("PNG at 3840×2160 (4K)…"),
+        }
+        for key, _, _ in EXPORT_SIZES:
+            action = menu.addAction(labels[key])
+            action.setData(key)
+            action.triggered.connect(lambda _=False, k=key: self.export_png_dialog(view, k))
+
+    def _add_record_action(self, menu: QtWidgets.QMenu) -> None:
+        action = menu.addAction(self.tr("Record GIF or MP4…"))
+        action.setObjectName("record")
+        action.triggered.connect(self.record_dialog)
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for the ``?`` overlay."""
+        return [
+            (
+                self.tr("Space"),
+                self.tr("play / pause training"),
+            ),
+            (
+                self.tr("S or →"),
+                self.tr("one training step"),
+            ),
+            ("R", self.tr("reset: a fresh network from the same seed")),
+            ("W", self.tr("walk through the backward pass, layer by layer")),
+            ("F11", self.tr("full screen")),
+            ("H", self.tr("hide or show the controls (views only)")),
+            ("C", self.tr("hide or show the scene caption")),
+            ("T", self.tr("light / dark theme")),
+            (
+                "Ctrl + =  /  Ctrl + −  /  Ctrl + 0",
+                self.tr("bigger / smaller / normal text and lines"),
+            ),
+            (
+                "Ctrl+O  /  Ctrl+S",
+                self.tr("open / save a config (or drop a config file on the window)"),
+            ),
+            ("Ctrl+Shift+C", self.tr("copy the window to the clipboard")),
+            ("? / F1", self.tr("this list")),
+            ("Ctrl+Q", self.tr("quit")),
+        ]
 
     def open_scene(self, name: str) -> QtWidgets.QMainWindow | None:
         """Load scene ``name``: one run here, several runs in a compare window."""
@@ -397,10 +667,13 @@ class MainWindow(QtWidgets.QMainWindow):
         """Freeze training and walk the backward pass of the live network, layer by layer."""
         self.pause()
         if self.controller is None:
-            self._show_message("The walk-through needs a live run.", "error")
+            self._show_message(self.tr("The walk-through needs a live run."), "error")
             return
         self.controller.walk()
-        self._show_message("Walk-through: → next layer, ← back, End all, Esc close.", "info")
+        self._show_message(
+            self.tr("Walk-through: → next layer, ← back, End all, Esc close."),
+            "info",
+        )
 
     def _show_walk(self, walk: Any) -> None:
         view = self.walkthrough
@@ -420,13 +693,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scene = scene
         if scene is None:
             self.caption.hide()
+            self.actions_["caption"].setChecked(False)
             return
-        self.caption.setText(f"<b>{scene.title}.</b> {scene.caption}")
+        self.caption.setText(f"<b>{scene_title(scene)}.</b> {scene_caption(scene)}")
         self.caption.show()
-
-    def _framed(self, view: QtWidgets.QWidget) -> QtWidgets.QWidget:
-        view.setMinimumSize(200, 160)
-        return view
+        self.actions_["caption"].setChecked(True)
 
     def _bind_shortcuts(self) -> None:
         def bind(keys: list[str], slot: Any) -> None:
@@ -441,6 +712,126 @@ class MainWindow(QtWidgets.QMainWindow):
         bind(["R"], self.reset)
         bind(["W"], self.start_walkthrough)
         bind(["Ctrl+Q"], self.close)
+        bind(["Escape"], self._escape)
+
+    # -- presentation ------------------------------------------------------------------
+    def toggle_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.actions_["fullscreen"].setChecked(self.isFullScreen())
+
+    def _escape(self) -> None:
+        if self.overlay.isVisible():
+            self.overlay.hide()
+        elif self.isFullScreen():
+            self.toggle_fullscreen()
+
+    def toggle_controls(self) -> None:
+        self.set_controls_visible(not self.controls_visible)
+
+    def set_controls_visible(self, visible: bool) -> None:
+        """Hide the controls dock, toolbar and menu bar to leave only the views (the
+        keyboard keeps working)."""
+        self.controls_visible = visible
+        self._apply_controls_visible()
+        self.actions_["controls"].setChecked(visible)
+
+    def _apply_controls_visible(self) -> None:
+        visible = self.controls_visible
+        self.dock.setVisible(visible)
+        self.transport.bar.setVisible(visible)
+        self.menuBar().setVisible(visible)
+
+    def toggle_caption(self) -> None:
+        if self.scene is None:
+            self._show_message(
+                self.tr("No scene is loaded: the Scenes menu has captions."),
+                "info",
+            )
+            self.actions_["caption"].setChecked(False)
+            return
+        self.caption.setVisible(self.caption.isHidden())
+        self.actions_["caption"].setChecked(not self.caption.isHidden())
+
+    def toggle_overlay(self) -> None:
+        self.overlay.set_rows(
+            self.tr("Keyboard shortcuts"),
+            self.shortcut_rows(),
+            self.tr("Press any key to close"),
+            point_size(18),
+        )
+        self.overlay.toggle()
+
+    def set_theme(self, name: str) -> None:
+        self._set_look(name, theme.scale())
+
+    def toggle_theme(self) -> None:
+        self.set_theme("light" if theme.current().name == "dark" else "dark")
+
+    def set_scale(self, scale: float) -> None:
+        self._set_look(theme.current().name, clamp_scale(scale))
+
+    def set_language(self, language: str) -> None:
+        app = QtWidgets.QApplication.instance()
+        assert isinstance(app, QtWidgets.QApplication)
+        try:
+            apply_look(app, theme.current().name, theme.scale(), language)
+        except ValueError as exc:
+            self._show_message(str(exc), "error")
+            return
+        self.rebuild()
+
+    def _set_look(self, theme_name: str, scale: float) -> None:
+        app = QtWidgets.QApplication.instance()
+        assert isinstance(app, QtWidgets.QApplication)
+        try:
+            apply_look(app, theme_name, scale)
+        except ValueError as exc:
+            self._show_message(str(exc), "error")
+            return
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Rebuild every widget with the current theme, scale and language and redraw the
+        current state (views read those when they are constructed)."""
+        state = self.saveState()
+        caption_shown = self.scene is not None and not self.caption.isHidden()
+        walk_visible = self.walkthrough.isVisible()
+        self.removeToolBar(self.transport.bar)
+        self.transport.bar.deleteLater()
+        self.removeDockWidget(self.dock)
+        self.dock.deleteLater()
+        if not walk_visible:
+            self.walkthrough.deleteLater()
+        old_walk = self.walkthrough
+        self._build_all()
+        if walk_visible:
+            # keep the open walk-through; the new one replaces it when it closes
+            self.walkthrough.deleteLater()
+            self.walkthrough = old_walk
+        self.restoreState(state)
+        self._apply_controls_visible()
+        self.transport.show_playing(self.playing)
+        self.set_scene(self.scene)
+        if self.scene is not None and not caption_shown:
+            self.caption.hide()
+            self.actions_["caption"].setChecked(False)
+        text, kind = self._message
+        self._show_message(text, kind)
+        self.views["activation_function"].set_experiment(self.config)
+        if self.dataset is not None:
+            self.views["network"].set_experiment(self.config)
+            for name in ("gradients", "activations", "loss", "output"):
+                self.views[name].set_experiment(self.config, self.dataset)
+        if self.latest is not None:
+            self._draw(self.latest)
+        else:
+            self._set_banner(self.tr("Building the network…"), "info")
+        if self.overlay.isVisible():
+            self.toggle_overlay()
+            self.toggle_overlay()
 
     # -- commands ----------------------------------------------------------------------
     def toggle_play(self) -> None:
@@ -451,7 +842,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def play(self) -> None:
         if self.diverged:
-            self._show_message("The run diverged: reset (R) to start again.", "error")
+            self._show_message(self.tr("The run diverged: reset (R) to start again."), "error")
             return
         self.playing = True
         self.transport.show_playing(True)
@@ -470,7 +861,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controller.step(1)
 
     def reset(self) -> None:
-        self._start_config(self.config, reason="Reset: a fresh network from the same seed.")
+        self._start_config(
+            self.config,
+            reason=self.tr("Reset: a fresh network from the same seed."),
+        )
 
     def _on_speed(self, steps_per_second: float | None) -> None:
         if self.controller is not None:
@@ -492,14 +886,20 @@ class MainWindow(QtWidgets.QMainWindow):
             self.config = new
             if self.controller is not None:
                 self.controller.apply_live(changes)
-            self._show_message(f"{name} = {value} (applied live)", "info")
+            self._show_message(
+                self.tr("{name} = {value} (applied live)").format(name=name, value=value),
+                "info",
+            )
             return
         self.controls.set_config(new)
-        self._start_config(new, reason=f"{name} changed: the network was rebuilt.")
+        self._start_config(
+            new,
+            reason=self.tr("{name} changed: the network was rebuilt.").format(name=name),
+        )
 
-    def load_config(self, config: ExperimentConfig) -> None:
+    def load_config(self, config: ExperimentConfig, reason: str | None = None) -> None:
         self.controls.set_config(config)
-        self._start_config(config, reason="Loaded a new configuration.")
+        self._start_config(config, reason=reason or self.tr("Loaded a new configuration."))
 
     def _start_config(self, config: ExperimentConfig, reason: str) -> None:
         was_playing = self.playing
@@ -518,7 +918,221 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controller.reset(config.to_dict())
             if was_playing:
                 self.controller.play()
-        self._set_banner("Building the network…", "info")
+        self._set_banner(self.tr("Building the network…"), "info")
+
+    # -- configs: files and drag-and-drop ----------------------------------------------
+    def load_config_path(self, path: str | Path) -> bool:
+        """Load the config in ``path`` (JSON, or a PNG exported by the app); a bad file is
+        reported in the message area and changes nothing."""
+        try:
+            config = load_config_file(path)
+        except ConfigError as exc:
+            self._show_message(str(exc), "error")
+            return False
+        self.set_scene(None)
+        self.load_config(
+            config,
+            reason=self.tr("Loaded {path}.").format(path=Path(path).name),
+        )
+        return True
+
+    def save_config(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the current config as JSON (``ExportError`` if it exists and not ``force``)."""
+        return save_config_file(self.config, path, force=force)
+
+    def open_config_dialog(self) -> None:
+        path = self._ask_open_path(
+            self.tr("Open a config"),
+            self.tr("Configs and exported pictures (*.json *.png)"),
+        )
+        if path is not None:
+            self.load_config_path(path)
+
+    def save_config_dialog(self) -> None:
+        target = self._ask_target(
+            self.tr("Save the config"),
+            self.tr("Config (*.json)"),
+            "backprop-lab-config.json",
+        )
+        if target is None:
+            return
+        path, force = target
+        try:
+            self.save_config(path, force=force)
+        except ExportError as exc:
+            self._show_message(str(exc), "error")
+            return
+        self._show_message(self.tr("Saved {path}.").format(path=path), "info")
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
+        if _dropped_config(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
+        path = _dropped_config(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.load_config_path(path)
+
+    # -- exports -----------------------------------------------------------------------
+    def _ask_open_path(self, title: str, filters: str) -> Path | None:
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, title, str(Path.home()), filters)
+        return Path(name) if name else None
+
+    def _ask_save_path(self, title: str, filters: str, suggested: str) -> Path | None:
+        """The file dialog (overwrite confirmation is ours, see ``_ask_target``)."""
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self,
+            title,
+            str(Path.home() / suggested),
+            filters,
+            options=QtWidgets.QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return Path(name) if name else None
+
+    def _confirm_overwrite(self, paths: list[Path]) -> bool:
+        names = "\n".join(str(p) for p in paths)
+        answer = QtWidgets.QMessageBox.question(
+            self,
+            self.tr("Replace existing file?"),
+            self.tr("These files exist and would be replaced:\n{names}").format(names=names),
+            QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
+            QtWidgets.QMessageBox.StandardButton.No,
+        )
+        return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    def _ask_target(self, title: str, filters: str, suggested: str, sidecar: bool = False) -> tuple[Path, bool] | None:
+        """(path, force) chosen by the user, or None; existing files are replaced only after
+        the user said yes."""
+        path = self._ask_save_path(title, filters, suggested)
+        if path is None:
+            return None
+        suffix = Path(suggested).suffix
+        if path.suffix.lower() != suffix.lower():
+            path = path.with_name(path.name + suffix)
+        involved = [path, path.with_name(path.name + ".json")] if sidecar else [path]
+        existing = [p for p in involved if p.exists()]
+        if existing and not self._confirm_overwrite(existing):
+            self._show_message(
+                self.tr("Nothing written: {path} exists.").format(path=path),
+                "info",
+            )
+            return None
+        return path, bool(existing)
+
+    def _suggested_name(self, view: str | None, suffix: str) -> str:
+        base = self.scene.name if self.scene is not None else "backprop-lab"
+        step = self.latest.step if self.latest is not None else 0
+        part = f"-{view}" if view else ""
+        return f"{base}{part}-step{step}{suffix}"
+
+    def export_picture(
+        self, path: str | Path, *, view: str | None = None, size: str = "1x", force: bool = False
+    ) -> Path:
+        """Render the window or one view to a PNG carrying the config (``size``: 1x, 2x or
+        4k = 3840×2160).  Raises ExportError."""
+        from app.headless import standalone_view
+
+        sizes = {key: (scale, exact) for key, scale, exact in EXPORT_SIZES}
+        if size not in sizes:
+            raise ExportError(f"unknown size {size!r}; choose one of: {', '.join(sizes)}")
+        if view is not None and view not in self.views:
+            raise ExportError(f"unknown view {view!r}; choose one of: {', '.join(VIEW_NAMES)}")
+        scale, exact = sizes[size]
+        config = self.config.to_dict()
+        if view is None:
+            if exact is None:
+                return render_png(self, path, scale=scale, force=force, config=config)
+            # lay the window out at 16:9 for the render, then put it back
+            before = self.size()
+            was_full = self.isFullScreen()
+            if not was_full:
+                self.resize(*UHD_LAYOUT)
+                _settle_layout()
+            try:
+                return render_png(self, path, size=exact, force=force, config=config)
+            finally:
+                if not was_full:
+                    self.resize(before)
+                    _settle_layout()
+        if exact is None:
+            return render_png(self.views[view], path, scale=scale, force=force, config=config)
+        copy = standalone_view(self, view, (1600, 900))
+        try:
+            return render_png(copy, path, size=exact, force=force, config=config)
+        finally:
+            copy.close()
+            copy.deleteLater()
+
+    def export_png_dialog(self, view: str | None, size: str) -> None:
+        target = self._ask_target(
+            self.tr("Export PNG"),
+            self.tr("PNG image (*.png)"),
+            self._suggested_name(view, ".png"),
+            True,
+        )
+        if target is None:
+            return
+        path, force = target
+        try:
+            self.export_picture(path, view=view, size=size, force=force)
+        except ExportError as exc:
+            self._show_message(str(exc), "error")
+            return
+        self._show_message(
+            self.tr("Saved {path} (its config is inside, and in {path}.json).").format(path=path),
+            "info",
+        )
+
+    def export_svg_dialog(self, view: str) -> None:
+        target = self._ask_target(
+            self.tr("Export SVG"),
+            self.tr("SVG drawing (*.svg)"),
+            self._suggested_name(view, ".svg"),
+        )
+        if target is None:
+            return
+        path, force = target
+        try:
+            render_svg(self.views[view], path, force=force, config=self.config.to_dict())
+        except ExportError as exc:
+            self._show_message(str(exc), "error")
+            return
+        self._show_message(self.tr("Saved {path}.").format(path=path), "info")
+
+    def copy_picture(self, view: str | None) -> None:
+        copy_to_clipboard(self if view is None else self.views[view])
+        self._show_message(self.tr("Copied to the clipboard."), "info")
+
+    def export_metrics(self, path: str | Path, *, force: bool = False) -> Path:
+        """Per-step, per-layer statistics of the run so far (.csv or .json)."""
+        if Path(path).suffix.lower() == ".json":
+            return metrics_json(self.history, path, force=force, config=self.config.to_dict())
+        return metrics_csv(self.history, path, force=force)
+
+    def export_metrics_dialog(self, suffix: str) -> None:
+        filters = self.tr("CSV table (*.csv)") if suffix == ".csv" else self.tr("JSON (*.json)")
+        target = self._ask_target(
+            self.tr("Export metrics"),
+            filters,
+            self._suggested_name("metrics", suffix),
+        )
+        if target is None:
+            return
+        path, force = target
+        try:
+            self.export_metrics(path, force=force)
+        except ExportError as exc:
+            self._show_message(str(exc), "error")
+            return
+        self._show_message(self.tr("Saved {path}.").format(path=path), "info")
+
+    def record_dialog(self) -> None:
+        self._show_message(self.tr("Recording is not available."), "error")
 
     # -- data in -----------------------------------------------------------------------
     def _on_frame(self) -> None:
@@ -573,21 +1187,26 @@ class MainWindow(QtWidgets.QMainWindow):
         v["network"].show_snapshot(shown, self.history, self.weights)
         for name in ("gradients", "activations", "loss", "output", "activation_function"):
             v[name].show_snapshot(shown, self.history)
-        self.step_label.setText(f"step {snap.step:,}")
+        self.step_label.setText(self.tr("step {step}").format(step=f"{snap.step:,}"))
         if len(self._rates) >= 2 and self.controller is not None:
             (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]
             rate = (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
-            self.rate_label.setText(f"{rate:,.0f} steps/s")
-        acc = f"   test acc {snap.test_accuracy:.0%}" if snap.test_accuracy is not None else ""
-        self.loss_label.setText(f"loss {snap.loss:.4g}{acc}")
+            self.rate_label.setText(self.tr("{rate} steps/s").format(rate=f"{rate:,.0f}"))
+        acc = (
+            self.tr("   test acc {acc}").format(acc=f"{snap.test_accuracy:.0%}")
+            if snap.test_accuracy is not None
+            else ""
+        )
+        self.loss_label.setText(self.tr("loss {loss}").format(loss=f"{snap.loss:.4g}") + acc)
         if snap.diverged:
             self.diverged = True
             self.playing = False
             self.transport.show_playing(False)
         if snap.phase == "pretrain" and snap.pretrain_layer is not None:
             self._set_banner(
-                f"PRE-TRAINING layer {snap.pretrain_layer + 1} of {snap.n_layers - 1} "
-                "as an autoencoder (greedy, layer-wise) — supervised training follows",
+                self.tr(
+                    "PRE-TRAINING layer {k} of {n} as an autoencoder (greedy, layer-wise) — supervised training follows"
+                ).format(k=snap.pretrain_layer + 1, n=snap.n_layers - 1),
                 "info",
             )
             return
@@ -600,22 +1219,49 @@ class MainWindow(QtWidgets.QMainWindow):
             self.banner.setText(text)
         if self.banner.property("kind") != kind:
             # restyling is expensive (a full polish): only when the verdict changes
-            bg, fg = BANNER_STYLE.get(kind, BANNER_STYLE["info"])
+            styles = BANNER_STYLE_DARK if is_dark() else BANNER_STYLE
+            bg, fg = styles.get(kind, styles["info"])
             self.banner.setStyleSheet(f"QLabel#banner {{ background: {bg}; color: {fg}; border-radius: 6px; }}")
             self.banner.setProperty("kind", kind)
 
     def _show_message(self, text: str, kind: str) -> None:
-        color = "#8E1B10" if kind == "error" else "#0D3C61"
-        self.message.setStyleSheet(f"color: {color}; font-size: 13pt;")
+        self._message = (text, kind)
+        if is_dark():
+            color = "#FF8A80" if kind == "error" else "#90CAF9"
+        else:
+            color = "#8E1B10" if kind == "error" else "#0D3C61"
+        self.message.setStyleSheet(f"color: {color}; font-size: {point_size(13)}pt;")
         self.message.setText(text)
         self.message.setProperty("kind", kind)
 
     # -- lifetime ----------------------------------------------------------------------
+    def _restore_layout(self, prefs: Prefs) -> None:
+        if prefs.geometry:
+            self.restoreGeometry(QtCore.QByteArray(prefs.geometry))
+        if prefs.window_state:
+            self.restoreState(QtCore.QByteArray(prefs.window_state))
+        self.set_controls_visible(prefs.controls_visible)
+
+    def save_prefs(self) -> None:
+        """Store theme, scale, language, the config and the window layout (QSettings)."""
+        if self.prefs is None:
+            return
+        p = self.prefs
+        p.theme = theme.current().name
+        p.scale = float(theme.scale())
+        p.language = i18n.current()
+        p.last_config = self.config.to_dict()
+        p.geometry = bytes(self.saveGeometry().data())
+        p.window_state = bytes(self.saveState().data())
+        p.controls_visible = self.controls_visible
+        p.save()
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self._closed:
             super().closeEvent(event)
             return
         self._closed = True
+        self.save_prefs()
         self.timer.stop()
         for window in self.compare_windows:
             window.close()
@@ -626,20 +1272,46 @@ class MainWindow(QtWidgets.QMainWindow):
         super().closeEvent(event)
 
 
+def scene_title(scene: Scene) -> str:
+    """The scene's title in the UI language."""
+    return scene.title_zh if i18n.current() == "zh_CN" and scene.title_zh else scene.title
+
+
+def scene_caption(scene: Scene) -> str:
+    return scene.caption_zh if i18n.current() == "zh_CN" and scene.caption_zh else scene.caption
+
+
+def _dropped_config(mime: QtCore.QMimeData) -> Path | None:
+    """The first local config-like file (.json / .png) in a drag, if any."""
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile():
+            path = Path(url.toLocalFile())
+            if path.suffix.lower() in CONFIG_SUFFIXES:
+                return path
+    return None
+
+
+def _settle_layout() -> None:
+    app = QtWidgets.QApplication.instance()
+    if app is not None:
+        for _ in range(3):
+            app.processEvents()
+
+
 def _weights_finite(weights: list[Any]) -> bool:
     return all(bool(np.isfinite(np.sum(w))) for w in weights)
 
 
-def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
-    """The QApplication with Backprop Lab's style (Fusion, light palette, big fonts)."""
+def make_application(
+    argv: list[str] | None = None, *, theme_name: str = "light", scale: float = 1.0, language: str | None = None
+) -> QtWidgets.QApplication:
+    """The QApplication with Backprop Lab's style (Fusion, the theme's palette, big fonts)."""
     app = QtWidgets.QApplication.instance()
     if app is None:
         app = QtWidgets.QApplication(argv or [APP_TITLE])
     assert isinstance(app, QtWidgets.QApplication)
     app.setApplicationName(APP_TITLE)
-    app.setStyle("Fusion")
-    font = app.font()
-    font.setPointSize(12)
-    app.setFont(font)
-    theme.apply_pyqtgraph(theme.LIGHT)
+    apply_look(app, theme_name, scale, language)
     return app

@@ -1,6 +1,9 @@
 """What the status banner says about a snapshot: vanishing, exploding, diverged or healthy.
 
-Pure logic (no Qt) so the thresholds are unit-tested on their own.
+Pure logic (no widgets) so the thresholds are unit-tested on their own.  The texts are the
+ones the audience reads: they go through ``QCoreApplication.translate`` (context "Status"),
+which needs no application object and returns the English source when no translator is
+installed.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication
 
 from model import Snapshot
 from model.diagnostics import gradient_ratio as _ratio_of_norms
@@ -31,22 +35,36 @@ def gradient_ratio(snap: Snapshot) -> float:
 
 
 def verdict(snap: Snapshot) -> Verdict:
+    """The banner's kind and text for ``snap``, in the current language."""
     if snap.diverged:
-        where = f" in layer {snap.diverged_layer + 1}" if snap.diverged_layer is not None else ""
-        return Verdict("diverged", f"DIVERGED{where} at step {snap.step} — paused. Reset (R) to start again.")
+        if snap.diverged_layer is not None:
+            text = QCoreApplication.translate(
+                "Status", "DIVERGED in layer {layer} at step {step} — paused. Reset (R) to start again."
+            ).format(layer=snap.diverged_layer + 1, step=snap.step)
+        else:
+            text = QCoreApplication.translate(
+                "Status", "DIVERGED at step {step} — paused. Reset (R) to start again."
+            ).format(step=snap.step)
+        return Verdict("diverged", text)
     d = np.asarray(snap.stats["delta_norm"], dtype=float)
     if not np.all(np.isfinite(d)) or not math.isfinite(snap.grad_norm):
-        return Verdict("exploding", "EXPLODING gradients: non-finite values")
+        return Verdict("exploding", QCoreApplication.translate("Status", "EXPLODING gradients: non-finite values"))
     ratio = gradient_ratio(snap)
     kind = ratio_verdict(ratio)
     if snap.grad_norm > EXPLODING_NORM or kind == "exploding":
-        return Verdict(
-            "exploding",
-            f"EXPLODING gradients: ‖∇‖ = {snap.grad_norm:.1e}, layer 1 / last hidden = {ratio:.0e}",
-        )
+        text = QCoreApplication.translate(
+            "Status", "EXPLODING gradients: ‖∇‖ = {norm}, layer 1 / last hidden = {ratio}"
+        ).format(norm=f"{snap.grad_norm:.1e}", ratio=f"{ratio:.0e}")
+        return Verdict("exploding", text)
     if kind == "vanishing":
-        return Verdict("vanishing", f"VANISHING gradients: layer 1 gets {ratio:.0e} × the last hidden layer's")
-    return Verdict("ok", f"Gradients healthy: layer 1 / last hidden = {ratio:.1g}")
+        text = QCoreApplication.translate(
+            "Status", "VANISHING gradients: layer 1 gets {ratio} × the last hidden layer's"
+        ).format(ratio=f"{ratio:.0e}")
+        return Verdict("vanishing", text)
+    text = QCoreApplication.translate("Status", "Gradients healthy: layer 1 / last hidden = {ratio}").format(
+        ratio=f"{ratio:.1g}"
+    )
+    return Verdict("ok", text)
 
 
 def is_finite_snapshot(snap: Snapshot) -> bool:

@@ -1,5 +1,9 @@
 """The transport toolbar shared by the main and the compare window: Play/Pause, Step, Reset
-and the speed box."""
+and the speed box.
+
+Every text is translated (context "Transport") and set again when the language changes at
+run time: the toolbar handles its own ``LanguageChange`` event, so neither window has to.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,44 @@ from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-#: (label, steps per second or None for as fast as possible)
-SPEEDS: tuple[tuple[str, float | None], ...] = (
-    ("Max speed", None),
-    ("300 steps/s", 300.0),
-    ("100 steps/s", 100.0),
-    ("30 steps/s", 30.0),
-    ("10 steps/s", 10.0),
-    ("3 steps/s", 3.0),
-    ("1 step/s (slow motion)", 1.0),
-    ("0.5 steps/s (slow motion)", 0.5),
-)
-PLAY_TEXT = "▶ Play (Space)"
-PAUSE_TEXT = "‖ Pause (Space)"  # a glyph every font has (⏸ is missing from most)
+#: the speed box's choices in steps per second, None for as fast as possible
+SPEEDS: tuple[float | None, ...] = (None, 300.0, 100.0, 30.0, 10.0, 3.0, 1.0, 0.5)
+#: below this many steps per second a speed is called slow motion
+SLOW_MOTION_BELOW = 2.0
+
+
+def speed_label(speed: float | None) -> str:
+    """The speed box's text for ``speed`` steps per second, in the current language."""
+    translate = QtCore.QCoreApplication.translate
+    if speed is None:
+        return translate("Transport", "Max speed")
+    if speed == 1.0:
+        return translate("Transport", "1 step/s (slow motion)")
+    if speed < SLOW_MOTION_BELOW:
+        return translate("Transport", "{speed} steps/s (slow motion)").format(speed=f"{speed:g}")
+    return translate("Transport", "{speed} steps/s").format(speed=f"{speed:g}")
+
+
+def play_text() -> str:
+    return QtCore.QCoreApplication.translate("Transport", "▶ Play (Space)")
+
+
+def pause_text() -> str:
+    # ‖ is a glyph every font has (⏸ is missing from most)
+    return QtCore.QCoreApplication.translate("Transport", "‖ Pause (Space)")
+
+
+class _TransportBar(QtWidgets.QToolBar):
+    """A toolbar that calls ``on_language_change`` when the application's language changes."""
+
+    def __init__(self, owner: QtWidgets.QWidget, on_language_change: Callable[[], None]) -> None:
+        super().__init__(owner)
+        self._on_language_change = on_language_change
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.LanguageChange:
+            self._on_language_change()
+        super().changeEvent(event)
 
 
 class Transport:
@@ -34,30 +63,48 @@ class Transport:
         on_reset: Callable[[], None],
         on_speed: Callable[[float | None], None],
     ) -> None:
-        bar = self.bar = QtWidgets.QToolBar("Transport", owner)
+        self.playing = False
+        bar = self.bar = _TransportBar(owner, self.retranslate)
         bar.setObjectName("transport")
         bar.setMovable(False)
         font = QtGui.QFont()
         font.setPointSize(14)
         bar.setFont(font)
-        self.play_action = QtGui.QAction(PLAY_TEXT, owner)
+        # the actions belong to the bar: a window that rebuilds its toolbar deletes them with it
+        self.play_action = QtGui.QAction(bar)
         self.play_action.triggered.connect(on_play)
-        self.step_action = QtGui.QAction("Step (S / →)", owner)
+        self.step_action = QtGui.QAction(bar)
         self.step_action.triggered.connect(on_step)
-        self.reset_action = QtGui.QAction("⟲ Reset (R)", owner)
+        self.reset_action = QtGui.QAction(bar)
         self.reset_action.triggered.connect(on_reset)
         for action in (self.play_action, self.step_action, self.reset_action):
             bar.addAction(action)
         bar.addSeparator()
-        bar.addWidget(QtWidgets.QLabel(" Speed "))
+        self.speed_label = QtWidgets.QLabel()
+        self.speed_label.setObjectName("speed_label")
+        bar.addWidget(self.speed_label)
         self.speed_combo = QtWidgets.QComboBox()
         self.speed_combo.setObjectName("speed")
         self.speed_combo.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)  # Space stays Play/Pause
-        for label, _ in SPEEDS:
-            self.speed_combo.addItem(label)
-        self.speed_combo.currentIndexChanged.connect(lambda index: on_speed(SPEEDS[index][1]))
+        for speed in SPEEDS:
+            self.speed_combo.addItem(speed_label(speed))
+        self.speed_combo.currentIndexChanged.connect(lambda index: on_speed(SPEEDS[index]))
         bar.addWidget(self.speed_combo)
         bar.addSeparator()
+        self.retranslate()
 
     def show_playing(self, playing: bool) -> None:
-        self.play_action.setText(PAUSE_TEXT if playing else PLAY_TEXT)
+        self.playing = playing
+        self.play_action.setText(pause_text() if playing else play_text())
+
+    def retranslate(self) -> None:
+        """Set every text again in the current language (the speed box keeps its choice)."""
+        translate = QtCore.QCoreApplication.translate
+        self.bar.setWindowTitle(translate("Transport", "Transport"))
+        self.show_playing(self.playing)
+        self.step_action.setText(translate("Transport", "Step (S / →)"))
+        self.reset_action.setText(translate("Transport", "⟲ Reset (R)"))
+        # the spaces keep the label off its neighbours
+        self.speed_label.setText(" " + translate("Transport", "Speed") + " ")
+        for index, speed in enumerate(SPEEDS):
+            self.speed_combo.setItemText(index, speed_label(speed))
