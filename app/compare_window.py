@@ -56,15 +56,6 @@ OVERLAY_SHARE_PANELS = 0.19
 OVERLAY_MIN_HEIGHT = 200
 #: Every controller is told to stop at once, then all are waited for within this budget.
 SHUTDOWN_MS = 900
-#: Text colour of each verdict kind on the light background; (background, text) for "diverged".
-VERDICT_COLOURS: dict[str, str] = {
-    "ok": "#1B5E20",
-    "vanishing": "#8A3B00",
-    "exploding": "#8E1B10",
-    "error": "#8E1B10",
-    "info": "#0D3C61",
-}
-DIVERGED_STYLE = ("#B71C1C", "#FFFFFF")
 #: The run's marker in the overlay, as a character for its column header.
 SYMBOL_CHARS = {"o": "●", "s": "■", "t": "▼", "d": "◆"}
 #: More runs than this are shown as 2 × 2 panels rather than columns.
@@ -490,10 +481,10 @@ class RunColumn(QtWidgets.QFrame):
             # restyling costs a full polish: only when the verdict's kind changes
             self._verdict_kind = kind
             if kind == "diverged":
-                bg, fg = DIVERGED_STYLE
+                bg, fg = theme.current().banner("diverged")
                 style = f"background: {bg}; color: {fg}; border-radius: 6px; padding: 2px 6px;"
             else:
-                style = f"color: {VERDICT_COLOURS.get(kind, VERDICT_COLOURS['info'])}; padding: 2px 4px;"
+                style = f"color: {_verdict_colour(kind)}; padding: 2px 4px;"
             self.verdict_label.setStyleSheet(style)
             self.verdict_label.setProperty("kind", kind)
 
@@ -766,7 +757,7 @@ class CompareWindow(QtWidgets.QMainWindow):
     def _show_message(self, key: str, kind: str) -> None:
         """Show the toolbar message ``key`` (see _message_text), coloured for ``kind``."""
         self._message = (key, kind)
-        colour = VERDICT_COLOURS.get(kind, VERDICT_COLOURS["info"])
+        colour = _verdict_colour(kind)
         self.message.setStyleSheet(f"color: {colour};")
         self.message.setText(self._message_text(key))
 
@@ -841,3 +832,9 @@ def train_compare_offline(window: CompareWindow, steps: int) -> None:
     for index, (_, config) in enumerate(window.runs):
         for update in offline_updates(config, steps):
             window.apply_updates(index, update)
+
+
+def _verdict_colour(kind: str) -> str:
+    """Text colour of a verdict ``kind`` on the window background (the theme's banner text)."""
+    t = theme.current()
+    return t.banner(kind if kind in theme.BANNER_KINDS else "info")[1]

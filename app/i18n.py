@@ -136,8 +136,15 @@ def install(app: QtCore.QCoreApplication, lang: str) -> None:
     for translator in translators:
         app.installTranslator(translator)
     _current = code
-    if code == "zh_CN" and isinstance(app, QtGui.QGuiApplication):
-        ensure_cjk_font(app)
+    if isinstance(app, QtGui.QGuiApplication):
+        if code == "zh_CN":
+            ensure_cjk_font(app)
+        else:
+            remove_cjk_fallback(app)
+
+
+#: the fallback family ensure_cjk_font added to the application font (removed for English)
+_added_fallback: list[str] = []
 
 
 def cjk_family() -> str | None:
@@ -167,4 +174,17 @@ def ensure_cjk_font(app: QtGui.QGuiApplication) -> str | None:
         return None
     font.setFamilies([*families, fallback])
     app.setFont(font)
+    _added_fallback[:] = [fallback]
     return fallback
+
+
+def remove_cjk_fallback(app: QtGui.QGuiApplication) -> None:
+    """Undo ``ensure_cjk_font``: a fallback family makes every line taller (its metrics count
+    even for Latin text), which English layouts don't need."""
+    if not _added_fallback:
+        return
+    font = app.font()
+    families = [f for f in font.families() if f not in _added_fallback]
+    font.setFamilies(families or [font.family()])
+    app.setFont(font)
+    _added_fallback.clear()

@@ -87,23 +87,6 @@ def compare_variants() -> tuple[tuple[str, dict[str, Any]], ...]:
 
 
 COMPARE_VARIANTS = compare_variants()
-BANNER_STYLE = {
-    "ok": ("#E8F5E9", "#1B5E20"),
-    "vanishing": ("#FFF3E0", "#8A3B00"),
-    "exploding": ("#FDECEA", "#8E1B10"),
-    "diverged": ("#B71C1C", "#FFFFFF"),
-    "error": ("#FDECEA", "#8E1B10"),
-    "info": ("#E3F2FD", "#0D3C61"),
-}
-#: the same meanings on a dark background (light text on deep colours)
-BANNER_STYLE_DARK = {
-    "ok": ("#12361A", "#B9F6CA"),
-    "vanishing": ("#4A2A00", "#FFD180"),
-    "exploding": ("#4A1010", "#FFCDD2"),
-    "diverged": ("#D32F2F", "#FFFFFF"),
-    "error": ("#4A1010", "#FFCDD2"),
-    "info": ("#0D2A45", "#BBDEFB"),
-}
 
 
 class ControlPanel(QtWidgets.QWidget):
@@ -1219,8 +1202,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.banner.setText(text)
         if self.banner.property("kind") != kind:
             # restyling is expensive (a full polish): only when the verdict changes
-            styles = BANNER_STYLE_DARK if is_dark() else BANNER_STYLE
-            bg, fg = styles.get(kind, styles["info"])
+            bg, fg = theme.current().banner(kind if kind in theme.BANNER_KINDS else "info")
             self.banner.setStyleSheet(f"QLabel#banner {{ background: {bg}; color: {fg}; border-radius: 6px; }}")
             self.banner.setProperty("kind", kind)
 

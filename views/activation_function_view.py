@@ -20,12 +20,11 @@ from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import PREACTIVATION_BINS, Snapshot
 from views import theme
-from views.labels import FastLabel, FitLabel
+from views.labels import FastLabel, FitLabel, plural
 from views.network_view import format_sci
 
-F_COLOR = theme.OKABE_ITO[0]  # blue
-GRAD_COLOR = theme.OKABE_ITO[1]  # vermillion
-NONFINITE = "#000000"
+#: Curve widths and the max-f′ line width (px at scale 1).
+CURVE_WIDTH, MAX_LINE_WIDTH = 5, 3
 
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -48,17 +47,25 @@ class ActivationFunctionView(QtWidgets.QWidget):
 
     title = "Activation function"
 
+    @staticmethod
+    def translated_title() -> str:
+        """``title`` in the current language (dock and window titles)."""
+        return QtCore.QCoreApplication.translate("ActivationFunctionView", "Activation function")
+
     X_RANGE = (-5.0, 5.0)
     N_POINTS = 401
     #: f′ below this share of its maximum counts as "saturated" (as in the trainer's statistic).
     SATURATION_SHARE = 0.1
-    #: Below this plot size (w, h in px) the max-f′ label uses the smaller font.
+    #: Below this plot size (w, h in px at scale 1) the max-f′ label uses the smaller font.
     SMALL_PLOT_PX = (330, 170)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        t = theme.current()
+        t = self._theme = theme.current()
+        tr = QtCore.QCoreApplication.translate
         self._fg = t.foreground
+        f_colour, grad_colour = self._f_colour, self._grad_colour = t.blue, t.vermillion
+        self._small_plot_px = (theme.px(self.SMALL_PLOT_PX[0]), theme.px(self.SMALL_PLOT_PX[1]))
         self._glw = pg.GraphicsLayoutWidget()
         self._glw.setBackground(t.background)
         self._glw.ci.setContentsMargins(2, 0, 8, 4)
@@ -68,86 +75,82 @@ class ActivationFunctionView(QtWidgets.QWidget):
         # Title, the two lines of numbers and the legend are QLabels around the scene: pg
         # titles and legends set their minimum width to their text and so force the plot wider
         # than a small cell (clipping its right-hand side). Each picks a wording that fits.
-        self._title = FitLabel(t.title_pt, t.foreground, t.background)
-        self._info = FitLabel(t.font_pt, t.foreground, t.background, max_lines=2)
-        self._legend = FitLabel(t.font_pt, t.foreground, t.background)
+        self._title = FitLabel(theme.pt(t.title_pt), t.foreground, t.background)
+        self._info = FitLabel(theme.pt(t.font_pt), t.foreground, t.background, max_lines=2)
+        self._legend = FitLabel(theme.pt(t.font_pt), t.foreground, t.background)
         layout.addWidget(self._title)
         layout.addWidget(self._info)
         layout.addWidget(self._glw, stretch=1)
         layout.addWidget(self._legend)
 
         self._plot: pg.PlotItem = self._glw.addPlot(row=0, col=0)
-        theme.style_plot(self._plot, "", bottom="pre-activation x")
-        self._plot.setTitle(None)
+        theme.style_plot(self._plot, "", bottom=tr("ActivationFunctionView", "pre-activation x"))
         self._plot.setMenuEnabled(False)
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.hideButtons()
-        self._plot.showGrid(x=True, y=True, alpha=t.grid_alpha)
-        font = QtGui.QFont()
-        font.setPointSize(t.font_pt)
+        theme.opaque_grid(self._plot, x=True, y=True)
+        font = theme.font(t.font_pt)
         for axis in ("left", "bottom"):
-            self._plot.getAxis(axis).setTickFont(font)
             self._plot.getAxis(axis).setStyle(maxTickLevel=0)
         self._plot.setXRange(*self.X_RANGE, padding=0.0)
-        self._plot.getAxis("left").setWidth(QtGui.QFontMetrics(font).horizontalAdvance("0.25") + 14)
+        self._plot.getAxis("left").setWidth(QtGui.QFontMetrics(font).horizontalAdvance("0.25") + theme.ipx(14))
 
         # Pre-activation histogram behind the curves (a filled step curve, scaled per frame).
         bg = QtGui.QColor(t.background)
-        grey = QtGui.QColor(150, 150, 150) if bg.lightness() > 128 else QtGui.QColor(90, 90, 90)
-        self._hist_pen = pg.mkPen(grey.darker(130), width=1)
-        self._hist_nonfinite_pen = pg.mkPen(NONFINITE, width=2, style=QtCore.Qt.PenStyle.DashLine)
+        hist_fill = theme.blend(bg, t.foreground, 0.3 if t.is_dark else 0.2)
+        self._hist_pen = pg.mkPen(theme.blend(bg, t.foreground, 0.55), width=theme.px(1))
+        self._hist_nonfinite_pen = pg.mkPen(t.ink, width=theme.px(2), style=QtCore.Qt.PenStyle.DashLine)
         self._hist = pg.PlotCurveItem(
             x=np.asarray(PREACTIVATION_BINS, dtype=np.float64),
             y=np.zeros(len(PREACTIVATION_BINS) - 1),
             stepMode="center",
             fillLevel=0.0,
-            brush=pg.mkBrush(grey.lighter(135) if bg.lightness() > 128 else grey),
+            brush=pg.mkBrush(hist_fill),
             pen=self._hist_pen,
             skipFiniteCheck=True,
         )
         self._hist.setZValue(-10)
         self._plot.addItem(self._hist)
 
-        self._f_curve = self._plot.plot(pen=pg.mkPen(F_COLOR, width=5))
-        self._grad_curve = self._plot.plot(pen=pg.mkPen(GRAD_COLOR, width=5))
-        hist_color = (grey.lighter(135) if bg.lightness() > 128 else grey).name()
+        self._f_curve = self._plot.plot(pen=pg.mkPen(f_colour, width=theme.px(CURVE_WIDTH)))
+        self._grad_curve = self._plot.plot(pen=pg.mkPen(grad_colour, width=theme.px(CURVE_WIDTH)))
+        hist_color = hist_fill.name()
 
         def swatch(color: str, mark: str = "━━") -> str:
             return f'<span style="color:{color}"><b>{mark}</b></span>'
 
-        f, g, h = swatch(F_COLOR), swatch(GRAD_COLOR), swatch(hist_color, "█")
+        f, g, h = swatch(f_colour), swatch(grad_colour), swatch(hist_color, "█")
+        now = tr("ActivationFunctionView", "pre-activations now (hidden layers)")
+        now_short = tr("ActivationFunctionView", "pre-activations now")
+        pre = tr("ActivationFunctionView", "pre-activations")
         self._legend.set_variants(
             [
-                f"{f} f(x)&nbsp;&nbsp; {g} f′(x)&nbsp;&nbsp; {h} pre-activations now (hidden layers)",
-                f"{f} f(x)&nbsp;&nbsp; {g} f′(x)&nbsp;&nbsp; {h} pre-activations now",
-                f"{f} f&nbsp; {g} f′&nbsp; {h} pre-activations",
+                f"{f} f(x)&nbsp;&nbsp; {g} f′(x)&nbsp;&nbsp; {h} {now}",
+                f"{f} f(x)&nbsp;&nbsp; {g} f′(x)&nbsp;&nbsp; {h} {now_short}",
+                f"{f} f&nbsp; {g} f′&nbsp; {h} {pre}",
                 f"{f} f&nbsp; {g} f′&nbsp; {h} z",
             ]
         )
-        tip = (
-            "f (blue) and its derivative f′ (red) over x ∈ [−5, 5]. The dashed line is the largest "
-            "f′ can be: backprop multiplies one f′ per layer, so the gradient reaching layer 1 is "
-            "scaled by at most (max f′)<sup>depth</sup>.<br>Grey: where the hidden layers' current "
-            "pre-activations fall (all layers together); the share says how many sit where f′ is "
-            "below 10% of its maximum (saturated: hardly any gradient passes)."
+        tip = tr(
+            "ActivationFunctionView",
+            "f (blue) and its derivative f′ (red) over x ∈ [−5, 5]. The dashed line is the largest f′ can be:"
+            " backprop multiplies one f′ per layer, so the gradient reaching layer 1 is scaled by at most"
+            " (max f′)<sup>depth</sup>.<br>Grey: where the hidden layers' current pre-activations fall"
+            " (all layers together); the share says how many sit where f′ is below 10% of its maximum"
+            " (saturated: hardly any gradient passes).",
         )
         for widget in (self._title, self._info, self._legend, self._glw):
             widget.setToolTip(tip)
         self._max_line = pg.InfiniteLine(
             pos=0.0,
             angle=0,
-            pen=pg.mkPen(GRAD_COLOR, width=3, style=QtCore.Qt.PenStyle.DashLine),
+            pen=pg.mkPen(grad_colour, width=theme.px(MAX_LINE_WIDTH), style=QtCore.Qt.PenStyle.DashLine),
             movable=False,
         )
         self._plot.addItem(self._max_line, ignoreBounds=True)
         # The max-f′ label is title-sized, one step smaller (never below 12 pt) on a small plot.
-        self._label_fonts = []
-        for pt in (t.title_pt, max(12, t.font_pt)):
-            label_font = QtGui.QFont()
-            label_font.setPointSize(pt)
-            label_font.setBold(True)
-            self._label_fonts.append(label_font)
-        self._max_label = FastLabel("", GRAD_COLOR, self._label_fonts[0], anchor=(1.0, 1.0))
+        self._label_fonts = [theme.font(pt, bold=True) for pt in (t.title_pt, max(12, t.font_pt))]
+        self._max_label = FastLabel("", grad_colour, self._label_fonts[0], anchor=(1.0, 1.0))
         self._plot.addItem(self._max_label, ignoreBounds=True)
         self._max_label.setZValue(20)
 
@@ -162,7 +165,7 @@ class ActivationFunctionView(QtWidgets.QWidget):
         self._y_range = (0.0, 0.0)
         self._plot.vb.sigResized.connect(self._fit_y_range)
         self._share: str | None = None
-        self._title.set_variants(["Activation function"])
+        self._title.set_variants([self.translated_title()])
 
     def sizeHint(self) -> QtCore.QSize:
         """The cell this view gets in the 1920×1080 lecture window (it fits far smaller ones)."""
@@ -198,14 +201,20 @@ class ActivationFunctionView(QtWidgets.QWidget):
         self._f_curve.setData(x, f, connect=_continuous(f))
         self._grad_curve.setData(x, g, connect=_continuous(g))
         self._max_line.setPos(act.max_grad)
-        self._max_label.setText(f"max f′ = {format_max_grad(act.max_grad)}")
+        self._max_label.setText(
+            QtCore.QCoreApplication.translate("ActivationFunctionView", "max f′ = {value}").format(
+                value=format_max_grad(act.max_grad)
+            )
+        )
         self._place_max_label(x, f, g, act.max_grad)
         # The lecture's punchline: backprop multiplies one f′ per layer.
         bound = act.max_grad**config.depth
         power = str(config.depth).translate(_SUPERSCRIPT)
         bound_text = f"{bound:.3g}" if 0.01 <= bound < 1e4 else format_sci(bound)
         self._bound_text = f"(max f′){power} = {bound_text}"
-        self._layers_text = f"{config.depth} layer" + ("s" if config.depth != 1 else "")
+        self._layers_text = plural(
+            QtCore.QCoreApplication.translate("ActivationFunctionView", "%n layer(s)", "", config.depth), config.depth
+        )
 
         lo = min(0.0, float(np.min(f)), float(np.min(g)))
         hi = max(1.0, float(np.max(f)), float(act.max_grad))
@@ -228,7 +237,7 @@ class ActivationFunctionView(QtWidgets.QWidget):
             return
         level = float(self._activation.max_grad)
         height = self._plot.vb.height()
-        small = self._plot.vb.width() < self.SMALL_PLOT_PX[0] or height < self.SMALL_PLOT_PX[1]
+        small = self._plot.vb.width() < self._small_plot_px[0] or height < self._small_plot_px[1]
         font = self._label_fonts[1 if small else 0]
         if self._max_label.font() != font:
             self._max_label.setFont(font)
@@ -298,17 +307,22 @@ class ActivationFunctionView(QtWidgets.QWidget):
     def _set_info(self, share: str | None) -> None:
         """The lines under the title: the depth bound and (once known) the saturated share."""
         self._share = share
-        bound = f'<span style="color:{GRAD_COLOR}"><b>{self._bound_text}</b></span>'
+        tr = QtCore.QCoreApplication.translate
+        bound = f'<span style="color:{self._grad_colour}"><b>{self._bound_text}</b></span>'
         head = f"{self._layers_text}: {bound}"
         if share is None:
             self._info.set_variants([head, bound])
             return
         self._info.set_variants(
             [
-                f"{head}<br>{share} of pre-activations where f′ &lt; 10% of max",
-                f"{head}<br>{share} of pre-activations: f′ &lt; 10% of max",
-                f"{bound}<br>{share} with f′ &lt; 10% of max",
-                f"{bound} · {share} saturated",
+                f"{head}<br>"
+                + tr("ActivationFunctionView", "{share} of pre-activations where f′ &lt; 10% of max").format(
+                    share=share
+                ),
+                f"{head}<br>"
+                + tr("ActivationFunctionView", "{share} of pre-activations: f′ &lt; 10% of max").format(share=share),
+                f"{bound}<br>" + tr("ActivationFunctionView", "{share} with f′ &lt; 10% of max").format(share=share),
+                f"{bound} · " + tr("ActivationFunctionView", "{share} saturated").format(share=share),
             ]
         )
 

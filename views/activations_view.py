@@ -26,23 +26,20 @@ from model.snapshot import ACTIVATION_BINS, Snapshot
 from views import theme
 from views.labels import FastLabel, FitLabel, label_stride, spaced_indices
 
-NONFINITE = "#000000"
-#: (statistic, legend label, colour) of the bars, top to bottom within a row.
-FRACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("saturated_fraction", "saturated", theme.OKABE_ITO[3]),  # orange
-    ("zero_fraction", "zero", theme.OKABE_ITO[5]),  # sky blue
-    ("dead_fraction", "dead", theme.OKABE_ITO[1]),  # vermillion
+#: (statistic, colour role of the theme) of the bars, top to bottom within a row.
+FRACTIONS: tuple[tuple[str, str], ...] = (
+    ("saturated_fraction", "orange"),
+    ("zero_fraction", "sky"),
+    ("dead_fraction", "vermillion"),
 )
-RIDGE_FILL = "#9CC9E8"
-RIDGE_LINE = theme.OKABE_ITO[0]
 
 
-def _blend(base: QtGui.QColor, color: QtGui.QColor, amount: float) -> QtGui.QColor:
-    """``color`` laid over ``base`` with opacity ``amount``, as an opaque colour."""
-    return QtGui.QColor(
-        round(base.red() + (color.red() - base.red()) * amount),
-        round(base.green() + (color.green() - base.green()) * amount),
-        round(base.blue() + (color.blue() - base.blue()) * amount),
+def fraction_names() -> tuple[str, str, str]:
+    """The bars' legend words, in FRACTIONS order."""
+    return (
+        QtCore.QCoreApplication.translate("ActivationsView", "saturated"),
+        QtCore.QCoreApplication.translate("ActivationsView", "zero"),
+        QtCore.QCoreApplication.translate("ActivationsView", "dead"),
     )
 
 
@@ -94,6 +91,11 @@ class ActivationsView(QtWidgets.QWidget):
 
     title = "Activations"
 
+    @staticmethod
+    def translated_title() -> str:
+        """``title`` in the current language (dock and window titles)."""
+        return QtCore.QCoreApplication.translate("ActivationsView", "Activations")
+
     #: Fraction of a row a ridge may fill at its peak.
     RIDGE_HEIGHT = 0.86
     BAR_HEIGHT = 0.24
@@ -101,18 +103,24 @@ class ActivationsView(QtWidgets.QWidget):
     MAX_LABELLED_LAYERS = 16
     #: x range of the bar plot (fractions 0..1 plus room for the end ticks).
     BAR_X_RANGE = (-0.06, 1.15)
-    #: x-axis titles, longest first: the first that fits under its plot is shown.
-    RIDGE_AXIS_LABELS = ("activation value", "activation", "value")
-    BAR_AXIS_LABELS = ("% of units", "%")
-    #: Pixels kept beside the ridge plot's x range, so its end tick labels are drawn.
+    #: Pixels (at scale 1) kept beside the ridge plot's x range, so its end tick labels are drawn.
     TICK_ROOM_PX = 18
     #: Bars longer than this carry their percentage inside (dark text), shorter ones after.
     INSIDE_LABEL_FROM = 0.55
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        t = theme.current()
+        t = self._theme = theme.current()
+        tr = QtCore.QCoreApplication.translate
         self._fg = t.foreground
+        # x-axis titles, longest first: the first that fits under its plot is shown.
+        self._ridge_axis_labels = (
+            tr("ActivationsView", "activation value"),
+            tr("ActivationsView", "activation"),
+            tr("ActivationsView", "value"),
+        )
+        self._bar_axis_labels = (tr("ActivationsView", "% of units"), "%")
+        self._tick_room_px = theme.px(self.TICK_ROOM_PX)
         self._glw = pg.GraphicsLayoutWidget()
         self._glw.setBackground(t.background)
         self._glw.ci.setContentsMargins(2, 0, 6, 4)
@@ -120,30 +128,47 @@ class ActivationsView(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         bg = QtGui.QColor(t.background)
-        sat = QtGui.QColor(FRACTIONS[0][2])
-        self._saturation_color = _blend(bg, sat, 0.22)
+        colours = [getattr(t, role) for _, role in FRACTIONS]
+        names = fraction_names()
+        self._saturation_color = theme.blend(bg, colours[0], 0.22 if not t.is_dark else 0.3)
         # Title and legend are QLabels above the scene: pg titles and legends set their minimum
         # width to their text and so force the plots wider than a small cell (clipping them).
-        self._title = FitLabel(t.title_pt, t.foreground, t.background)
-        self._title.set_variants(["Activations per hidden layer", "Activations per layer", "Activations"])
-        self._legend = FitLabel(t.font_pt, t.foreground, t.background)
-        swatches = {label: f'<span style="color:{color}">■</span> {label}' for _, label, color in FRACTIONS}
-        bars = " ".join(swatches.values())
+        self._title = FitLabel(theme.pt(t.title_pt), t.foreground, t.background)
+        self._title.set_variants(
+            [
+                tr("ActivationsView", "Activations per hidden layer"),
+                tr("ActivationsView", "Activations per layer"),
+                tr("ActivationsView", "Activations"),
+            ]
+        )
+        self._legend = FitLabel(theme.pt(t.font_pt), t.foreground, t.background)
+        swatches = [f'<span style="color:{c}">■</span> {name}' for c, name in zip(colours, names, strict=True)]
+        bars = " ".join(swatches)
+        short_bars = " ".join(
+            [f'<span style="color:{colours[0]}">■</span> {tr("ActivationsView", "sat.")}', *swatches[1:]]
+        )
         shade = f'<span style="color:{self._saturation_color.name()}">█</span>'
         self._legend.set_variants(
             [
-                f"{bars} · {shade} f′ &lt; 10% of max",
+                f"{bars} · {shade} " + tr("ActivationsView", "f′ &lt; 10% of max"),
                 f"{bars} · {shade} f′ &lt; 10%",
                 bars,
-                bars.replace("saturated", "sat."),
+                short_bars,
             ]
         )
         tip = (
-            "Left: histogram of each hidden layer's activations (layer 1 on top), scaled to its "
-            "own peak; the shaded band is where the activation is saturated (f′ &lt; 10% of its "
-            "maximum), so hardly any gradient passes.<br>Right: share of the layer's units that are "
-            + ", ".join(f'<span style="color:{color}">■</span> {label}' for _, label, color in FRACTIONS)
-            + " (dead: zero for every input of the batch). A dashed outline or hatched bar means inf/NaN."
+            tr(
+                "ActivationsView",
+                "Left: histogram of each hidden layer's activations (layer 1 on top), scaled to its own peak;"
+                " the shaded band is where the activation is saturated (f′ &lt; 10% of its maximum),"
+                " so hardly any gradient passes.",
+            )
+            + "<br>"
+            + tr(
+                "ActivationsView",
+                "Right: share of the layer's units that are {kinds} (dead: zero for every input of the batch)."
+                " A dashed outline or hatched bar means inf/NaN.",
+            ).format(kinds=", ".join(swatches))
         )
         for widget in (self._title, self._legend, self._glw):
             widget.setToolTip(tip)
@@ -151,44 +176,40 @@ class ActivationsView(QtWidgets.QWidget):
         layout.addWidget(self._legend)
         layout.addWidget(self._glw, stretch=1)
 
-        self._tick_font = QtGui.QFont()
-        self._tick_font.setPointSize(t.font_pt)
+        self._tick_font = theme.font(t.font_pt)
         self._tick_px = QtGui.QFontMetrics(self._tick_font).height()
 
         self._ridge_plot: pg.PlotItem = self._glw.addPlot(row=0, col=0)
-        theme.style_plot(self._ridge_plot, "", bottom=self.RIDGE_AXIS_LABELS[0])
+        theme.style_plot(self._ridge_plot, "", bottom=self._ridge_axis_labels[0])
         self._bar_plot: pg.PlotItem = self._glw.addPlot(row=0, col=1)
-        theme.style_plot(self._bar_plot, "", bottom=self.BAR_AXIS_LABELS[0])
-        self._axis_label_style = {"font-size": f"{t.font_pt}pt", "color": t.foreground}
-        label_font = QtGui.QFont()
-        label_font.setPointSize(t.font_pt)
-        self._axis_label_metrics = QtGui.QFontMetrics(label_font)
-        self._axis_labels = {"ridge": self.RIDGE_AXIS_LABELS[0], "bar": self.BAR_AXIS_LABELS[0]}
+        theme.style_plot(self._bar_plot, "", bottom=self._bar_axis_labels[0])
+        self._axis_label_style = theme.axis_label_style()
+        self._axis_label_metrics = QtGui.QFontMetrics(theme.font(t.font_pt))
+        self._axis_labels = {"ridge": self._ridge_axis_labels[0], "bar": self._bar_axis_labels[0]}
         self._glw.ci.layout.setColumnStretchFactor(0, 3)
         self._glw.ci.layout.setColumnStretchFactor(1, 2)
         self._glw.ci.layout.setHorizontalSpacing(10)
         for plot in (self._ridge_plot, self._bar_plot):
-            plot.setTitle(None)
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
-            plot.showGrid(x=True, y=False, alpha=t.grid_alpha)
-            for axis in ("left", "bottom"):
-                plot.getAxis(axis).setTickFont(self._tick_font)
+            theme.opaque_grid(plot, x=True, y=False)
             plot.getAxis("bottom").setStyle(maxTickLevel=0)  # major grid lines only
         self._bar_plot.setYLink(self._ridge_plot)
         self._bar_plot.hideAxis("left")
-        self._ridge_plot.getAxis("left").setWidth(QtGui.QFontMetrics(self._tick_font).horizontalAdvance("L88") + 14)
+        self._ridge_plot.getAxis("left").setWidth(
+            QtGui.QFontMetrics(self._tick_font).horizontalAdvance("L88") + theme.ipx(14)
+        )
         # Room on both sides for the "0"/"100%" ticks; long bars carry their value inside.
         self._bar_plot.setXRange(*self.BAR_X_RANGE, padding=0.0)
         self._bar_plot.getAxis("bottom").setTicks([[(0.0, "0"), (0.5, "50"), (1.0, "100")]])
 
-        self._bar_brushes = [QtGui.QBrush(QtGui.QColor(color)) for _, _, color in FRACTIONS]
-        self._nonfinite_brush = QtGui.QBrush(QtGui.QColor(NONFINITE), QtCore.Qt.BrushStyle.BDiagPattern)
+        self._bar_brushes = [QtGui.QBrush(QtGui.QColor(c)) for c in colours]
+        self._nonfinite_brush = QtGui.QBrush(QtGui.QColor(t.ink), QtCore.Qt.BrushStyle.BDiagPattern)
         self._no_pen = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
-        self._ridge_pen = pg.mkPen(RIDGE_LINE, width=2)
-        self._nonfinite_pen = pg.mkPen(NONFINITE, width=3, style=QtCore.Qt.PenStyle.DashLine)
-        self._ridge_brush = pg.mkBrush(RIDGE_FILL if bg.lightness() > 128 else "#2B5C80")
+        self._ridge_pen = pg.mkPen(t.blue, width=theme.px(2))
+        self._nonfinite_pen = pg.mkPen(t.ink, width=theme.px(3), style=QtCore.Qt.PenStyle.DashLine)
+        self._ridge_brush = pg.mkBrush(theme.blend(bg, t.blue, 0.38 if not t.is_dark else 0.33))
 
         self._edges: NDArray[np.float64] = np.asarray(ACTIVATION_BINS, dtype=np.float64)
         # All ridges are one filled path (a second one outlines non-finite layers): one
@@ -209,11 +230,10 @@ class ActivationsView(QtWidgets.QWidget):
         self._bars: list[list[QtWidgets.QGraphicsRectItem]] = []
         self._bar_labels: list[list[FastLabel]] = []
         self._bar_texts: list[list[str]] = []
-        self._label_font = QtGui.QFont()
-        self._label_font.setPointSize(max(12, t.font_pt - 1))
+        self._label_font = theme.font(max(12, t.font_pt - 1))
         self._label_px = QtGui.QFontMetrics(self._label_font).height()
         self._label_brush = QtGui.QBrush(QtGui.QColor(t.foreground))
-        self._inside_label_brush = QtGui.QBrush(QtGui.QColor("#000000"))  # on orange/sky/vermillion
+        self._inside_label_brush = QtGui.QBrush(QtGui.QColor(t.on_fill))  # on orange/sky/vermillion
         self._row_stride = 0
         self._view_x_range = (0.0, 0.0)
         self._y_top = 0.6
@@ -222,8 +242,7 @@ class ActivationsView(QtWidgets.QWidget):
         self._ridge_plot.vb.sigResized.connect(self._on_view_resized)
         self._saturation_items: list[QtWidgets.QGraphicsItem] = []
         self._tracks: list[QtWidgets.QGraphicsRectItem] = []
-        fg = QtGui.QColor(t.foreground)
-        self._track_brush = QtGui.QBrush(_blend(bg, fg, 0.07))
+        self._track_brush = QtGui.QBrush(theme.blend(bg, t.foreground, 0.07 if not t.is_dark else 0.1))
         self._saturation_brush = QtGui.QBrush(self._saturation_color)
         self._bar_values: NDArray[np.float64] = np.zeros((0, len(FRACTIONS)))
         self._bar_nonfinite: NDArray[np.bool_] = np.zeros((0, len(FRACTIONS)), dtype=bool)
@@ -309,7 +328,7 @@ class ActivationsView(QtWidgets.QWidget):
         # The end tick labels (e.g. "1.0") are only drawn if they fit inside the plot's width.
         lo, hi = self._x_range
         width = self._ridge_plot.vb.width()
-        room = self.TICK_ROOM_PX * (hi - lo) / max(width - 2.0 * self.TICK_ROOM_PX, 1.0)
+        room = self._tick_room_px * (hi - lo) / max(width - 2.0 * self._tick_room_px, 1.0)
         view_x = (lo - room, hi + room)
         if view_x != self._view_x_range:
             self._view_x_range = view_x
@@ -330,8 +349,8 @@ class ActivationsView(QtWidgets.QWidget):
     def _fit_axis_labels(self) -> None:
         """Shorten an x-axis title that would run past its plot (and into its neighbour)."""
         for key, plot, variants in (
-            ("ridge", self._ridge_plot, self.RIDGE_AXIS_LABELS),
-            ("bar", self._bar_plot, self.BAR_AXIS_LABELS),
+            ("ridge", self._ridge_plot, self._ridge_axis_labels),
+            ("bar", self._bar_plot, self._bar_axis_labels),
         ):
             room = plot.vb.width() - 4.0
             text = next((v for v in variants if self._axis_label_metrics.horizontalAdvance(v) <= room), variants[-1])
@@ -430,7 +449,7 @@ class ActivationsView(QtWidgets.QWidget):
             item.setPath(pg.arrayToQPath(x.ravel(), y.ravel(), connect=connect.ravel()))
 
     def _update_bars(self, stats: dict[str, NDArray[np.float64]]) -> None:
-        for k, (name, _, _) in enumerate(FRACTIONS):
+        for k, (name, _) in enumerate(FRACTIONS):
             values = stats.get(name)
             if values is None:
                 continue

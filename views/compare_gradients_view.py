@@ -23,7 +23,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.snapshot import Snapshot
 from views import theme
-from views.gradients_view import HARD_RANGE, NONFINITE, decade_ticks, layer_ticks, log10_norm
+from views.gradients_view import HARD_RANGE, decade_ticks, layer_ticks, log10_norm
 from views.labels import fitting
 
 #: The statistic drawn: the backpropagated error ‖∂L/∂z‖ of each weight layer.
@@ -36,6 +36,7 @@ Y_PAD_PX = 12
 #: One marker shape per run as well as one colour: reads in greyscale and for every viewer.
 SYMBOLS: tuple[str, ...] = ("o", "s", "t", "d")
 MAX_RUNS = len(SYMBOLS)
+#: Line width and marker sizes (px at scale 1).
 LINE_WIDTH = 4
 SYMBOL_SIZE = 15
 NONFINITE_SIZE = 24
@@ -43,20 +44,18 @@ NONFINITE_SIZE = 24
 NONFINITE_SPREAD = 0.12
 #: Layer labels never get denser than this, however wide the plot.
 MAX_LAYER_LABELS = 24
-#: Horizontal room (px) kept free beside the title (layout margins).
+#: Horizontal room (px at scale 1) kept free beside the title (layout margins).
 TEXT_SLACK = 24
-#: Legend sample size (px): pyqtgraph's 20×20 sample is too small to read from the back row.
+#: Legend sample size (px at scale 1): pyqtgraph's 20×20 sample is too small to read from the back row.
 SAMPLE_WIDTH, SAMPLE_HEIGHT = 60, 26
 
 
 def run_colour(index: int) -> str:
-    """The colour of run ``index`` (Okabe–Ito; sky blue instead of blue on a dark theme).
+    """The colour of run ``index`` in the current theme (its first five series colours).
 
     The compare window paints each run's column header in the same colour.
     """
-    if index == 0 and theme.current().name == "dark":
-        return theme.OKABE_ITO[5]
-    return theme.OKABE_ITO[index % 5]
+    return theme.current().series[index % 5]
 
 
 def run_symbol(index: int) -> str:
@@ -74,18 +73,20 @@ class RunSample(ItemSample):  # type: ignore[misc]
 
     def __init__(self, item: pg.PlotDataItem) -> None:
         super().__init__(item)
-        self.setFixedWidth(SAMPLE_WIDTH)
-        self.setFixedHeight(SAMPLE_HEIGHT)
+        self._size = (theme.px(SAMPLE_WIDTH), theme.px(SAMPLE_HEIGHT))
+        self.setFixedWidth(self._size[0])
+        self.setFixedHeight(self._size[1])
 
     def boundingRect(self) -> QtCore.QRectF:
-        return QtCore.QRectF(0, 0, SAMPLE_WIDTH, SAMPLE_HEIGHT)
+        return QtCore.QRectF(0, 0, *self._size)
 
     def paint(self, p: QtGui.QPainter, *args: object) -> None:
         opts = self.item.opts
-        mid = SAMPLE_HEIGHT / 2
+        width, height = self._size
+        mid = height / 2
         p.setPen(pg.mkPen(opts["pen"]))
-        p.drawLine(QtCore.QPointF(2, mid), QtCore.QPointF(SAMPLE_WIDTH - 2, mid))
-        p.translate(SAMPLE_WIDTH / 2, mid)
+        p.drawLine(QtCore.QPointF(2, mid), QtCore.QPointF(width - 2, mid))
+        p.translate(width / 2, mid)
         drawSymbol(p, opts["symbol"], opts["symbolSize"], pg.mkPen(opts["symbolPen"]), pg.mkBrush(opts["symbolBrush"]))
 
     def mouseClickEvent(self, event: object) -> None:
@@ -97,17 +98,25 @@ class CompareGradientsView(QtWidgets.QWidget):
 
     title = "Gradient by layer"
 
+    @staticmethod
+    def translated_title() -> str:
+        """``title`` in the current language (dock and window titles)."""
+        return QtCore.QCoreApplication.translate("CompareGradientsView", "Gradient by layer")
+
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        t = theme.current()
+        t = self._theme = theme.current()
+        tr = QtCore.QCoreApplication.translate
         self.labels: list[str] = []
         self.n_layers: list[int] = []
         self._range = DEFAULT_RANGE
         self._max_layers = 0
         self._layer_ticks: object = None
         self._value_ticks: object = None
-        self._tick_font = QtGui.QFont()
-        self._tick_font.setPointSize(t.font_pt)
+        self._tick_font = theme.font(t.font_pt)
+        self._title_pt = theme.pt(t.title_pt + 1)
+        self._text_slack = theme.ipx(TEXT_SLACK)
+        self._y_pad_px = theme.px(Y_PAD_PX)
         self.curves: list[pg.PlotDataItem] = []
         self.nonfinite: list[pg.ScatterPlotItem] = []
 
@@ -117,16 +126,24 @@ class CompareGradientsView(QtWidgets.QWidget):
         self.plots.ci.layout.setContentsMargins(4, 2, 8, 2)
         self.plots.ci.layout.setHorizontalSpacing(12)
 
-        key = f'&nbsp;&nbsp;&nbsp;<span style="color:{NONFINITE}">✖ inf/NaN</span>'
+        key = f'&nbsp;&nbsp;&nbsp;<span style="color:{t.nonfinite}">✖ inf/NaN</span>'
+        name = f"<b>{self.translated_title()}</b>"
+        quantity = "log₁₀ ‖∂L/∂z‖"
         self._titles = (
-            f"<b>{self.title}</b>: log₁₀ ‖∂L/∂z‖, the backprop signal reaching each layer "
-            f"(input L1 left → output right){key}",
-            f"<b>{self.title}</b>: log₁₀ ‖∂L/∂z‖ per layer (input left → output right){key}",
-            f"<b>{self.title}</b>: log₁₀ ‖∂L/∂z‖{key}",
-            f"<b>{self.title}</b>{key}",
+            tr(
+                "CompareGradientsView",
+                "{name}: {quantity}, the backprop signal reaching each layer (input L1 left → output right)",
+            ).format(name=name, quantity=quantity)
+            + key,
+            tr("CompareGradientsView", "{name}: {quantity} per layer (input left → output right)").format(
+                name=name, quantity=quantity
+            )
+            + key,
+            f"{name}: {quantity}{key}",
+            f"{name}{key}",
         )
         self.title_label = self.plots.addLabel(
-            self._titles[-1], row=0, col=0, colspan=2, size=f"{t.title_pt + 1}pt", color=t.foreground
+            self._titles[-1], row=0, col=0, colspan=2, size=f"{self._title_pt}pt", color=t.foreground
         )
         self.title_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
 
@@ -137,23 +154,21 @@ class CompareGradientsView(QtWidgets.QWidget):
         self.plot.enableAutoRange(False)
         metrics = QtGui.QFontMetrics(self._tick_font)
         for name in ("left", "bottom"):
-            axis = self.plot.getAxis(name)
-            axis.setTickFont(self._tick_font)
-            axis.setTextPen(t.foreground)
-            axis.setPen(t.foreground)
+            theme.style_axis(self.plot.getAxis(name))
         self.plot.getAxis("left").setWidth(metrics.horizontalAdvance("1e-60") + 18)
         self.plot.getAxis("bottom").setHeight(metrics.height() + 14)
-        self._grid(self.plot)
+        theme.opaque_grid(self.plot, x=True, y=True)
 
-        legend_font = max(t.title_pt, 14)
+        legend_font = theme.pt(max(t.title_pt, 14))
         self.legend = pg.LegendItem(
             labelTextSize=f"{legend_font}pt",
             labelTextColor=t.foreground,
-            verSpacing=6,
+            verSpacing=theme.ipx(6),
             colCount=1,
             sampleType=RunSample,
         )
-        self.legend.layout.setContentsMargins(6, 6, 6, 6)
+        margin = theme.ipx(6)
+        self.legend.layout.setContentsMargins(margin, margin, margin, margin)
         # compact at the top of its cell, not spread over the plot's height
         self.legend.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed, QtWidgets.QSizePolicy.Policy.Fixed)
         self.plots.addItem(self.legend, row=1, col=1)
@@ -183,16 +198,17 @@ class CompareGradientsView(QtWidgets.QWidget):
         self.labels = list(labels)
         self.n_layers = [int(n) for n in n_layers]
         self.curves, self.nonfinite = [], []
+        t = self._theme
         for i, label in enumerate(self.labels):
-            colour = run_colour(i)
+            colour = t.series[i % 5]
             curve = pg.PlotDataItem(
                 [],
                 [],
-                pen=pg.mkPen(colour, width=LINE_WIDTH),
+                pen=pg.mkPen(colour, width=theme.px(LINE_WIDTH)),
                 symbol=run_symbol(i),
-                symbolSize=SYMBOL_SIZE,
+                symbolSize=theme.px(SYMBOL_SIZE),
                 symbolBrush=colour,
-                symbolPen=pg.mkPen(theme.current().background, width=1.5),
+                symbolPen=pg.mkPen(t.background, width=theme.px(1.5)),
                 skipFiniteCheck=True,
             )
             curve.setZValue(10 + i)
@@ -200,9 +216,9 @@ class CompareGradientsView(QtWidgets.QWidget):
                 [],
                 [],
                 symbol="x",
-                size=NONFINITE_SIZE,
-                brush=pg.mkBrush(NONFINITE),
-                pen=pg.mkPen(colour, width=2),
+                size=theme.px(NONFINITE_SIZE),
+                brush=pg.mkBrush(t.nonfinite),
+                pen=pg.mkPen(colour, width=theme.px(2)),
                 pxMode=True,
             )
             bad.setZValue(20 + i)
@@ -257,23 +273,6 @@ class CompareGradientsView(QtWidgets.QWidget):
         self._set_range(DEFAULT_RANGE)
 
     # -- axes (rare: on resize, new runs, or when a value leaves the range) ---------------
-    def _grid(self, plot: pg.PlotItem) -> None:
-        """Solid, pre-blended grid lines behind the data (translucent ones are ~4× slower)."""
-        t = theme.current()
-        bg, fg = QtGui.QColor(t.background), QtGui.QColor(t.foreground)
-        a = t.grid_alpha
-        colour = QtGui.QColor(
-            round(bg.red() * (1 - a) + fg.red() * a),
-            round(bg.green() * (1 - a) + fg.green() * a),
-            round(bg.blue() * (1 - a) + fg.blue() * a),
-        )
-        for name in ("left", "bottom"):
-            axis = plot.getAxis(name)
-            axis.setGrid(255)
-            axis.setTickPen(pg.mkPen(colour))
-            axis.setStyle(tickAlpha=255)
-            axis.setZValue(-0.5)
-
     def _set_x(self, n_layers: int) -> None:
         self.plot.setXRange(0.6, n_layers + 0.4, padding=0)
         self._layer_ticks = None
@@ -289,7 +288,7 @@ class CompareGradientsView(QtWidgets.QWidget):
     def _apply_y_range(self) -> None:
         lo, hi = self._range
         height = self.plot.vb.height() or 300.0
-        pad = Y_PAD_PX * (hi - lo) / max(height - 2 * Y_PAD_PX, 1.0)
+        pad = self._y_pad_px * (hi - lo) / max(height - 2 * self._y_pad_px, 1.0)
         low, high = self.plot.vb.viewRange()[1]
         if abs(low - (lo - pad)) > 1e-9 or abs(high - (hi + pad)) > 1e-9:
             self.plot.setYRange(lo - pad, hi + pad, padding=0)
@@ -334,8 +333,7 @@ class CompareGradientsView(QtWidgets.QWidget):
         return super().eventFilter(watched, event)
 
     def _fit_title(self, width: int) -> None:
-        t = theme.current()
-        html = fitting(self._titles, t.title_pt + 1, width - TEXT_SLACK)
+        html = fitting(self._titles, self._title_pt, width - self._text_slack)
         if html != self.title_label.text:
             self.title_label.setText(html)
 

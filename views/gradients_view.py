@@ -26,17 +26,17 @@ from views.labels import fitting, html_width
 if TYPE_CHECKING:
     from model.datasets import Dataset
 
-#: Colour reserved for inf/NaN everywhere in this view (never part of viridis).
-NONFINITE = "#FF00FF"
+#: Colour reserved for inf/NaN (never part of viridis); the same in every theme (``Theme.nonfinite``).
+NONFINITE = theme.LIGHT.nonfinite
 #: log10 range drawn before anything falls outside it; it only ever grows, within the hard limits.
 DEFAULT_RANGE: tuple[float, float] = (-10.0, 2.0)
 HARD_RANGE: tuple[float, float] = (-60.0, 40.0)
 
 #: The ratio line is the biggest text of the view: this size when it fits, never below the floor.
-RATIO_MAX_EXTRA_PT, RATIO_MIN_EXTRA_PT = 9, 1  # added to the theme's title size
-#: Horizontal room (px) kept free around the one-line texts (label padding, layout margins).
+RATIO_MAX_EXTRA_PT, RATIO_MIN_EXTRA_PT = 9, 1  # added to the theme's title size (both scaled)
+#: Horizontal room (px at scale 1) kept free around the one-line texts (label padding, margins).
 TEXT_SLACK = 16
-#: Below this plot-area height (px) only the bars are shown: two plots would be slivers.
+#: Below this plot-area height (px at scale 1; plus the text's growth) only the bars are shown.
 COMPACT_HEIGHT = 260
 #: More layer labels than this are noise, however wide the plot.
 MAX_LAYER_LABELS = 20
@@ -72,7 +72,7 @@ def colour_indices(values: NDArray[np.float64], lo: float, hi: float) -> NDArray
 def heat_lut() -> NDArray[np.uint8]:
     """256 RGBA entries: index 0 is the non-finite colour, 1…255 are viridis."""
     table = np.empty((256, 4), dtype=np.uint8)
-    table[0] = pg.mkColor(NONFINITE).getRgb()
+    table[0] = pg.mkColor(theme.current().nonfinite).getRgb()
     table[1:] = theme.lut(theme.magnitude_colormap(), 255)
     return table
 
@@ -126,17 +126,23 @@ def _axis_width(font: QtGui.QFont, *samples: str) -> int:
     return max(metrics.horizontalAdvance(s) for s in samples) + 18
 
 
+def verdict_text(verdict: str) -> str:
+    """The ratio verdict of ``model.diagnostics`` (or "diverged") as shown on screen."""
+    words = {
+        "vanishing": QtCore.QCoreApplication.translate("GradientsView", "vanishing"),
+        "exploding": QtCore.QCoreApplication.translate("GradientsView", "exploding"),
+        "healthy": QtCore.QCoreApplication.translate("GradientsView", "healthy"),
+        "diverged": QtCore.QCoreApplication.translate("GradientsView", "diverged"),
+    }
+    return words.get(verdict, verdict)
+
+
 def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
     """theme.style_plot with tick labels at the full body size (projector legibility).
 
     The titles are LabelItems of the whole layout (full cell width), not of the plots.
     """
     theme.style_plot(plot, "", left, bottom)
-    plot.setTitle(None)
-    font = QtGui.QFont()
-    font.setPointSize(theme.current().font_pt)
-    for name in ("left", "bottom"):
-        plot.getAxis(name).setTickFont(font)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
@@ -146,12 +152,25 @@ class GradientsView(QtWidgets.QWidget):
     """Bars of log10 ‖∂L/∂W‖ and ‖∂L/∂z‖ per layer, a layer × step heat map and the ratio text."""
 
     title = "Gradients"
+
+    @staticmethod
+    def translated_title() -> str:
+        """``title`` in the current language (dock and window titles)."""
+        return QtCore.QCoreApplication.translate("GradientsView", "Gradients")
+
     #: The per-layer statistic drawn in the heat map and used for the ratio text.
     heat_stat = "delta_norm"
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        t = theme.current()
+        t = self._theme = theme.current()
+        self._title_pt = theme.pt(t.title_pt)
+        self._ratio_range = (theme.pt(t.title_pt + RATIO_MIN_EXTRA_PT), theme.pt(t.title_pt + RATIO_MAX_EXTRA_PT))
+        self._text_slack = theme.ipx(TEXT_SLACK)
+        # Two titles and two step/layer axes grow with the type; the plots' share does not.
+        base_line = QtGui.QFontMetrics(QtGui.QFont(self.font().family(), t.title_pt)).height()
+        line = QtGui.QFontMetrics(theme.font(t.title_pt)).height()
+        self._compact_height = COMPACT_HEIGHT + 4 * max(0, line - base_line)
         self._n_layers = 0
         self._range = DEFAULT_RANGE
         self._last_dw = np.full(0, np.nan)
@@ -159,8 +178,8 @@ class GradientsView(QtWidgets.QWidget):
         self._ratio_text = ""
         self._layer_ticks: tuple[object, object] | None = None
         self._value_ticks: tuple[object, ...] | None = None
-        self._tick_font = QtGui.QFont()
-        self._tick_font.setPointSize(t.font_pt)
+        self._tick_font = theme.font(t.font_pt)
+        self._heat_heights: dict[int, tuple[float, float]] = {}
 
         self.ratio_label = QtWidgets.QLabel(self)
         self._ratio_font = QtGui.QFont()
@@ -178,31 +197,36 @@ class GradientsView(QtWidgets.QWidget):
         self.plots.setBackground(t.background)
         self.plots.setMinimumSize(0, 0)
 
-        # Okabe–Ito blue is too dim on a dark background; its sky blue is not.
-        dw_colour = theme.OKABE_ITO[5] if t.name == "dark" else theme.OKABE_ITO[0]
+        dw_colour, dz_colour, nonfinite_colour = t.blue, t.vermillion, t.nonfinite
         dw_key = f'<span style="color:{dw_colour}">■ ‖∂L/∂W‖</span>'
-        dz_key = f'<span style="color:{theme.OKABE_ITO[1]}">■ ‖∂L/∂z‖</span>'
+        dz_key = f'<span style="color:{dz_colour}">■ ‖∂L/∂z‖</span>'
         gap = "&nbsp;&nbsp;&nbsp;"
+        weights = QtCore.QCoreApplication.translate("GradientsView", "weights")
+        signal = QtCore.QCoreApplication.translate("GradientsView", "backprop signal")
         # Titles span the whole cell; the longest variant that fits is shown (on resize only).
         self._bar_titles = (
-            f'<span style="color:{dw_colour}">■ ‖∂L/∂W‖ weights</span>{gap}'
-            f'<span style="color:{theme.OKABE_ITO[1]}">■ ‖∂L/∂z‖ backprop signal</span>',
+            f'<span style="color:{dw_colour}">■ ‖∂L/∂W‖ {weights}</span>{gap}'
+            f'<span style="color:{dz_colour}">■ ‖∂L/∂z‖ {signal}</span>',
             f"{dw_key}{gap}{dz_key}",
         )
-        nonfinite_key = f'&nbsp;&nbsp;<span style="color:{NONFINITE}">■ inf/NaN</span>'
+        nonfinite_key = f'&nbsp;&nbsp;<span style="color:{nonfinite_colour}">■ inf/NaN</span>'
+        quantity = "log₁₀ ‖∂L/∂z‖"
         self._heat_titles = (
-            f"log₁₀ ‖∂L/∂z‖ per layer over training{nonfinite_key}",
-            f"log₁₀ ‖∂L/∂z‖ over training{nonfinite_key}",
-            f"log₁₀ ‖∂L/∂z‖{nonfinite_key}",
+            QtCore.QCoreApplication.translate("GradientsView", "{quantity} per layer over training").format(
+                quantity=quantity
+            )
+            + nonfinite_key,
+            QtCore.QCoreApplication.translate("GradientsView", "{quantity} over training").format(quantity=quantity)
+            + nonfinite_key,
+            quantity + nonfinite_key,
         )
-        title_opts = {"size": f"{t.title_pt}pt", "color": t.foreground}
+        title_opts = {"size": f"{self._title_pt}pt", "color": t.foreground}
         self.bar_title = self.plots.addLabel(self._bar_titles[-1], row=0, col=0, colspan=2, **title_opts)
         self.heat_title = self.plots.addLabel(self._heat_titles[-1], row=2, col=0, colspan=2, **title_opts)
         for label in (self.bar_title, self.heat_title):
             label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
 
-        tick_font = QtGui.QFont()
-        tick_font.setPointSize(t.font_pt)
+        tick_font = self._tick_font
         left_width = _axis_width(tick_font, "1e-60", "L100")
 
         self.bar_plot = self.plots.addPlot(row=1, col=0, colspan=2)
@@ -213,17 +237,17 @@ class GradientsView(QtWidgets.QWidget):
         self.bar_plot.enableAutoRange(False)
         no_pen = pg.mkPen(None)
         self.dw_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=dw_colour, pen=no_pen)
-        self.dz_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=theme.OKABE_ITO[1], pen=no_pen)
-        nonfinite = QtGui.QColor(NONFINITE)
+        self.dz_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=dz_colour, pen=no_pen)
+        nonfinite = QtGui.QColor(nonfinite_colour)
         nonfinite.setAlpha(110)
         self.nonfinite_bars = pg.BarGraphItem(
-            x=[], height=[], width=0.38, brush=nonfinite, pen=pg.mkPen(NONFINITE, width=3)
+            x=[], height=[], width=0.38, brush=nonfinite, pen=pg.mkPen(nonfinite_colour, width=theme.px(3))
         )
         for item in (self.dw_bars, self.dz_bars, self.nonfinite_bars):
             self.bar_plot.addItem(item)
 
         self.heat_plot = self.plots.addPlot(row=3, col=0)
-        _style(self.heat_plot, bottom="training step")
+        _style(self.heat_plot, bottom=QtCore.QCoreApplication.translate("GradientsView", "training step"))
         self.heat_plot.getAxis("left").setWidth(left_width)
         self.heat_plot.enableAutoRange(False)
         self.heat_image = pg.ImageItem(axisOrder="row-major")
@@ -236,10 +260,9 @@ class GradientsView(QtWidgets.QWidget):
             colorMap=theme.magnitude_colormap(),
             interactive=False,
             colorMapMenu=False,
-            width=22,
+            width=theme.ipx(22),
         )
-        self.color_bar.axis.setTickFont(tick_font)
-        self.color_bar.axis.setTextPen(t.foreground)
+        theme.style_axis(self.color_bar.axis)
         self.color_bar.axis.setWidth(_axis_width(tick_font, "1e-60"))
         self.plots.addItem(self.color_bar, row=3, col=1)
         # The bar ends where the heat map ends (not below its step axis), so its end labels
@@ -291,13 +314,19 @@ class GradientsView(QtWidgets.QWidget):
         for item in (self.dw_bars, self.dz_bars, self.nonfinite_bars):
             item.setOpts(x=empty, height=empty, y0=empty)
         self.heat_image.clear()
-        fg = theme.current().foreground
+        fg = self._theme.foreground
         self._set_ratio(("—", fg, "", fg))
 
     # -- layout changes (rare) -------------------------------------------------------------
     @QtCore.Slot()
     def _on_resized(self) -> None:
         self._update_layer_ticks()
+        # The colour bar ends where the heat map ends, above the step axis (whose height
+        # follows its fonts, so it is only known once laid out).
+        bottom = self.heat_plot.getAxis("bottom").height()
+        if self.heat_plot.isVisible() and abs(self.color_bar.layout.getContentsMargins()[3] - bottom) > 0.5:
+            self.color_bar.layout.setContentsMargins(0, 0, 0, bottom)
+            self.color_bar.layout.activate()
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         # Before the GraphicsLayoutWidget lays out its new size: the titles' minimum widths
@@ -305,11 +334,26 @@ class GradientsView(QtWidgets.QWidget):
         if watched is self.plots and event.type() == QtCore.QEvent.Type.Resize:
             size = event.size()  # type: ignore[attr-defined]
             self._fit_texts(size.width())
-            compact = size.height() < COMPACT_HEIGHT
+            compact = size.height() < self._compact_height
             if compact == self.heat_plot.isVisible():
-                for item in (self.heat_title, self.heat_plot, self.color_bar):
-                    item.setVisible(not compact)
+                self._set_compact(compact)
         return super().eventFilter(watched, event)
+
+    def _set_compact(self, compact: bool) -> None:
+        """Hide the heat map and give its rows' height to the bars (or bring it back).
+
+        A QGraphicsGridLayout keeps laying out hidden items, so they are also squeezed to 0 px.
+        """
+        for item in (self.heat_title, self.heat_plot, self.color_bar):
+            item.setVisible(not compact)
+            if compact:
+                self._heat_heights.setdefault(id(item), (item.minimumHeight(), item.maximumHeight()))
+                item.setMinimumHeight(0)
+                item.setMaximumHeight(0)
+            elif id(item) in self._heat_heights:
+                low, high = self._heat_heights.pop(id(item))
+                item.setMinimumHeight(low)
+                item.setMaximumHeight(high)
 
     def _fit_texts(self, width: int | None = None) -> None:
         """Pick title variants and the ratio font that fit the current width on one line.
@@ -317,15 +361,15 @@ class GradientsView(QtWidgets.QWidget):
         Runs on resize and layer-count changes only: the ratio font is sized for the widest
         text any snapshot can produce, so it does not jump while training.
         """
-        t = theme.current()
-        room = (self.plots.width() if width is None else width) - TEXT_SLACK
+        room = (self.plots.width() if width is None else width) - self._text_slack
         for label, variants in ((self.bar_title, self._bar_titles), (self.heat_title, self._heat_titles)):
-            html = fitting(variants, t.title_pt, room)
+            html = fitting(variants, self._title_pt, room)
             if html != label.text:
                 label.setText(html)
-        top, floor = t.title_pt + RATIO_MAX_EXTRA_PT, t.title_pt + RATIO_MIN_EXTRA_PT
-        worst = (("9.9e-99", "exploding"), ("inf/NaN", "diverged"))
-        choice = (False, floor)
+        floor, top = self._ratio_range
+        verdicts = ("vanishing", "exploding", "healthy")
+        worst = [("9.9e-99", verdict_text(v)) for v in verdicts] + [("inf/NaN", verdict_text("diverged"))]
+        choice = None
         for long in (True, False):
             widths = [
                 html_width(self._ratio_html(long, value, "", verdict, ""), top, bold=True) for value, verdict in worst
@@ -334,7 +378,8 @@ class GradientsView(QtWidgets.QWidget):
             if size >= floor:
                 choice = (long, size)
                 break
-        long, size = choice
+        # Too narrow even for the floor (a large type scale): smaller, but never clipped.
+        long, size = choice or (False, max(6, size))
         if size != self._ratio_font.pointSize():
             self._ratio_font.setPointSize(size)
             self.ratio_label.setFont(self._ratio_font)
@@ -416,22 +461,29 @@ class GradientsView(QtWidgets.QWidget):
             self.nonfinite_bars.setOpts(x=xs, height=np.full(xs.size, hi - lo), y0=lo)
 
     def _draw_ratio(self, norms: NDArray[np.float64]) -> None:
-        fg = theme.current().foreground
+        t = self._theme
+        fg = t.foreground
         first, last = float(norms[0]), float(norms[reference_layer(len(norms))])
         if not (math.isfinite(first) and math.isfinite(last)):
-            parts = ("inf/NaN", NONFINITE, "diverged", NONFINITE)
+            parts = ("inf/NaN", t.nonfinite, verdict_text("diverged"), t.nonfinite)
         elif last == 0.0:
-            parts = ("—", fg, f"(L{reference_layer(len(norms)) + 1} is 0)", fg)
+            layer = f"L{reference_layer(len(norms)) + 1}"
+            parts = (
+                "—",
+                fg,
+                QtCore.QCoreApplication.translate("GradientsView", "({layer} is 0)").format(layer=layer),
+                fg,
+            )
         else:
             ratio = first / last
             verdict = ratio_verdict(ratio)
-            colour = theme.OKABE_ITO[2] if verdict == "healthy" else theme.OKABE_ITO[1]
-            parts = (format_power(ratio), fg, verdict, colour)
+            colour = t.green if verdict == "healthy" else t.vermillion
+            parts = (format_power(ratio), fg, verdict_text(verdict), colour)
         self._set_ratio(parts)
 
     def _ratio_html(self, long: bool, value: str, value_colour: str, verdict: str, verdict_colour: str) -> str:
         """One line, e.g. "‖∂L/∂z‖ L1 ÷ L11 = 9.7e-7  vanishing" (layers named as on the axes)."""
-        fg = theme.current().foreground
+        fg = self._theme.foreground
         prefix = "‖∂L/∂z‖ " if long else ""
         text = (
             f'<span style="color:{fg}">{prefix}L1 ÷ L{reference_layer(self._n_layers) + 1} = </span>'

@@ -35,6 +35,15 @@ def fitting(variants: tuple[str, ...], point_size: int, width: float) -> str:
     return variants[-1]
 
 
+def plural(text: str, n: int) -> str:
+    """A numerus text after ``QCoreApplication.translate(context, "%n thing(s)", "", n)``.
+
+    Qt replaces ``%n`` with ``n`` even without a catalogue; the English source's "(s)" then
+    becomes "s" or nothing here (a catalogue's own plural forms carry no "(s)").
+    """
+    return text.replace("(s)", "" if n == 1 else "s")
+
+
 class FastLabel(QtWidgets.QGraphicsSimpleTextItem):
     """A screen-sized text label pinned to a data position, anchored like ``pg.TextItem``.
 

@@ -19,23 +19,17 @@ from views.labels import fitting
 if TYPE_CHECKING:
     from model.datasets import Dataset
 
-NONFINITE = "#FF00FF"
-TEST_COLOUR = theme.OKABE_ITO[1]
-#: Below this height (px) the accuracy plot is hidden: two plots would be slivers.
+NONFINITE = theme.LIGHT.nonfinite  # the same in every theme (``Theme.nonfinite``)
+#: Below this height (px at scale 1) the accuracy plot is hidden: two plots would be slivers.
 COMPACT_HEIGHT = 280
-#: Horizontal room (px) kept free beside a title (layout margins).
+#: Horizontal room (px at scale 1) kept free beside a title (layout margins).
 TEXT_SLACK = 12
-
-
-def _train_colour() -> str:
-    """Okabe–Ito blue, or its sky blue on a dark background (the blue is too dim there)."""
-    return theme.OKABE_ITO[5] if theme.current().name == "dark" else theme.OKABE_ITO[0]
+#: Curve widths and the test-loss marker size (px at scale 1).
+LINE_WIDTH, MARKER_SIZE, NONFINITE_SIZE = 3, 7, 16
 
 
 def tick_font() -> QtGui.QFont:
-    font = QtGui.QFont()
-    font.setPointSize(theme.current().font_pt)
-    return font
+    return theme.font(theme.current().font_pt)
 
 
 def left_axis_width() -> int:
@@ -94,9 +88,6 @@ def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
     rotated "cross-entropy loss" was taller than the plot in a lecture-window cell).
     """
     theme.style_plot(plot, "", left, bottom)
-    font = tick_font()
-    for name in ("left", "bottom"):
-        plot.getAxis(name).setTickFont(font)
     plot.getAxis("left").setWidth(left_axis_width())
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
@@ -120,32 +111,46 @@ class LossView(QtWidgets.QWidget):
 
     title = "Loss"
 
+    @staticmethod
+    def translated_title() -> str:
+        """``title`` in the current language (dock and window titles)."""
+        return QtCore.QCoreApplication.translate("LossView", "Loss")
+
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        t = theme.current()
-        train_colour = _train_colour()
+        t = self._theme = theme.current()
+        train_colour, test_colour, nonfinite = t.blue, t.vermillion, t.nonfinite
+        self._title_pt = theme.pt(t.title_pt)
+        self._left_width = left_axis_width()
+        self._text_slack = theme.ipx(TEXT_SLACK)
+        self._compact_height = theme.px(COMPACT_HEIGHT)
         self._regression = False
         self._compact = False
         self._nonfinite_shown = False
         self._loss_ticks: tuple[object, ...] | None = None
         self._accuracy_ticks = 0
         self._tick_line = QtGui.QFontMetrics(tick_font()).height()
-        self._keys = f"{_key(train_colour, 'train')} &nbsp; {_key(TEST_COLOUR, 'test', '━●')}"
+        train = QtCore.QCoreApplication.translate("LossView", "train")
+        test = QtCore.QCoreApplication.translate("LossView", "test")
+        self._keys = f"{_key(train_colour, train)} &nbsp; {_key(test_colour, test, '━●')}"
+        self._nonfinite_key = _key(nonfinite, "inf/NaN", "✖")
+        step = QtCore.QCoreApplication.translate("LossView", "training step")
+        width = theme.px(LINE_WIDTH)
 
         self.loss_widget = pg.PlotWidget(self, background=t.background)
         self.loss_plot: pg.PlotItem = self.loss_widget.getPlotItem()
-        _style(self.loss_plot, bottom="training step")
+        _style(self.loss_plot, bottom=step)
         self.loss_plot.setLogMode(x=False, y=True)
         theme.opaque_grid(self.loss_plot, x=True, y=True)
         self.loss_plot.getAxis("bottom").setStyle(maxTickLevel=0)
-        self.train_loss = self.loss_plot.plot([], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True)
+        self.train_loss = self.loss_plot.plot([], [], pen=pg.mkPen(train_colour, width=width), skipFiniteCheck=True)
         self.test_loss = self.loss_plot.plot(
             [],
             [],
-            pen=pg.mkPen(TEST_COLOUR, width=3),
+            pen=pg.mkPen(test_colour, width=width),
             symbol="o",
-            symbolSize=7,
-            symbolBrush=TEST_COLOUR,
+            symbolSize=theme.px(MARKER_SIZE),
+            symbolBrush=test_colour,
             symbolPen=None,
             skipFiniteCheck=True,
         )
@@ -155,25 +160,30 @@ class LossView(QtWidgets.QWidget):
             [],
             pen=None,
             symbol="x",
-            symbolSize=16,
-            symbolBrush=NONFINITE,
-            symbolPen=pg.mkPen(NONFINITE, width=2),
+            symbolSize=theme.px(NONFINITE_SIZE),
+            symbolBrush=nonfinite,
+            symbolPen=pg.mkPen(nonfinite, width=theme.px(2)),
         )
 
         self.accuracy_widget = pg.PlotWidget(self, background=t.background)
         self.accuracy_plot: pg.PlotItem = self.accuracy_widget.getPlotItem()
+        accuracy = QtCore.QCoreApplication.translate("LossView", "Accuracy")
         self._accuracy_titles = (
-            f"Accuracy &nbsp; {_key(train_colour, 'train')} &nbsp; {_key(TEST_COLOUR, 'test')}",
-            "Accuracy",
+            f"{accuracy} &nbsp; {_key(train_colour, train)} &nbsp; {_key(test_colour, test)}",
+            accuracy,
         )
-        _style(self.accuracy_plot, bottom="training step")
+        _style(self.accuracy_plot, bottom=step)
         theme.opaque_grid(self.accuracy_plot, x=True, y=True)
         self.accuracy_plot.getAxis("bottom").setStyle(maxTickLevel=0)
         self.accuracy_plot.setYRange(-0.05, 1.05, padding=0)  # refined to the pixel height on resize
         self.accuracy_plot.enableAutoRange(y=False)
         self.accuracy_plot.setXLink(self.loss_plot)
-        self.train_accuracy = self.accuracy_plot.plot([], [], pen=pg.mkPen(train_colour, width=3), skipFiniteCheck=True)
-        self.test_accuracy = self.accuracy_plot.plot([], [], pen=pg.mkPen(TEST_COLOUR, width=3), skipFiniteCheck=True)
+        self.train_accuracy = self.accuracy_plot.plot(
+            [], [], pen=pg.mkPen(train_colour, width=width), skipFiniteCheck=True
+        )
+        self.test_accuracy = self.accuracy_plot.plot(
+            [], [], pen=pg.mkPen(test_colour, width=width), skipFiniteCheck=True
+        )
 
         for widget in (self.loss_widget, self.accuracy_widget):
             widget.setMinimumSize(0, 0)
@@ -236,7 +246,7 @@ class LossView(QtWidgets.QWidget):
 
     # -- layout (on resize and experiment changes only) ----------------------------------
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
-        compact = event.size().height() < COMPACT_HEIGHT
+        compact = event.size().height() < self._compact_height
         if compact != self._compact:
             self._compact = compact
             self._show_accuracy()
@@ -257,33 +267,31 @@ class LossView(QtWidgets.QWidget):
         self.layout().activate()  # give the loss plot the freed space now, not on the next event
 
     def _loss_titles(self) -> tuple[str, ...]:
-        name = "MSE" if self._regression else "Cross-entropy"
-        nonfinite = f" &nbsp; {_key(NONFINITE, 'inf/NaN', '✖')}" if self._nonfinite_shown else ""
-        variants = tuple(
-            f"{head} &nbsp; {self._keys}{nonfinite}"
-            for head in (
-                f"{name} loss (log scale)",
-                f"{name} loss (log)",
-                "Loss (log scale)",
-                "Loss (log)",
-                "Loss",
-            )
-        )
-        return (*variants, f"Loss{nonfinite}") if nonfinite else variants
+        tr = QtCore.QCoreApplication.translate
+        if self._regression:
+            heads = (tr("LossView", "MSE loss (log scale)"), tr("LossView", "MSE loss (log)"))
+        else:
+            heads = (tr("LossView", "Cross-entropy loss (log scale)"), tr("LossView", "Cross-entropy loss (log)"))
+        loss = tr("LossView", "Loss")
+        heads = (*heads, tr("LossView", "Loss (log scale)"), tr("LossView", "Loss (log)"), loss)
+        nonfinite = f" &nbsp; {self._nonfinite_key}" if self._nonfinite_shown else ""
+        variants = tuple(f"{head} &nbsp; {self._keys}{nonfinite}" for head in heads)
+        # Keys dropped last: a narrow cell at a large type scale has room for the name alone.
+        return (*variants, f"{loss}{nonfinite}", loss) if nonfinite else (*variants, loss)
 
     def _fit_titles(self, widget: QtWidgets.QWidget | None = None, width: int | None = None) -> None:
         """The longest title variant that fits above each plot (a LabelItem cannot shrink)."""
-        t = theme.current()
+        t = self._theme
         for w, plot, variants in (
             (self.loss_widget, self.loss_plot, self._loss_titles()),
             (self.accuracy_widget, self.accuracy_plot, self._accuracy_titles),
         ):
             if widget is not None and w is not widget:
                 continue
-            room = (w.width() if width is None else width) - left_axis_width() - TEXT_SLACK
-            html = fitting(variants, t.title_pt, room)
+            room = (w.width() if width is None else width) - self._left_width - self._text_slack
+            html = fitting(variants, self._title_pt, room)
             if html != plot.titleLabel.text:
-                plot.setTitle(html, size=f"{t.title_pt}pt", color=t.foreground)
+                theme.set_plot_title(plot, html, self._title_pt, t.foreground)
 
     @QtCore.Slot()
     def _update_loss_ticks(self) -> None:

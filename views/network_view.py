@@ -31,10 +31,6 @@ from model.snapshot import Snapshot
 from views import theme
 from views.labels import FastLabel, FitLabel, label_stride, spaced_indices
 
-#: Fill of a value that is inf or NaN (with a yellow outline / hatch so it reads on any theme).
-NONFINITE = "#000000"
-NONFINITE_EDGE = "#F0E442"
-
 
 def format_sci(value: float) -> str:
     """Short scientific notation for a label: 3.2e-06 → "3e-6", inf → "inf", NaN → "NaN"."""
@@ -46,16 +42,6 @@ def format_sci(value: float) -> str:
         return "0"
     mantissa, exponent = f"{value:.0e}".split("e")
     return f"{mantissa}e{int(exponent)}"
-
-
-def _blend(base: QtGui.QColor, color: QtGui.QColor, amount: float) -> QtGui.QColor:
-    """``color`` laid over ``base`` with opacity ``amount``, as an opaque colour."""
-    a = min(max(amount, 0.0), 1.0)
-    return QtGui.QColor(
-        round(base.red() + (color.red() - base.red()) * a),
-        round(base.green() + (color.green() - base.green()) * a),
-        round(base.blue() + (color.blue() - base.blue()) * a),
-    )
 
 
 def _margin_for(pixels: float, span: float, size_px: float) -> float:
@@ -74,6 +60,11 @@ class NetworkView(QtWidgets.QWidget):
     """Neurons, weights and per-layer gradient magnitude of the current network."""
 
     title = "Network"
+
+    @staticmethod
+    def translated_title() -> str:
+        """``title`` in the current language (dock and window titles)."""
+        return QtCore.QCoreApplication.translate("NetworkView", "Network")
 
     #: Wider layers are drawn as an evenly spaced sample of this many units.
     MAX_DRAWN_UNITS = 32
@@ -103,7 +94,7 @@ class NetworkView(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        t = theme.current()
+        t = self._theme = theme.current()
         self._fg = t.foreground
         self._glw = pg.GraphicsLayoutWidget()
         self._glw.setBackground(t.background)
@@ -113,12 +104,14 @@ class NetworkView(QtWidgets.QWidget):
         layout.setSpacing(0)
         # Title and legend are QLabels outside the scene: a pg.LabelItem sets its minimum
         # width to its text and so forces the plot wider than a small cell (clipping it).
-        self._title = FitLabel(t.title_pt, t.foreground, t.background)
+        self._title = FitLabel(theme.pt(t.title_pt), t.foreground, t.background)
         self._title.set_variants(
             [
-                "Network: activations (nodes), weights (edges), ‖δ‖ (columns)",
-                "Network: activations, weights, ‖δ‖",
-                "Network",
+                QtCore.QCoreApplication.translate(
+                    "NetworkView", "Network: activations (nodes), weights (edges), ‖δ‖ (columns)"
+                ),
+                QtCore.QCoreApplication.translate("NetworkView", "Network: activations, weights, ‖δ‖"),
+                QtCore.QCoreApplication.translate("NetworkView", "Network"),
             ]
         )
         layout.addWidget(self._title)
@@ -126,7 +119,6 @@ class NetworkView(QtWidgets.QWidget):
 
         self._plot: pg.PlotItem = self._glw.addPlot(row=0, col=0)
         theme.style_plot(self._plot, "")
-        self._plot.setTitle(None)
         for axis in ("left", "bottom"):
             self._plot.hideAxis(axis)
         self._plot.setMenuEnabled(False)
@@ -134,17 +126,19 @@ class NetworkView(QtWidgets.QWidget):
         self._plot.hideButtons()
         self._plot.vb.setDefaultPadding(0.0)
         # Two short lines under the diagram; the full explanation is the tooltip.
-        self._note = FitLabel(t.font_pt, t.foreground, t.background, max_lines=2)
+        self._note = FitLabel(theme.pt(t.font_pt), t.foreground, t.background, max_lines=2)
         layout.addWidget(self._note)
 
-        self._font = QtGui.QFont()
-        self._font.setPointSize(t.font_pt)
-        self._small_font = QtGui.QFont()
-        self._small_font.setPointSize(max(12, t.font_pt - 1))
+        self._font = theme.font(t.font_pt)
+        self._small_font = theme.font(max(12, t.font_pt - 1))
         # Label widths (+ a gap) for thinning the two label rows when columns crowd: the ‖δ‖
         # row is measured on its current texts ("3e-5" vs "1e-12"), the name row on "L88".
-        self._grad_label_px = QtGui.QFontMetrics(self._small_font).horizontalAdvance("8e-8") + self.LABEL_GAP_PX
-        self._name_label_px = QtGui.QFontMetrics(self._font).horizontalAdvance("L88") + self.LABEL_GAP_PX
+        gap = theme.px(self.LABEL_GAP_PX)
+        self._label_gap = gap
+        self._grad_label_px = QtGui.QFontMetrics(self._small_font).horizontalAdvance("8e-8") + gap
+        self._name_label_px = (
+            max(QtGui.QFontMetrics(self._font).horizontalAdvance(s) for s in ("L88", *self._end_names())) + gap
+        )
         self._x_margin_px = 0.5 * QtGui.QFontMetrics(self._small_font).horizontalAdvance("8e-88") + 2
         self._y_margin_px = QtGui.QFontMetrics(self._font).height() + 4
         self._col_px = 0.0
@@ -154,12 +148,13 @@ class NetworkView(QtWidgets.QWidget):
         self._node_brushes = [
             pg.mkBrush(cmap.map((k + 0.5) / self.N_NODE_BINS, mode="qcolor")) for k in range(self.N_NODE_BINS)
         ]
-        self._node_brushes.append(pg.mkBrush(NONFINITE))
+        self._node_brushes.append(pg.mkBrush(t.ink))
         self._node_brush_table = np.empty(len(self._node_brushes), dtype=object)
         self._node_brush_table[:] = self._node_brushes
-        dark = QtGui.QColor(t.background).lightness() < 128
-        self._node_pen = pg.mkPen("#AAAAAA" if dark else "#555555", width=1)
-        self._nonfinite_node_pen = pg.mkPen(NONFINITE_EDGE, width=3)
+        dark = t.is_dark
+        self._node_pen = pg.mkPen(t.node_outline, width=theme.px(1))
+        # inf/NaN: the theme's ink (black or white) in a yellow ring, on either background
+        self._nonfinite_node_pen = pg.mkPen(t.yellow, width=theme.px(3))
         self._neutral_brush = self._node_brushes[self.N_NODE_BINS // 2]
 
         bg = QtGui.QColor(t.background)
@@ -169,8 +164,8 @@ class NetworkView(QtWidgets.QWidget):
             tint = gmap.map((k + 0.5) / self.N_GRAD_BINS, mode="qcolor")
             # Dark themes get a fainter tint so the red/blue edges keep their contrast.
             strength = self.TINT_STRENGTH * (0.6 if dark else 1.0)
-            self._grad_brushes.append(QtGui.QBrush(_blend(bg, tint, strength)))
-        self._nonfinite_band_brush = QtGui.QBrush(QtGui.QColor(NONFINITE), QtCore.Qt.BrushStyle.BDiagPattern)
+            self._grad_brushes.append(QtGui.QBrush(theme.blend(bg, tint, strength)))
+        self._nonfinite_band_brush = QtGui.QBrush(QtGui.QColor(t.ink), QtCore.Qt.BrushStyle.BDiagPattern)
         self._empty_band_brush = QtGui.QBrush(QtCore.Qt.BrushStyle.NoBrush)
         self._band_pen = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
 
@@ -179,29 +174,30 @@ class NetworkView(QtWidgets.QWidget):
         # the background) because semi-transparent lines cost ~7x more to rasterise.
         self._edge_curves: list[pg.PlotCurveItem] = []
         self._edge_copies: list[int] = []
-        self._legend_colors = [
-            (QtGui.QColor(c).lighter(150) if dark else QtGui.QColor(c)).name() for c in (theme.NEGATIVE, theme.POSITIVE)
-        ]
-        for color in (theme.NEGATIVE, theme.POSITIVE):
+        self._legend_colors = [t.negative, t.positive]
+        for color in (t.negative, t.positive):
             for k in range(self.N_WEIGHT_BINS):
                 frac = (k + 1) / self.N_WEIGHT_BINS
-                base = QtGui.QColor(color).lighter(150) if dark else QtGui.QColor(color)
-                qc = _blend(bg, base, 0.4 + 0.6 * frac)
+                qc = theme.blend(bg, color, 0.4 + 0.6 * frac)
                 self._edge_curves.append(self._make_edge_curve(pg.mkPen(qc, width=1)))
                 # Thick edges are drawn as parallel 1-px lines: Qt strokes a scaled path with a
                 # 2-px pen ~7x slower than it draws 1-px lines (11 ms vs 1.5 ms at 10×64).
                 # Only the two strongest bins are doubled/tripled: with a Glorot init most drawn
-                # edges stay 1 px, a too-large init turns the diagram visibly heavy.
-                self._edge_copies.append(1 + max(0, k - (self.N_WEIGHT_BINS - 3)))
-        self._edge_curves.append(self._make_edge_curve(pg.mkPen(NONFINITE, width=1)))
-        self._edge_copies.append(3)
+                # edges stay 1 px, a too-large init turns the diagram visibly heavy. A larger
+                # type scale draws every edge with proportionally more lines.
+                self._edge_copies.append(self._lines(1 + max(0, k - (self.N_WEIGHT_BINS - 3))))
+        self._edge_curves.append(self._make_edge_curve(pg.mkPen(t.ink, width=1)))
+        self._edge_copies.append(self._lines(3))
 
         # One scatter for all nodes: per-column scatters were tried and cost ~0.45 ms of Python
         # per item and paint, without saving edge repaints (a probe changes every column).
-        self._scatter = pg.ScatterPlotItem(pxMode=True, size=12, pen=self._node_pen, brush=self._neutral_brush)
+        self._node_size = theme.px(12.0)
+        self._node_size_range = (theme.px(3.0), theme.px(26.0))
+        self._scatter = pg.ScatterPlotItem(
+            pxMode=True, size=self._node_size, pen=self._node_pen, brush=self._neutral_brush
+        )
         self._scatter.setZValue(10)
         self._plot.addItem(self._scatter)
-        self._node_size = 12.0
 
         self._bands: list[QtWidgets.QGraphicsRectItem] = []
         self._band_bins: list[int] = []
@@ -245,6 +241,19 @@ class NetworkView(QtWidgets.QWidget):
         self._centre_text = "0"
 
     # -- construction -------------------------------------------------------------------
+    @staticmethod
+    def _lines(copies: int) -> int:
+        """Parallel 1-px lines that draw an edge ``copies`` px thick at scale 1."""
+        return max(1, round(copies * theme.scale()))
+
+    @staticmethod
+    def _end_names() -> tuple[str, str]:
+        """Labels of the input and output columns."""
+        return (
+            QtCore.QCoreApplication.translate("NetworkView", "in"),
+            QtCore.QCoreApplication.translate("NetworkView", "out"),
+        )
+
     def _make_edge_curve(self, pen: QtGui.QPen) -> pg.PlotCurveItem:
         curve = pg.PlotCurveItem(pen=pen, connect="pairs", skipFiniteCheck=True, antialias=False)
         # drawLines beats drawPath by ~10 % on freshly set data (no path conversion).
@@ -341,8 +350,9 @@ class NetworkView(QtWidgets.QWidget):
         self._add_static(self._grad_head)
         # Every column gets a name label; which ones show depends on the on-screen width.
         self._name_labels = []
+        first, last = self._end_names()
         for c in range(n_cols):
-            text = "in" if c == 0 else ("out" if c == n_cols - 1 else f"L{c}")
+            text = first if c == 0 else (last if c == n_cols - 1 else f"L{c}")
             label = FastLabel(text, self._fg, self._font, anchor=(0.5, 0.0))
             label.setPos(c, bottom)
             self._add_static(label)
@@ -363,42 +373,74 @@ class NetworkView(QtWidgets.QWidget):
 
     def _set_note(self) -> None:
         """Legend under the diagram: one or two short lines; the full key is the tooltip."""
-        pos = f'<span style="color:{self._legend_colors[1]}"><b>red&nbsp;+</b></span>'
-        neg = f'<span style="color:{self._legend_colors[0]}"><b>blue&nbsp;−</b></span>'
+        tr = QtCore.QCoreApplication.translate
+        red = tr("NetworkView", "red").replace(" ", "&nbsp;")
+        blue = tr("NetworkView", "blue").replace(" ", "&nbsp;")
+        pos = f'<span style="color:{self._legend_colors[1]}"><b>{red}&nbsp;+</b></span>'
+        neg = f'<span style="color:{self._legend_colors[0]}"><b>{blue}&nbsp;−</b></span>'
         sampled = []
         hidden = self._sizes[1:-1]
         if hidden and max(hidden) > self.MAX_DRAWN_UNITS:
             shown = len(sample_units(max(hidden), self.MAX_DRAWN_UNITS))
-            sampled.append(f"<b>showing {shown} of {max(hidden)} units</b>")
-        for name, n in (("inputs", self._sizes[0]), ("outputs", self._sizes[-1])):
-            if n > self.MAX_DRAWN_UNITS:
-                sampled.append(f"<b>showing {len(sample_units(n, self.MAX_DRAWN_UNITS))} of {n} {name}</b>")
+            text = tr("NetworkView", "showing {shown} of {total} units").format(shown=shown, total=max(hidden))
+            sampled.append(f"<b>{text}</b>")
+        n_in, n_out = self._sizes[0], self._sizes[-1]
+        if n_in > self.MAX_DRAWN_UNITS:
+            shown = len(sample_units(n_in, self.MAX_DRAWN_UNITS))
+            text = tr("NetworkView", "showing {shown} of {total} inputs").format(shown=shown, total=n_in)
+            sampled.append(f"<b>{text}</b>")
+        if n_out > self.MAX_DRAWN_UNITS:
+            shown = len(sample_units(n_out, self.MAX_DRAWN_UNITS))
+            text = tr("NetworkView", "showing {shown} of {total} outputs").format(shown=shown, total=n_out)
+            sampled.append(f"<b>{text}</b>")
         tail = "".join(f" · {s}" for s in sampled)
         if sampled:
             n_shown, n_all = len(sample_units(max(self._sizes), self.MAX_DRAWN_UNITS)), max(self._sizes)
-            short_tail = f" · <b>{n_shown} of {n_all} units shown</b>"
+            text = tr("NetworkView", "{shown} of {total} units shown").format(shown=n_shown, total=n_all)
+            short_tail = f" · <b>{text}</b>"
         else:
             short_tail = ""
+        keys = {"pos": pos, "neg": neg, "centre": self._centre_text}
         self._note.set_variants(
             [
-                f"nodes: activation (white = {self._centre_text}) · edges: strongest weights ({pos}, {neg})"
-                f" · columns: ‖δ‖ (dark = vanishing){tail}",
-                f"nodes: activation · edges: weights ({pos}, {neg}) · columns: ‖δ‖ (dark = vanishing){short_tail}",
-                f"edges: weights ({pos}, {neg}) · columns: ‖δ‖ (dark = vanishing){short_tail}",
-                f"{pos}, {neg} weights · dark column = vanishing ‖δ‖{short_tail}",
-                f"{pos}, {neg} weights · ‖δ‖ per column{short_tail}",
+                tr(
+                    "NetworkView",
+                    "nodes: activation (white = {centre}) · edges: strongest weights ({pos}, {neg})"
+                    " · columns: ‖δ‖ (dark = vanishing)",
+                ).format(**keys)
+                + tail,
+                tr(
+                    "NetworkView", "nodes: activation · edges: weights ({pos}, {neg}) · columns: ‖δ‖ (dark = vanishing)"
+                ).format(**keys)
+                + short_tail,
+                tr("NetworkView", "edges: weights ({pos}, {neg}) · columns: ‖δ‖ (dark = vanishing)").format(**keys)
+                + short_tail,
+                tr("NetworkView", "{pos}, {neg} weights · dark column = vanishing ‖δ‖").format(**keys) + short_tail,
+                tr("NetworkView", "{pos}, {neg} weights · ‖δ‖ per column").format(**keys) + short_tail,
             ]
         )
         tip = [
-            f"Nodes: each unit's activation on one probe input (white = {self._centre_text}, "
-            f"{neg} below, {pos} above; black with a yellow ring = inf/NaN).",
-            f"Edges: the {self._edges_per_layer} strongest weights per layer ({pos}, {neg}; "
-            f"thickest: |w| ≥ {self.WEIGHT_REF_STDS:g} Glorot std).",
-            "Columns: the error ‖δ‖ reaching each layer (viridis: dark purple = vanishing, "
-            "yellow = large); the number above each column is ‖δ‖.",
+            tr(
+                "NetworkView",
+                "Nodes: each unit's activation on one probe input (white = {centre}, {neg} below, {pos} above;"
+                " a yellow ring = inf/NaN).",
+            ).format(**keys),
+            tr(
+                "NetworkView",
+                "Edges: the {count} strongest weights per layer ({pos}, {neg}; thickest: |w| ≥ {stds} Glorot std).",
+            ).format(count=self._edges_per_layer, stds=f"{self.WEIGHT_REF_STDS:g}", **keys),
+            tr(
+                "NetworkView",
+                "Columns: the error ‖δ‖ reaching each layer (viridis: dark purple = vanishing, yellow = large);"
+                " the number above each column is ‖δ‖.",
+            ),
         ]
         if sampled:
-            tip.append("Wide layers are drawn as an evenly spaced sample: " + "; ".join(sampled) + ".")
+            tip.append(
+                tr("NetworkView", "Wide layers are drawn as an evenly spaced sample: {list}.").format(
+                    list="; ".join(sampled)
+                )
+            )
         self._note.setToolTip("<br>".join(tip))
         self._plot.vb.setToolTip("<br>".join(tip))
 
@@ -428,7 +470,7 @@ class NetworkView(QtWidgets.QWidget):
         self._thin_labels()
 
         px_per_unit = height / (top - bottom + 2.0 * y_margin)
-        size = float(np.clip(min(0.75 * self._unit_spacing * px_per_unit, 0.6 * self._col_px), 3.0, 26.0))
+        size = float(np.clip(min(0.75 * self._unit_spacing * px_per_unit, 0.6 * self._col_px), *self._node_size_range))
         if size != self._node_size:
             self._node_size = size
             self._scatter.setSize(size)
@@ -443,7 +485,7 @@ class NetworkView(QtWidgets.QWidget):
         if self._col_px <= 0 or self._grad_head is None:
             return
         widest = max((label.boundingRect().width() for label in self._grad_labels), default=0.0)
-        grad_px = max(self._grad_label_px, widest + self.LABEL_GAP_PX)
+        grad_px = max(self._grad_label_px, widest + self._label_gap)
         grad_stride = label_stride(grad_px, self._col_px)
         if 0 < grad_stride < self._label_strides[0]:
             # Hysteresis: show more labels only with a few pixels to spare, so a value that

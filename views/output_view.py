@@ -27,9 +27,12 @@ from views.labels import fitting
 if TYPE_CHECKING:
     from model.datasets import Dataset
 
-NONFINITE = "#FF00FF"
-#: Okabe–Ito first (class 7 is its black), then two extra hues for up to 10 classes.
-CLASS_COLOURS: tuple[str, ...] = (*theme.OKABE_ITO, "#8C564B", "#882255")
+NONFINITE = theme.LIGHT.nonfinite  # the same in every theme (``Theme.nonfinite``)
+#: Count labels on the viridis confusion matrix: dark text on its bright end, white on its dark end.
+ON_BRIGHT, ON_DARK = "#111111", "#FFFFFF"
+#: The light theme's class colours: Okabe–Ito first (class 7 is its black), then two extra hues
+#: for up to 10 classes. Views use the current theme's ``class_colours`` (same order).
+CLASS_COLOURS: tuple[str, ...] = theme.LIGHT.class_colours
 #: Drawing 20 000 points every repaint is slow and unreadable; a fixed subset shows the shape.
 MAX_POINTS = 1500
 #: Decision-region colour strength from "uncertain" (1/classes) to "sure" (1.0).
@@ -40,10 +43,12 @@ GRID_MARGIN = 0.5
 #: The decision regions fill the plot unless that would stretch one axis more than this
 #: much against the other (then the view widens around the image instead).
 MAX_STRETCH = 2.0
-#: Assumed left-axis width (px) of the curve plot, whose axis grows to its tick labels.
+#: Assumed left-axis width (px at scale 1) of the curve plot, whose axis grows to its tick labels.
 CURVE_AXIS_WIDTH = 75
-#: Horizontal room (px) kept free beside the title (layout margins).
+#: Horizontal room (px at scale 1) kept free beside the title (layout margins).
 TEXT_SLACK = 12
+#: Training-point and fitted-curve sizes (px at scale 1).
+POINT_SIZE, CURVE_POINT_SIZE, FIT_WIDTH = 10, 7, 4
 
 
 def _rgb(colour: str) -> NDArray[np.float64]:
@@ -52,7 +57,9 @@ def _rgb(colour: str) -> NDArray[np.float64]:
 
 
 def class_colour(k: int) -> str:
-    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
+    """Colour of class ``k`` in the current theme."""
+    colours = theme.current().class_colours
+    return colours[k % len(colours)]
 
 
 def region_image(probs: NDArray[np.float64], background: str) -> NDArray[np.uint8]:
@@ -71,7 +78,7 @@ def region_image(probs: NDArray[np.float64], background: str) -> NDArray[np.uint
     strength = (MIN_STRENGTH + (MAX_STRENGTH - MIN_STRENGTH) * sure)[..., None]
     palette = np.array([_rgb(class_colour(k)) for k in range(n_classes)])
     rgb = _rgb(background) * (1.0 - strength) + palette[cls] * strength
-    rgb[bad] = _rgb(NONFINITE)
+    rgb[bad] = _rgb(theme.current().nonfinite)
     return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
 
 
@@ -89,7 +96,7 @@ def confusion_indices(counts: NDArray[np.float64]) -> NDArray[np.uint8]:
 
 def confusion_lut() -> NDArray[np.uint8]:
     table = np.empty((256, 4), dtype=np.uint8)
-    table[0] = pg.mkColor(NONFINITE).getRgb()
+    table[0] = pg.mkColor(theme.current().nonfinite).getRgb()
     table[1:] = theme.lut(theme.magnitude_colormap(), 255)
     return table
 
@@ -100,10 +107,6 @@ def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
     The title is set by OutputView._fit_title (the longest variant that fits).
     """
     theme.style_plot(plot, "", left, bottom)
-    font = QtGui.QFont()
-    font.setPointSize(theme.current().font_pt)
-    for name in ("left", "bottom"):
-        plot.getAxis(name).setTickFont(font)
 
 
 class OutputView(QtWidgets.QWidget):
@@ -111,9 +114,16 @@ class OutputView(QtWidgets.QWidget):
 
     title = "Output"
 
+    @staticmethod
+    def translated_title() -> str:
+        """``title`` in the current language (dock and window titles)."""
+        return QtCore.QCoreApplication.translate("OutputView", "Output")
+
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        t = theme.current()
+        t = self._theme = theme.current()
+        self._title_pt = theme.pt(t.title_pt)
+        self._text_slack = theme.ipx(TEXT_SLACK)
         self._mode = ""
         self._n_classes = 0
         self._extent: tuple[float, float, float, float] | None = None
@@ -135,15 +145,13 @@ class OutputView(QtWidgets.QWidget):
         self.confusion_image = pg.ImageItem(axisOrder="row-major")
         self.confusion_image.setLookupTable(confusion_lut())
         self.confusion_image.setLevels((0, 255))
-        self.points = pg.ScatterPlotItem(size=10, pxMode=True)
-        self.fit_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.OKABE_ITO[1], width=4), connect="finite")
+        self.points = pg.ScatterPlotItem(size=theme.px(POINT_SIZE), pxMode=True)
+        self.fit_curve = pg.PlotCurveItem(pen=pg.mkPen(t.vermillion, width=theme.px(FIT_WIDTH)), connect="finite")
         for z, item in enumerate((self.region_image, self.confusion_image, self.points, self.fit_curve)):
             item.setZValue(z)
             self.plot.addItem(item)
 
-        self._text_font = QtGui.QFont()
-        self._text_font.setPointSize(t.font_pt)
-        self._text_font.setBold(True)
+        self._text_font = theme.font(t.font_pt, bold=True)
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -206,11 +214,13 @@ class OutputView(QtWidgets.QWidget):
         # Never aspect-locked: the decision regions / the matrix fill the plotted area (a
         # locked square in a wide cell left empty bands and cramped the count labels).
         plot.setAspectLocked(False)
+        tr = QtCore.QCoreApplication.translate
+        t = self._theme
         if mode == "grid":
             self._titles = (
-                "Decision regions (colour = predicted class, faint = unsure)",
-                "Predicted class (faint = unsure)",
-                "Predicted class",
+                tr("OutputView", "Decision regions (colour = predicted class, faint = unsure)"),
+                tr("OutputView", "Predicted class (faint = unsure)"),
+                tr("OutputView", "Predicted class"),
             )
             _style(plot, left="x₂", bottom="x₁")
             for name in ("left", "bottom"):
@@ -218,12 +228,10 @@ class OutputView(QtWidgets.QWidget):
             plot.enableAutoRange(False)
             theme.opaque_grid(plot, x=False, y=False)
         elif mode == "curve":
-            data = f'<span style="color:{theme.OKABE_ITO[0]}">● data</span>'
-            fit = f'<span style="color:{theme.OKABE_ITO[1]}">━ network output</span>'
-            self._titles = (
-                f"{data}&nbsp;&nbsp;{fit}",
-                f'{data}&nbsp;&nbsp;<span style="color:{theme.OKABE_ITO[1]}">━ output</span>',
-            )
+            data = f'<span style="color:{t.blue}">● {tr("OutputView", "data")}</span>'
+            fit = f'<span style="color:{t.vermillion}">━ {tr("OutputView", "network output")}</span>'
+            short_fit = f'<span style="color:{t.vermillion}">━ {tr("OutputView", "output")}</span>'
+            self._titles = (f"{data}&nbsp;&nbsp;{fit}", f"{data}&nbsp;&nbsp;{short_fit}")
             _style(plot, left="y", bottom="x")
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(None)
@@ -231,11 +239,11 @@ class OutputView(QtWidgets.QWidget):
             plot.enableAutoRange(True)
         else:
             self._titles = (
-                "Test confusion matrix (colour = share of row)",
-                "Test confusion matrix",
-                "Confusion matrix",
+                tr("OutputView", "Test confusion matrix (colour = share of row)"),
+                tr("OutputView", "Test confusion matrix"),
+                tr("OutputView", "Confusion matrix"),
             )
-            _style(plot, left="true class", bottom="predicted")
+            _style(plot, left=tr("OutputView", "true class"), bottom=tr("OutputView", "predicted"))
             ticks = [[(float(k), str(k)) for k in range(n_classes)]]
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTicks(ticks)
@@ -255,11 +263,9 @@ class OutputView(QtWidgets.QWidget):
         """
         if mode == "curve":
             return None
-        font = QtGui.QFont()
-        font.setPointSize(theme.current().font_pt)
-        metrics = QtGui.QFontMetrics(font)
+        metrics = QtGui.QFontMetrics(theme.font(self._theme.font_pt))
         widest = "-10" if mode == "grid" else str(max(n_classes - 1, 0))
-        return metrics.horizontalAdvance(widest) + metrics.height() + 24
+        return metrics.horizontalAdvance(widest) + metrics.height() + theme.ipx(24)
 
     # -- layout (on resize and mode changes only) ------------------------------------------
     def _frame(self, rect: tuple[float, float, float, float]) -> None:
@@ -292,14 +298,13 @@ class OutputView(QtWidgets.QWidget):
         return super().eventFilter(watched, event)
 
     def _fit_title(self, width: int | None = None) -> None:
-        t = theme.current()
         # the axis' fixed width (its geometry may not be laid out yet), or what it has grown to
         axis = self.plot.getAxis("left")
-        left = axis.fixedWidth if axis.fixedWidth is not None else max(axis.width(), CURVE_AXIS_WIDTH)
+        left = axis.fixedWidth if axis.fixedWidth is not None else max(axis.width(), theme.px(CURVE_AXIS_WIDTH))
         room = (self.plot_widget.width() if width is None else width) - left
-        html = fitting(self._titles, t.title_pt, room - TEXT_SLACK)
-        if html != self.plot.titleLabel.text:
-            self.plot.setTitle(html, size=f"{t.title_pt}pt", color=t.foreground)
+        html = fitting(self._titles, self._title_pt, room - self._text_slack)
+        if html != self.plot.titleLabel.text or not self.plot.titleLabel.isVisible():
+            theme.set_plot_title(self.plot, html, self._title_pt, self._theme.foreground)
 
     def _set_texts(self, n_classes: int) -> None:
         if len(self._texts) == n_classes * n_classes:
@@ -328,18 +333,22 @@ class OutputView(QtWidgets.QWidget):
         if len(x) > MAX_POINTS:
             pick = np.random.default_rng(0).choice(len(x), MAX_POINTS, replace=False)
             x, y = x[pick], y[pick]
-        outline = pg.mkPen(theme.current().foreground, width=1)
+        outline = pg.mkPen(self._theme.foreground, width=theme.px(1))
         if mode == "curve":
             ys = y.reshape(len(y), -1)[:, 0].astype(np.float64)
             keep = np.isfinite(x[:, 0]) & np.isfinite(ys)
-            colour = QtGui.QColor(theme.OKABE_ITO[0])
+            colour = QtGui.QColor(self._theme.blue)
             colour.setAlpha(150)
-            self.points.setData(x[keep, 0], ys[keep], brush=pg.mkBrush(colour), pen=None, size=7)
+            self.points.setData(
+                x[keep, 0], ys[keep], brush=pg.mkBrush(colour), pen=None, size=theme.px(CURVE_POINT_SIZE)
+            )
             return
         labels = y.reshape(len(y), -1)[:, 0].astype(int) if y.ndim > 1 else y.astype(int)
         brushes = [pg.mkBrush(class_colour(k)) for k in range(max(self._n_classes, int(labels.max()) + 1))]
         keep = np.isfinite(x[:, :2]).all(axis=1)
-        self.points.setData(x[keep, 0], x[keep, 1], brush=[brushes[k] for k in labels[keep]], pen=outline, size=10)
+        self.points.setData(
+            x[keep, 0], x[keep, 1], brush=[brushes[k] for k in labels[keep]], pen=outline, size=theme.px(POINT_SIZE)
+        )
         if keep.any():
             # Frame the points as the decision-region image will (data range ± a margin).
             lo = x[keep, :2].min(axis=0) - GRID_MARGIN
@@ -352,7 +361,7 @@ class OutputView(QtWidgets.QWidget):
         if values.ndim != 3:
             return
         self._enter_mode("grid", values.shape[2])
-        self.region_image.setImage(region_image(values, theme.current().background), autoLevels=False)
+        self.region_image.setImage(region_image(values, self._theme.background), autoLevels=False)
         extent = out.extent or (0.0, float(values.shape[1]), 0.0, float(values.shape[0]))
         if extent != self._extent:
             self._extent = extent
@@ -385,7 +394,7 @@ class OutputView(QtWidgets.QWidget):
                 self._text_state[k] = state
                 text = self._texts[k]
                 text.setText(state[0])
-                text.setColor("#111111" if state[1] else "#FFFFFF")
+                text.setColor(ON_BRIGHT if state[1] else ON_DARK)
 
     def sizeHint(self) -> QtCore.QSize:
         """The cell this view gets in the 1920×1080 lecture window (it fits far smaller ones)."""

@@ -21,18 +21,19 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.walkthrough import BackwardWalk, LayerFactor
 from views import theme
-from views.gradients_view import NONFINITE, decade_ticks, format_power
-from views.labels import fitting, html_width
+from views.gradients_view import decade_ticks, format_power
+from views.labels import fitting, html_width, plural
 
 Qt = QtCore.Qt
 Key = Qt.Key
 
-#: factor < 1 (the signal shrinks) and factor > 1 (it grows): Okabe–Ito blue and orange.
-SHRINK = theme.OKABE_ITO[0]
-GROW = theme.OKABE_ITO[3]
-#: The output layer's bar (the reference, running product 1) and unrevealed text.
-NEUTRAL = "#7F7F7F"
-#: Font sizes (pt): the caption shrinks from the first to the second to fit one line.
+#: factor < 1 (the signal shrinks) and factor > 1 (it grows): Okabe–Ito blue and orange (the
+#: light theme's; a view uses its theme's ``blue`` and ``orange``).
+SHRINK = theme.LIGHT.blue
+GROW = theme.LIGHT.orange
+#: The output layer's bar (the reference, running product 1) and unrevealed text (light theme).
+NEUTRAL = theme.LIGHT.neutral
+#: Font sizes (pt at scale 1; see ``_pt``): the caption shrinks from the first to the second to fit one line.
 CAPTION_MAX_PT, CAPTION_MIN_PT = 28, 16
 BOX_MAX_PT, BOX_MIN_PT = 30, 8
 #: Below this number size the stacked/inline boxes give way to the compact ones.
@@ -96,62 +97,97 @@ def trend(walk: BackwardWalk, index: int) -> str:
 
 def _remark(walk: BackwardWalk, f: LayerFactor) -> str:
     """What this kind of step does to the signal, in the lecture's words."""
+    tr = QtCore.QCoreApplication.translate
     if f.skip:
-        return "the skip path carries the signal around f′ and W"
+        return tr("WalkthroughView", "the skip path carries the signal around f′ and W")
     if walk.batch_norm:
-        return "batch norm rescales every step"
+        return tr("WalkthroughView", "batch norm rescales every step")
     name = walk.activation
     if name == "sigmoid":
-        return "each sigmoid step multiplies by σ′ ≤ 1/4"
+        return tr("WalkthroughView", "each sigmoid step multiplies by σ′ ≤ 1/4")
     if name == "tanh":
-        return "each tanh step multiplies by tanh′ ≤ 1"
+        return tr("WalkthroughView", "each tanh step multiplies by tanh′ ≤ 1")
     if name in ("relu", "noisy_relu"):
-        return "ReLU′ is 0 or 1: the weights set the size"
+        return tr("WalkthroughView", "ReLU′ is 0 or 1: the weights set the size")
     if name == "leaky_relu":
-        return "leaky ReLU′ is 1 or the slope: the weights set the size"
+        return tr("WalkthroughView", "leaky ReLU′ is 1 or the slope: the weights set the size")
     if name == "linear":
-        return "f′ = 1: only the weights scale the signal"
-    return f"each {name} step multiplies by f′ and by W"
+        return tr("WalkthroughView", "f′ = 1: only the weights scale the signal")
+    return tr("WalkthroughView", "each {name} step multiplies by f′ and by W").format(name=name)
 
 
-def _summary(walk: BackwardWalk) -> str:
-    """The closing remark: what every step was made of."""
+def _verdict(walk: BackwardWalk, rp: float) -> str:
+    """The closing remark: the verdict, how many steps, and what every step was made of."""
+    tr = QtCore.QCoreApplication.translate
+    words = {
+        "vanishing": tr("WalkthroughView", "vanishing"),
+        "exploding": tr("WalkthroughView", "exploding"),
+        "healthy": tr("WalkthroughView", "healthy"),
+    }
+    verdict = words["vanishing" if rp < 1e-2 else "exploding" if rp > 1e2 else "healthy"]
+    steps = walk.n_layers - 1
     if walk.residual:
-        return " (with skip paths)"
-    if walk.batch_norm:
-        return " (with batch norm)"
-    return {"sigmoid": " of σ′ ≤ 1/4", "tanh": " of tanh′ ≤ 1"}.get(walk.activation, "")
+        text = tr("WalkthroughView", "{verdict} after %n step(s) (with skip paths)", "", steps)
+    elif walk.batch_norm:
+        text = tr("WalkthroughView", "{verdict} after %n step(s) (with batch norm)", "", steps)
+    elif walk.activation == "sigmoid":
+        text = tr("WalkthroughView", "{verdict} after %n step(s) of σ′ ≤ 1/4", "", steps)
+    elif walk.activation == "tanh":
+        text = tr("WalkthroughView", "{verdict} after %n step(s) of tanh′ ≤ 1", "", steps)
+    else:
+        text = tr("WalkthroughView", "{verdict} after %n step(s)", "", steps)
+    return plural(text, steps).format(verdict=verdict)
+
+
+def empty_caption() -> str:
+    """The caption before any step is frozen."""
+    return QtCore.QCoreApplication.translate(
+        "WalkthroughView", "Backward pass: freeze a step to walk it layer by layer"
+    )
 
 
 def caption_segments(walk: BackwardWalk, position: int) -> list[tuple[str, str]]:
     """The caption as (text, role) pieces; roles: '' plain, 'strong', 'shrink', 'grow', 'bad'."""
+    tr = QtCore.QCoreApplication.translate
     n = walk.n_layers
     p = max(0, min(position, n))
     if p == 0 or n == 0:
-        return [(f"Step {walk.step:,} frozen: ", "strong"), ("press → to walk back from the output", "")]
+        return [
+            (tr("WalkthroughView", "Step {step} frozen:").format(step=f"{walk.step:,}") + " ", "strong"),
+            (tr("WalkthroughView", "press → to walk back from the output"), ""),
+        ]
     index = p - 1
     f = walk.layers[index]
     role = trend(walk, index)
     if index == 0:
         return [
-            (f"Layer {f.layer + 1} (output): ", "strong"),
+            (tr("WalkthroughView", "Layer {layer} (output):").format(layer=f.layer + 1) + " ", "strong"),
             ("‖δ_out‖ = ", ""),
             (number_text(f.delta_norm), role or "strong"),
-            (" — the backward pass starts here (→ next layer)", ""),
+            (" — " + tr("WalkthroughView", "the backward pass starts here (→ next layer)"), ""),
         ]
     rp = f.running_product
-    head = [(f"Layer {f.layer + 1}: ", "strong"), ("running product ", ""), (number_text(rp), role)]
+    head = [
+        (tr("WalkthroughView", "Layer {layer}:").format(layer=f.layer + 1) + " ", "strong"),
+        (tr("WalkthroughView", "running product") + " ", ""),
+        (number_text(rp), role),
+    ]
     if role == "bad":
-        what = "overflowed" if math.isinf(rp) or math.isinf(f.delta_norm) else "became NaN"
-        return [*head, (f" — the signal {what}: this run diverged", "")]
+        if math.isinf(rp) or math.isinf(f.delta_norm):
+            what = tr("WalkthroughView", "the signal overflowed: this run diverged")
+        else:
+            what = tr("WalkthroughView", "the signal became NaN: this run diverged")
+        return [*head, (" — " + what, "")]
     if rp == 0.0:
         died = next(g for g in walk.layers[1 : index + 1] if g.delta_norm == 0.0)
-        why = ": f′ = 0 everywhere" if died.mean_fprime == 0.0 else ""
-        return [*head, (f" — the signal died at layer {died.layer + 1}{why}", "")]
+        if died.mean_fprime == 0.0:
+            why = tr("WalkthroughView", "the signal died at layer {layer}: f′ = 0 everywhere")
+        else:
+            why = tr("WalkthroughView", "the signal died at layer {layer}")
+        return [*head, (" — " + why.format(layer=died.layer + 1), "")]
     if p == n:
-        verdict = "vanishing" if rp < 1e-2 else "exploding" if rp > 1e2 else "healthy"
-        return [*head, (f" — {verdict} after {n - 1} steps{_summary(walk)}", "")]
-    return [*head, (f" — {_remark(walk, f)}", "")]
+        return [*head, (" — " + _verdict(walk, rp), "")]
+    return [*head, (" — " + _remark(walk, f), "")]
 
 
 def walk_text(walk: BackwardWalk, position: int) -> str:
@@ -179,21 +215,22 @@ def box_rows(walk: BackwardWalk, index: int) -> list[Row]:
             return Row(label, "—", "note")
         return Row(label, number_text(value), role if math.isfinite(value) else "bad")
 
+    tr = QtCore.QCoreApplication.translate
     if index == 0:
         return [
             Row(layer_name(f), role="header"),
-            Row("output", role="note"),
+            Row(tr("WalkthroughView", "output"), role="note"),
             number("‖δ_out‖", f.delta_norm),
-            number("loss", walk.loss),
+            number(tr("WalkthroughView", "loss"), walk.loss),
         ]
     rows = [
         Row(layer_name(f), role="header"),
-        number("f′ mean", f.mean_fprime),
-        number("× W gain", f.weight_gain),
-        number("= factor", f.factor, trend(walk, index)),
+        number(tr("WalkthroughView", "f′ mean"), f.mean_fprime),
+        number("× " + tr("WalkthroughView", "W gain"), f.weight_gain),
+        number("= " + tr("WalkthroughView", "factor"), f.factor, trend(walk, index)),
     ]
     if f.skip:
-        rows.append(Row("+ skip path", role="note"))
+        rows.append(Row("+ " + tr("WalkthroughView", "skip path"), role="note"))
     elif walk.batch_norm and _finite(f.factor, f.weight_gain, f.fprime_gain) and f.weight_gain * f.fprime_gain:
         rows.append(Row(f"× BN {number_text(f.factor / (f.weight_gain * f.fprime_gain))}", role="note"))
     elif (
@@ -201,16 +238,17 @@ def box_rows(walk: BackwardWalk, index: int) -> list[Row]:
         and f.mean_fprime > 0.0
         and abs(f.fprime_gain / f.mean_fprime - 1.0) > FPRIME_NOTE_TOLERANCE
     ):
-        rows.append(Row(f"(f′ acts ×{number_text(f.fprime_gain)})", role="note"))
+        note = tr("WalkthroughView", "(f′ acts ×{value})").format(value=number_text(f.fprime_gain))
+        rows.append(Row(note, role="note"))
     return rows
 
 
 # -- the widget ----------------------------------------------------------------------------------
 def _colour(role: str) -> str:
     t = theme.current()
-    shrink = theme.OKABE_ITO[5] if t.name == "dark" else SHRINK  # blue is too dim on dark
-    note = "#A8A8A8" if t.name == "dark" else "#555555"
-    return {"shrink": shrink, "grow": GROW, "bad": NONFINITE, "note": note}.get(role, t.foreground)
+    return {"shrink": t.blue, "grow": t.orange, "bad": t.nonfinite, "note": t.muted, "hidden": t.neutral}.get(
+        role, t.foreground
+    )
 
 
 def _span(text: str, role: str, size: int) -> str:
@@ -271,11 +309,19 @@ def bar_title_variants(pt: int) -> tuple[str, ...]:
     def key(shrink: str, grow: str, bad: str) -> str:
         return gap.join((_span(shrink, "shrink", pt), _span(grow, "grow", pt), _span(bad, "bad", pt)))
 
+    tr = QtCore.QCoreApplication.translate
+    ratio = "‖δ‖ ÷ ‖δ_out‖"
     return (
-        _span("running product ‖δ‖ ÷ ‖δ_out‖ (log scale)", "", pt)
+        _span(tr("WalkthroughView", "running product {ratio} (log scale)").format(ratio=ratio), "", pt)
         + gap
-        + key("■ factor < 1: shrinks", "■ factor > 1: grows", "■ inf/NaN"),
-        _span("‖δ‖ ÷ ‖δ_out‖ (log)", "", pt) + gap + key("■ shrinks", "■ grows", "■ inf/NaN"),
+        + key(
+            "■ " + tr("WalkthroughView", "factor < 1: shrinks"),
+            "■ " + tr("WalkthroughView", "factor > 1: grows"),
+            "■ inf/NaN",
+        ),
+        _span(tr("WalkthroughView", "{ratio} (log)").format(ratio=ratio), "", pt)
+        + gap
+        + key("■ " + tr("WalkthroughView", "shrinks"), "■ " + tr("WalkthroughView", "grows"), "■ inf/NaN"),
         key("■ < 1", "■ > 1", "■ inf/NaN"),
     )
 
@@ -291,7 +337,8 @@ def html_height(html_: str, width_px: float) -> float:
 
 
 def _scaled(mode: str, pt: int) -> BoxFonts:
-    return BoxFonts(mode, pt, max(BOX_MIN_PT, round(0.62 * pt)), max(BOX_MIN_PT, round(0.8 * pt)))
+    smallest = theme.pt(BOX_MIN_PT)
+    return BoxFonts(mode, pt, max(smallest, round(0.62 * pt)), max(smallest, round(0.8 * pt)))
 
 
 def choose_box_fonts(rows: list[list[Row]], col_px: float, box_px: float) -> BoxFonts:
@@ -312,12 +359,11 @@ def choose_box_fonts(rows: list[list[Row]], col_px: float, box_px: float) -> Box
     def best(mode: str, largest: int, smallest: int) -> BoxFonts | None:
         return next((fonts for pt in range(largest, smallest - 1, -1) if fits(fonts := _scaled(mode, pt))), None)
 
-    choices = [
-        f for f in (best("inline", BOX_MAX_PT, BOX_READABLE_PT), best("stacked", BOX_MAX_PT, BOX_READABLE_PT)) if f
-    ]
+    largest, readable, smallest = theme.pt(BOX_MAX_PT), theme.pt(BOX_READABLE_PT), theme.pt(BOX_MIN_PT)
+    choices = [f for f in (best("inline", largest, readable), best("stacked", largest, readable)) if f]
     if choices:
         return max(choices, key=lambda f: f.value_pt)  # inline first on ties
-    return best("compact", CALLOUT_PT, BOX_MIN_PT) or _scaled("compact", BOX_MIN_PT)
+    return best("compact", theme.pt(CALLOUT_PT), smallest) or _scaled("compact", smallest)
 
 
 def box_html(rows: list[Row], fonts: BoxFonts, room_px: float = math.inf) -> str:
@@ -364,12 +410,18 @@ class WalkthroughView(QtWidgets.QWidget):
     """One box and one running-product bar per layer; keys reveal the backward pass."""
 
     title = "Backward pass"
+
+    @staticmethod
+    def translated_title() -> str:
+        """``title`` in the current language (dock and window titles)."""
+        return QtCore.QCoreApplication.translate("WalkthroughView", "Backward pass")
+
     closed = QtCore.Signal()
     position_changed = QtCore.Signal(int)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        t = theme.current()
+        t = self._theme = theme.current()
         self.walk: BackwardWalk | None = None
         self._position = 0
         self._boxes: list[_Box] = []
@@ -390,15 +442,16 @@ class WalkthroughView(QtWidgets.QWidget):
         self.caption.setWordWrap(True)  # only when even the smallest caption font is too wide
         self.caption.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.caption.setStyleSheet(f"color: {t.foreground}; background: {t.background}; padding: 4px;")
-        self._caption_pt = CAPTION_MAX_PT
+        self._caption_range = (theme.pt(CAPTION_MIN_PT), theme.pt(CAPTION_MAX_PT))
+        self._caption_pt = self._caption_range[1]
 
         self.plots = pg.GraphicsLayoutWidget(self)
         self.plots.setBackground(t.background)
         self.plots.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the view
         self.plots.setMinimumSize(0, 0)
 
-        self._tick_pt = t.font_pt  # grows with the boxes' type on big screens (see _fit)
-        self._key_pt = t.font_pt + 1
+        self._tick_pt = theme.pt(t.font_pt)  # grows with the boxes' type on big screens (see _fit)
+        self._key_pt = theme.pt(t.font_pt + 1)
         self.box_plot = self.plots.addPlot(row=0, col=0)
         self.bar_title = self.plots.addLabel(bar_title_variants(self._key_pt)[-1], row=1, col=0)
         self.bar_title.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
@@ -420,16 +473,16 @@ class WalkthroughView(QtWidgets.QWidget):
         left = self.bar_plot.getAxis("left")
         self._set_tick_font(self._tick_pt)
         left.setTextPen(t.foreground)
-        left.setPen(t.foreground)
+        left.setPen(pg.mkPen(t.foreground, width=theme.px(1)))
 
-        self.bars = pg.BarGraphItem(x=[], height=[], width=0.62, brush=SHRINK, pen=pg.mkPen(None))
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.62, brush=t.blue, pen=pg.mkPen(None))
         self.bar_plot.addItem(self.bars)
         self.one_line = pg.InfiniteLine(
-            pos=0.0, angle=0, pen=pg.mkPen(t.foreground, width=2, style=Qt.PenStyle.DashLine)
+            pos=0.0, angle=0, pen=pg.mkPen(t.foreground, width=theme.px(2), style=Qt.PenStyle.DashLine)
         )
         self.bar_plot.addItem(self.one_line)
         self.callout = pg.TextItem(
-            anchor=(0.0, 0.0), fill=pg.mkBrush(t.background), border=pg.mkPen(t.foreground, width=3)
+            anchor=(0.0, 0.0), fill=pg.mkBrush(t.background), border=pg.mkPen(t.foreground, width=theme.px(3))
         )
         self.callout.setZValue(20)
         self.callout.setVisible(False)
@@ -481,7 +534,7 @@ class WalkthroughView(QtWidgets.QWidget):
 
     def caption_text(self) -> str:
         """The caption as plain text (what :func:`walk_text` says for the current position)."""
-        return walk_text(self.walk, self._position) if self.walk is not None else EMPTY_CAPTION
+        return walk_text(self.walk, self._position) if self.walk is not None else empty_caption()
 
     # -- keys ------------------------------------------------------------------------------
     def event(self, event: QtCore.QEvent) -> bool:
@@ -580,7 +633,7 @@ class WalkthroughView(QtWidgets.QWidget):
     def _set_value_ticks(self) -> None:
         lo, hi = self._range
         font = QtGui.QFont()
-        font.setPointSize(theme.current().font_pt)
+        font.setPointSize(theme.pt(self._theme.font_pt))
         rows = int((self.bar_plot.vb.height() or 200.0) / (1.6 * QtGui.QFontMetrics(font).height())) + 1
         self.bar_plot.getAxis("left").setTicks(decade_ticks(lo, hi, rows))
 
@@ -592,10 +645,11 @@ class WalkthroughView(QtWidgets.QWidget):
             self._redraw()
             return
         room = self.caption.contentsRect().width() - 2 * 4 - 12  # padding, document margin, slack
-        captions = [self._caption_html(p, CAPTION_MAX_PT) for p in range(n + 1)]
-        widest = max(html_width(c, CAPTION_MAX_PT) for c in captions)
-        size = max(CAPTION_MIN_PT, min(CAPTION_MAX_PT, int(CAPTION_MAX_PT * room / max(widest, 1.0))))
-        while size > CAPTION_MIN_PT and max(html_width(self._caption_html(p, size), size) for p in range(n + 1)) > room:
+        smallest, largest = self._caption_range
+        captions = [self._caption_html(p, largest) for p in range(n + 1)]
+        widest = max(html_width(c, largest) for c in captions)
+        size = max(smallest, min(largest, int(largest * room / max(widest, 1.0))))
+        while size > smallest and max(html_width(self._caption_html(p, size), size) for p in range(n + 1)) > room:
             size -= 1
         self._caption_pt = size
 
@@ -609,8 +663,9 @@ class WalkthroughView(QtWidgets.QWidget):
         self._fonts = choose_box_fonts(rows, col_px, cap - overhead - 4)
         self._room_px = math.inf if self._fonts.mode == "compact" else 0.92 * col_px - 8
         # the key and the axis grow with the boxes on a big screen
-        base = theme.current().font_pt
-        key_pt, tick_pt = max(base + 1, min(self._fonts.label_pt + 2, 22)), max(base, min(self._fonts.label_pt, 20))
+        base = theme.pt(self._theme.font_pt)
+        key_pt = max(theme.pt(self._theme.font_pt + 1), min(self._fonts.label_pt + theme.pt(2), theme.pt(22)))
+        tick_pt = max(base, min(self._fonts.label_pt, theme.pt(20)))
         if key_pt != self._key_pt:
             self._key_pt = key_pt
             self._fit_bar_title(self.width())
@@ -626,11 +681,12 @@ class WalkthroughView(QtWidgets.QWidget):
         labels = [number_text(f.running_product) for f in walk.layers]
         # ... and never take more than a slice of the bars' height
         bar_px = drawing - need
-        pt = min(self._fonts.value_pt, max(BOX_MIN_PT, int(BAR_LABEL_SHARE * bar_px * 0.75)))
-        while pt > BOX_MIN_PT and max(_metrics(pt, True).horizontalAdvance(s) for s in labels) > 0.98 * col_px - 6:
+        smallest = theme.pt(BOX_MIN_PT)
+        pt = min(self._fonts.value_pt, max(smallest, int(BAR_LABEL_SHARE * bar_px * 0.75)))
+        while pt > smallest and max(_metrics(pt, True).horizontalAdvance(s) for s in labels) > 0.98 * col_px - 6:
             pt -= 1
         # in compact mode only the current bar is labelled: it may be wider than its column
-        self._value_pt = max(pt, BOX_READABLE_PT + 2) if self._fonts.mode == "compact" else pt
+        self._value_pt = max(pt, theme.pt(BOX_READABLE_PT + 2)) if self._fonts.mode == "compact" else pt
         for box in self._boxes:
             box.text.setTextWidth(col_px * 0.92)
         self._apply_range()
@@ -639,7 +695,7 @@ class WalkthroughView(QtWidgets.QWidget):
     # -- drawing (per key press) -----------------------------------------------------------
     def _caption_html(self, position: int, size: int) -> str:
         if self.walk is None:
-            return _span(EMPTY_CAPTION, "", size)
+            return _span(empty_caption(), "", size)
         return "".join(_span(text, role, size) for text, role in caption_segments(self.walk, position))
 
     def _set_caption(self) -> None:
@@ -656,17 +712,16 @@ class WalkthroughView(QtWidgets.QWidget):
             self.callout.setVisible(False)
             self._callout_html = ""
             return
-        t = theme.current()
-        dark = t.name == "dark"
+        t = self._theme
         fills = {
-            "current": QtGui.QBrush(QtGui.QColor("#3B3522" if dark else "#FFF1BF")),
+            "current": QtGui.QBrush(QtGui.QColor(t.highlight)),
             "revealed": QtGui.QBrush(QtGui.QColor(t.background)),
-            "hidden": QtGui.QBrush(QtGui.QColor("#1C1F25" if dark else "#F3F3F3")),
+            "hidden": QtGui.QBrush(QtGui.QColor(t.panel)),
         }
         frame_pens = {
-            "current": pg.mkPen(t.foreground, width=5),
-            "revealed": pg.mkPen(t.foreground, width=1.5),
-            "hidden": pg.mkPen(NEUTRAL, width=1.5, style=Qt.PenStyle.DashLine),
+            "current": pg.mkPen(t.foreground, width=theme.px(5)),
+            "revealed": pg.mkPen(t.foreground, width=theme.px(1.5)),
+            "hidden": pg.mkPen(t.neutral, width=theme.px(1.5), style=Qt.PenStyle.DashLine),
         }
         lo, hi = self._range
         fonts = self._fonts
@@ -691,7 +746,7 @@ class WalkthroughView(QtWidgets.QWidget):
                     self.callout.setPos(box.x - 0.6 if left_side else box.x + 0.6, 0.97)
             elif state == "hidden":
                 rows = [Row(layer_name(f), role="header")]
-                text = box_html(rows, fonts).replace(f"color:{t.foreground}", f"color:{NEUTRAL}")
+                text = box_html(rows, fonts).replace(f"color:{t.foreground}", f"color:{t.neutral}")
             else:
                 text = box_html(box_rows(walk, i), fonts, self._room_px)
             if text != box.html:
@@ -703,18 +758,18 @@ class WalkthroughView(QtWidgets.QWidget):
                 rp = f.running_product
                 if _finite(rp):
                     top = min(max(math.log10(rp) if rp > 0 else lo, lo), hi)
-                    brush = QtGui.QColor(_colour(role) if role else NEUTRAL)
+                    brush = QtGui.QColor(_colour(role) if role else t.neutral)
                 else:  # a full-height, see-through bar in the non-finite colour
                     top = hi
-                    brush = QtGui.QColor(NONFINITE)
+                    brush = QtGui.QColor(t.nonfinite)
                     brush.setAlpha(90)
                 xs.append(box.x)
                 heights.append(top - lo)
                 brushes.append(pg.mkBrush(brush))
                 if state == "current":
-                    pens.append(pg.mkPen(t.foreground, width=4))
+                    pens.append(pg.mkPen(t.foreground, width=theme.px(4)))
                 elif role == "bad":
-                    pens.append(pg.mkPen(NONFINITE, width=3))
+                    pens.append(pg.mkPen(t.nonfinite, width=theme.px(3)))
                 else:
                     pens.append(pg.mkPen(None))
                 if not compact or state == "current":
@@ -743,6 +798,3 @@ class WalkthroughView(QtWidgets.QWidget):
             brushes=brushes,
             pens=pens,
         )
-
-
-EMPTY_CAPTION = "Backward pass: freeze a step to walk it layer by layer"
