@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.metrics.suffix.lower() not in (".csv", ".json"):
             parser.error(f"--metrics must name a .csv or .json file, got {args.metrics}")
         outputs.append(args.metrics)
+        if args.metrics.suffix.lower() == ".csv":
+            outputs.append(args.metrics.with_name(args.metrics.name + ".json"))
     if args.record is not None:
         if args.record.suffix.lower() not in (".mp4", ".gif"):
             parser.error(f"--record must name a .mp4 or .gif file, got {args.record}")
@@ -201,7 +203,7 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
             if args.metrics.suffix.lower() == ".json":
                 metrics_json(window.history, args.metrics, force=args.force, config=config.to_dict())
             else:
-                metrics_csv(window.history, args.metrics, force=args.force)
+                metrics_csv(window.history, args.metrics, force=args.force, config=config.to_dict())
             written.append(str(args.metrics))
     except ExportError as exc:
         sys.stderr.write(f"backprop-lab: error: {exc}\n")

@@ -332,16 +332,25 @@ def _cell(value: float) -> str:
     return repr(float(value))
 
 
-def metrics_csv(history: History, path: str | os.PathLike[str], *, force: bool = False) -> Path:
-    """Write one row per recorded step (empty cells where a value was not measured)."""
-    _check_target(Path(path), force)
+def metrics_csv(history: History, path: str | os.PathLike[str], *, force: bool = False, config: Any = None) -> Path:
+    """Write one row per recorded step (empty cells where a value was not measured); with a
+    ``config``, also the sidecar ``path + ".json"`` that reproduces the run."""
+    target = Path(path)
+    sidecar = target.with_name(target.name + ".json")
+    text = _config_json(config)
+    _check_target(target, force)
+    if text is not None:
+        _check_target(sidecar, force)
     columns, table = _metric_table(history)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for step, row in zip(history.steps, table, strict=True):
         writer.writerow([str(int(step)), *(_cell(v) for v in row[1:])])
-    return _atomic_write_text(path, out.getvalue(), force=force)
+    _atomic_write_text(target, out.getvalue(), force=force)
+    if text is not None:
+        _atomic_write_text(sidecar, text + "\n", force=force)
+    return target
 
 
 def _json_value(value: float) -> float | str | None:

@@ -1095,7 +1095,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Per-step, per-layer statistics of the run so far (.csv or .json)."""
         if Path(path).suffix.lower() == ".json":
             return metrics_json(self.history, path, force=force, config=self.config.to_dict())
-        return metrics_csv(self.history, path, force=force)
+        return metrics_csv(self.history, path, force=force, config=self.config.to_dict())
 
     def export_metrics_dialog(self, suffix: str) -> None:
         filters = self.tr("CSV table (*.csv)") if suffix == ".csv" else self.tr("JSON (*.json)")
@@ -1103,6 +1103,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.tr("Export metrics"),
             filters,
             self._suggested_name("metrics", suffix),
+            sidecar=suffix == ".csv",
         )
         if target is None:
             return

@@ -7,6 +7,8 @@ a resolution that halves each time it fills.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -93,3 +95,73 @@ class History:
     def layer_stat(self, name: str) -> NDArray[np.float64]:
         """(rows, n_layers) values of a per-layer statistic from ``LAYER_STAT_NAMES``."""
         return self._layers[name][: self._n]
+
+    def until(self, step: int) -> HistoryView:
+        """This history as it reads with only the rows up to ``step`` (for drawing a past step).
+
+        A live view, not a copy: it reads this history's buffers on every access."""
+        return HistoryView(self, step)
+
+
+class HistoryReader(Protocol):
+    """What views read from a history: :class:`History` and :class:`HistoryView` both are one."""
+
+    @property
+    def n_layers(self) -> int: ...
+
+    @property
+    def stride(self) -> int: ...
+
+    @property
+    def steps(self) -> NDArray[np.int64]: ...
+
+    def __len__(self) -> int: ...
+
+    def scalar(self, name: str) -> NDArray[np.float64]: ...
+
+    def layer_stat(self, name: str) -> NDArray[np.float64]: ...
+
+
+class HistoryView:
+    """A read-only :class:`History` cut off after ``step``: the same reading interface, whose
+    arrays are slices of the history's own buffers (no copies).
+
+    The cut is found again on every access, so the view stays right while the history grows or
+    decimates (rows after ``step`` never show; rows the history dropped are gone here too)."""
+
+    def __init__(self, history: History, step: int) -> None:
+        self._history = history
+        self.step = step
+
+    def _rows(self) -> int:
+        return int(np.searchsorted(self._history.steps, self.step, side="right"))
+
+    def __len__(self) -> int:
+        return self._rows()
+
+    @property
+    def n_layers(self) -> int:
+        return self._history.n_layers
+
+    @property
+    def stride(self) -> int:
+        return self._history.stride
+
+    @property
+    def capacity(self) -> int:
+        return self._history.capacity
+
+    @property
+    def steps(self) -> NDArray[np.int64]:
+        """Step numbers of the kept rows up to the cut (a view; copy before keeping)."""
+        return self._history.steps[: self._rows()]
+
+    def scalar(self, name: str) -> NDArray[np.float64]:
+        return self._history.scalar(name)[: self._rows()]
+
+    def layer_stat(self, name: str) -> NDArray[np.float64]:
+        return self._history.layer_stat(name)[: self._rows()]
+
+    def until(self, step: int) -> HistoryView:
+        """A cut at the earlier of ``step`` and this view's own."""
+        return HistoryView(self._history, min(step, self.step))

@@ -210,6 +210,8 @@ def test_metrics_export_from_the_window(window: MainWindow, tmp_path: Path) -> N
     csv_out = window.export_metrics(tmp_path / "m.csv")
     header = csv_out.read_text().splitlines()[0].split(",")
     assert "delta_norm_L1" in header and len(csv_out.read_text().splitlines()) == len(window.history) + 1
+    # the CSV's sidecar reproduces the run
+    assert load_config_file(tmp_path / "m.csv.json") == window.config
 
 
 # -- look: theme, scale, language -------------------------------------------------------

@@ -178,3 +178,51 @@ def test_views_are_bounded_by_len_and_clear_resets() -> None:
     np.testing.assert_array_equal(h.steps, [1, 2])
     assert np.all(np.isnan(h.scalar("test_accuracy")))  # no stale pending value after clear
     np.testing.assert_array_equal(h.scalar("loss"), [0.5, 1.0])
+
+
+# -- until(step): the history as it read at a past step --------------------------------------
+
+
+def test_until_cuts_every_reading_at_the_step_without_copying() -> None:
+    h = History(N_LAYERS, capacity=64)
+    for s in range(1, 41):
+        h.append(make_snap(s, test_accuracy=0.5 if s % 10 == 0 else None))
+    past = h.until(25)
+    assert len(past) == 25 and past.n_layers == N_LAYERS and past.stride == h.stride == 1
+    np.testing.assert_array_equal(past.steps, np.arange(1, 26))
+    for name in SCALARS:
+        np.testing.assert_array_equal(past.scalar(name), h.scalar(name)[:25])
+        assert np.shares_memory(past.scalar(name), h.scalar(name))
+    for name in LAYER_STAT_NAMES:
+        rows = past.layer_stat(name)
+        assert rows.shape == (25, N_LAYERS) and np.shares_memory(rows, h.layer_stat(name))
+        np.testing.assert_array_equal(rows, h.layer_stat(name)[:25])
+    assert np.shares_memory(past.steps, h.steps)
+    assert np.count_nonzero(np.isfinite(past.scalar("test_accuracy"))) == 2  # steps 10 and 20
+
+
+def test_until_between_before_and_after_the_kept_rows() -> None:
+    h = History(N_LAYERS, capacity=8)
+    for s in range(1, 30):
+        h.append(make_snap(s))
+    assert h.stride == 4
+    np.testing.assert_array_equal(h.steps, [4, 8, 12, 16, 20, 24, 28])
+    np.testing.assert_array_equal(h.until(13).steps, [4, 8, 12])  # a step between kept rows
+    assert h.until(12).steps[-1] == 12  # the row of the step itself is included
+    assert len(h.until(3)) == 0 and h.until(3).scalar("loss").shape == (0,)
+    assert h.until(3).layer_stat("weight_norm").shape == (0, N_LAYERS)
+    assert len(h.until(10**9)) == len(h)
+    assert h.until(20).until(100).steps[-1] == 20 and h.until(100).until(8).steps[-1] == 8
+
+
+def test_until_reads_the_history_as_it_is_now() -> None:
+    h = History(N_LAYERS, capacity=8)
+    for s in range(1, 9):
+        h.append(make_snap(s))
+    past = h.until(6)
+    for s in range(9, 40):  # decimates twice: rows move inside the buffers
+        h.append(make_snap(s))
+    np.testing.assert_array_equal(past.steps, h.steps[h.steps <= 6])
+    np.testing.assert_array_equal(past.scalar("loss"), past.steps * 0.5)  # still aligned
+    h.clear()
+    assert len(past) == 0
