@@ -26,6 +26,7 @@ from app.look import apply_look, is_dark, point_size
 from app.overlay import ShortcutOverlay
 from app.prefs import LANGUAGES, THEMES, Prefs, clamp_scale
 from app.status import newest_finite, verdict
+from app.timeline_bar import TimelineBar
 from app.transport import Transport
 from app.worker import TrainingController, Updates
 from model import ConfigError, ExperimentConfig, Snapshot
@@ -33,6 +34,7 @@ from model.activations import ACTIVATION_NAMES
 from model.config import DATASET_NAMES, INIT_NAMES, LOSS_NAMES, MAX_DEPTH, MAX_WIDTH, OPTIMIZER_NAMES
 from model.history import History
 from model.scenes import Scene, list_scenes, load_scene
+from model.timeline import Timeline
 from model.trainer import LIVE_FIELDS
 from views import theme
 from views.activation_function_view import ActivationFunctionView
@@ -54,6 +56,8 @@ EXPORT_SIZES: tuple[tuple[str, float | None, tuple[int, int] | None], ...] = (
 )
 #: logical layout size of a 4K export (rendered at 2×: fonts and lines scale in proportion)
 UHD_LAYOUT = (1920, 1080)
+#: memory the timeline may hold for scrubbing back (entries are decimated to stay under it)
+TIMELINE_BYTES = 64_000_000
 
 
 def view_title(name: str) -> str:
@@ -284,6 +288,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._closed = False
         self.compare_windows: list[QtWidgets.QMainWindow] = []
         self.views: dict[str, Any] = {}
+        #: what the timeline bar scrubs through (bounded: decimated as the run grows)
+        self.timeline = Timeline(max_bytes=TIMELINE_BYTES)
         self._create_actions()
         self._build_all()
         self._bind_shortcuts()
@@ -368,6 +374,10 @@ class MainWindow(QtWidgets.QMainWindow):
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
         outer.addLayout(grid, 1)
+        self.timeline_bar = TimelineBar(self.timeline)
+        self.timeline_bar.scrubbed.connect(self._on_scrubbed)
+        self.timeline_bar.live_requested.connect(self._on_live_requested)
+        outer.addWidget(self.timeline_bar)
         self.setCentralWidget(central)
 
         # transport toolbar
@@ -780,6 +790,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Rebuild every widget with the current theme, scale and language and redraw the
         current state (views read those when they are constructed)."""
         state = self.saveState()
+        scrubbed = None if self.timeline_bar.is_live() else self.timeline_bar.index()
         caption_shown = self.scene is not None and not self.caption.isHidden()
         walk_visible = self.walkthrough.isVisible()
         self.removeToolBar(self.transport.bar)
@@ -812,6 +823,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self._draw(self.latest)
         else:
             self._set_banner(self.tr("Building the network…"), "info")
+        if scrubbed is not None:
+            self.timeline_bar.set_count()
+            self.timeline_bar.slider.setValue(scrubbed)
+            self._on_scrubbed(scrubbed)
         if self.overlay.isVisible():
             self.toggle_overlay()
             self.toggle_overlay()
@@ -824,6 +839,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.play()
 
     def play(self) -> None:
+        self._leave_timeline()
         if self.diverged:
             self._show_message(self.tr("The run diverged: reset (R) to start again."), "error")
             return
@@ -839,6 +855,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controller.pause()
 
     def step_once(self) -> None:
+        self._leave_timeline()
         self.pause()
         if self.controller is not None and not self.diverged:
             self.controller.step(1)
@@ -892,6 +909,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.last_finite = None
         self.weights = None
         self.history = History(config.depth + 1)
+        self.timeline.clear()
+        self.timeline_bar.set_live()
         self._rates.clear()
         for view in self.views.values():
             view.clear()
@@ -1138,6 +1157,8 @@ class MainWindow(QtWidgets.QMainWindow):
             # checked once when they arrive: the network view keeps the last finite weights
             if _weights_finite(updates.weights):
                 self.weights = updates.weights
+                if updates.snapshots:
+                    self.timeline.set_weights(updates.snapshots[-1].step, updates.weights)
         if updates.walk is not None:
             self._show_walk(updates.walk)
         if updates.snapshots:
@@ -1148,6 +1169,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.walkthrough.hide()
         self.dataset = types.SimpleNamespace(**info["dataset"])
         self.history = History(len(info["layer_sizes"]) - 1)
+        # snapshots of the old run may arrive between a reset and "ready"
+        self.timeline.clear()
+        self.timeline_bar.set_live()
         self.views["network"].set_experiment(self.config)
         for name in ("gradients", "activations", "loss", "output"):
             self.views[name].set_experiment(self.config, self.dataset)
@@ -1157,22 +1181,64 @@ class MainWindow(QtWidgets.QMainWindow):
         for snap in snapshots:
             if snap.step > 0:
                 self.history.append(snap)
+            self.timeline.append(snap)
         latest = snapshots[-1]
         self.latest = latest
         self.last_finite = newest_finite(snapshots) or self.last_finite
         now = time.perf_counter()
         self._rates.append((now, latest.step))
-        self._draw(latest)
+        self.timeline_bar.set_count(len(self.timeline))
+        if self.timeline_bar.is_live():
+            self._draw(latest)
+        elif latest.diverged:
+            # scrubbed back: the past frame stays on screen, the run's state is still tracked
+            self.diverged = True
+            self.playing = False
+            self.transport.show_playing(False)
 
-    def _draw(self, snap: Snapshot) -> None:
+    # -- timeline ----------------------------------------------------------------------
+    @QtCore.Slot(int)
+    def _on_scrubbed(self, index: int) -> None:
+        """Show every view as it was at the timeline's entry ``index`` (training pauses)."""
+        if self.playing:
+            self.pause()
+        if not 0 <= index < len(self.timeline):
+            return
+        frame = self.timeline.frame(index)
+        self._draw(frame.snapshot, history=self.history.until(frame.step), weights=frame.weights, past=True)
+
+    def _show_newest(self) -> None:
+        if len(self.timeline):
+            frame = self.timeline.frame(-1)
+            # the newest entry carries the newest histograms and output: it replaces the past
+            # drawing the views keep
+            self._draw(frame.snapshot, weights=frame.weights or self.weights, past=True)
+
+    @QtCore.Slot()
+    def _on_live_requested(self) -> None:
+        self._show_newest()
+        if not self.diverged:
+            self.play()
+
+    def _leave_timeline(self) -> None:
+        """Training goes on from the live end: leave a scrubbed position first."""
+        if not self.timeline_bar.is_live():
+            self.timeline_bar.set_live()
+            self._show_newest()
+
+    def _draw(
+        self, snap: Snapshot, *, history: Any = None, weights: list[Any] | None = None, past: bool = False
+    ) -> None:
         v = self.views
+        history = self.history if history is None else history
+        weights = weights if past else self.weights
         # a diverged step is reported by the banner; the views keep the last finite state
-        shown = self.last_finite or snap
-        v["network"].show_snapshot(shown, self.history, self.weights)
+        shown = snap if past and not snap.diverged else (self.last_finite or snap)
+        v["network"].show_snapshot(shown, history, weights)
         for name in ("gradients", "activations", "loss", "output", "activation_function"):
-            v[name].show_snapshot(shown, self.history)
+            v[name].show_snapshot(shown, history)
         self.step_label.setText(self.tr("step {step}").format(step=f"{snap.step:,}"))
-        if len(self._rates) >= 2 and self.controller is not None:
+        if len(self._rates) >= 2 and self.controller is not None and not past:
             (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]
             rate = (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
             self.rate_label.setText(self.tr("{rate} steps/s").format(rate=f"{rate:,.0f}"))

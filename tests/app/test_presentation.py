@@ -3,6 +3,7 @@ and on drag-and-drop, GUI exports (pytest-qt, offscreen, no engine process)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -328,3 +329,45 @@ def test_corrupt_preferences_fall_back_to_defaults(tmp_path: Path) -> None:
     store.setValue("last_config", '{"depth": "deep"}')
     p = Prefs.load(store)
     assert (p.theme, p.scale, p.language, p.last_config) == ("light", 1.0, "en", None)
+
+
+# -- timeline ----------------------------------------------------------------------------
+def test_scrubbing_shows_the_recorded_step_and_live_returns(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    train_into_window(window, CONFIG, 300)  # detail every 25 steps: entries at 25, 50, …
+    latest = window.latest
+    assert latest is not None and len(window.timeline) >= 10
+    assert window.timeline_bar.is_live()
+    index = window.timeline.index_at_or_before(100)
+    assert index is not None
+    step = window.timeline.step_at(index)
+    assert step == 100
+    window.timeline_bar.slider.setValue(index)  # what dragging the slider does
+    assert not window.timeline_bar.is_live()
+    assert window.step_label.text() == "step 100"
+    xs, _ = window.views["loss"].train_loss.getData()
+    assert xs.max() == 100  # the loss curve ends at the recorded step, not at the live one
+    assert "100" in window.timeline_bar.label.text()
+    # new training results are recorded but do not move a scrubbed view
+    window.feed([dataclasses.replace(latest, step=latest.step + k) for k in range(1, 21)])
+    assert window.latest.step == latest.step + 20
+    assert window.step_label.text() == "step 100"
+    # the scrubbed position survives a theme change (views are rebuilt)
+    window.set_theme("dark")
+    assert window.step_label.text() == "step 100" and not window.timeline_bar.is_live()
+    window.timeline_bar.live_button.click()
+    assert window.timeline_bar.is_live()
+    assert window.step_label.text() == f"step {window.latest.step:,}"
+    xs, _ = window.views["loss"].train_loss.getData()
+    assert xs.max() == window.history.steps[-1]
+
+
+def test_timeline_playback_walks_forward_through_recorded_steps(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    train_into_window(window, CONFIG, 200)
+    shown: list[str] = []
+    window.timeline_bar.scrubbed.connect(lambda _i: shown.append(window.step_label.text()))
+    window.timeline_bar.set_rate(50)
+    window.timeline_bar.play()
+    qtbot.waitUntil(lambda: not window.timeline_bar.is_playing(), timeout=10000)
+    steps = [int(t.split()[-1].replace(",", "")) for t in shown]
+    assert len(steps) == len(window.timeline) and steps == sorted(steps)
+    assert steps[-1] == window.timeline.step_at(len(window.timeline) - 1)
