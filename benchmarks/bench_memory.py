@@ -4,10 +4,10 @@ The real display path: a ``MainWindow(config, controller=None)`` (offscreen unle
 otherwise) is fed chunk by chunk by a training run in this process, as the live window pulls
 batches from its worker: every step's snapshot, detailed every ``--detail-every`` steps, with an
 output sample every ``--output-every`` and the weights every ``--weights-every`` steps (the live
-rates: detail ≤ 30 Hz, output and weights ≤ 5 Hz at about 1000 steps/s). A ``Timeline`` is fed
-the same way alongside (the window does not own one yet). VmRSS is read from /proc/self/status
-every ``--sample-every`` steps; the report gives RSS at 10 %, 50 % and 100 % of the run and the
-growth from 10 % to 100 %.
+rates: detail ≤ 30 Hz, output and weights ≤ 5 Hz at about 1000 steps/s). The window's
+``Timeline`` (what the scrub bar reads) holds the detailed snapshots, outputs and weights.
+VmRSS is read from /proc/self/status every ``--sample-every`` steps; the report gives RSS at
+10 %, 50 % and 100 % of the run and the growth from 10 % to 100 %.
 
     python benchmarks/bench_memory.py                                # default config, 200k steps
     python benchmarks/bench_memory.py --config large --steps 12000   # wide net: weights dominate
@@ -66,14 +66,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     window.resize(*args.size)
     window.show()
     app.processEvents()
-    timeline = Timeline(max_entries=args.max_entries, max_bytes=int(args.max_mb * 1e6))
+    # the window's own timeline (what the scrub bar reads), with the limits asked for
+    window.timeline = timeline = Timeline(max_entries=args.max_entries, max_bytes=int(args.max_mb * 1e6))
+    window.timeline_bar.timeline = timeline
 
     trainer = Trainer(config)
     first = trainer.inspect()
     weights = [w.copy() for w in trainer.network.weights]
     window.apply_updates(Updates(ready=ready_info(trainer), snapshots=[first], weights=weights))
-    timeline.append(first)
-    timeline.set_weights(first.step, weights)
     app.processEvents()
     rss_window, _ = rss_kib()
 
@@ -95,10 +95,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         window.apply_updates(Updates(snapshots=batch, weights=weights))
         app.processEvents()  # paint, as the display timer's frame would
         draw_s += time.perf_counter() - t_draw
-        for snap in batch:
-            timeline.append(snap)
-        if weights is not None and window.weights is weights:  # the window keeps finite ones only
-            timeline.set_weights(batch[-1].step, weights)
         if step % args.sample_every == 0 or step == args.steps:
             rss, hwm = rss_kib()
             samples.append(
@@ -204,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights-every", type=int, default=150)
     parser.add_argument("--sample-every", type=int, default=None, help="default: steps / 100")
     parser.add_argument("--max-entries", type=int, default=600)
-    parser.add_argument("--max-mb", type=float, default=150.0)
+    parser.add_argument("--max-mb", type=float, default=64.0, help="the app's TIMELINE_BYTES / 1e6")
     parser.add_argument("--size", type=lambda s: tuple(int(v) for v in s.split("x")), default=(1280, 720))
     parser.add_argument("--progress", action="store_true", help="print every sample on stderr")
     parser.add_argument("--out", type=Path, help="write the JSON result here")

@@ -3,7 +3,9 @@
     QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24" python docs/make_screenshots.py
 
 Opens the real window (worker thread + engine process), lets it train for a while at full
-speed, then grabs it at 1920×1080.  Writes docs/vanishing.png and docs/exploding.png.
+speed, then grabs it at 1920×1080.  Writes docs/vanishing.png, docs/exploding.png and
+docs/dark-zh.png (the dark theme in Simplified Chinese, on a scene with its caption), and
+docs/export-window-3840x2160.png (File → Export window as PNG → 3840×2160, with its config).
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ from app.main_window import MainWindow, make_application  # noqa: E402
 from app.worker import TrainingController  # noqa: E402
 from model import ExperimentConfig  # noqa: E402
 
-SHOTS = {
-    "vanishing": (ExperimentConfig(dataset="spiral", depth=10, width=32, activation="sigmoid"), 12.0),
+SIGMOID = ExperimentConfig(dataset="spiral", depth=10, width=32, activation="sigmoid")
+#: name: (config, seconds of training, look: theme, language, scene)
+SHOTS: dict[str, tuple[ExperimentConfig, float, dict[str, str]]] = {
+    "vanishing": (SIGMOID, 12.0, {}),
+    "dark-zh": (SIGMOID, 12.0, {"theme": "dark", "language": "zh_CN", "scene": "vanishing-sigmoid"}),
+    "export-window-3840x2160": (SIGMOID, 12.0, {"export": "4k"}),
     "exploding": (
         ExperimentConfig(
             dataset="spiral",
@@ -34,15 +40,18 @@ SHOTS = {
             learning_rate=0.001,
         ),
         12.0,
+        {},
     ),
 }
 
 
-def shoot(name: str, config: ExperimentConfig, seconds: float) -> Path:
-    app = make_application()
+def shoot(name: str, config: ExperimentConfig, seconds: float, look: dict[str, str]) -> Path:
+    app = make_application(theme_name=look.get("theme", "light"), language=look.get("language", "en"))
     window = MainWindow(config, controller=TrainingController())
     window.resize(1920, 1080)
     window.show()
+    if "scene" in look:
+        window.open_scene(look["scene"])
     end = time.perf_counter() + seconds
     while time.perf_counter() < end and not (window.diverged and time.perf_counter() > end - seconds + 2):
         app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
@@ -50,17 +59,22 @@ def shoot(name: str, config: ExperimentConfig, seconds: float) -> Path:
         app.processEvents()
         time.sleep(0.02)
     out = ROOT / "docs" / f"{name}.png"
-    window.grab().save(str(out))
+    window.pause()
+    if "export" in look:
+        window.export_picture(out, size=look["export"], force=True)
+    else:
+        window.grab().save(str(out))
     step = window.latest.step if window.latest else 0
     print(f"{out.name}: step {step}, banner: {window.banner.text()}")
     window.close()
     window.deleteLater()
     app.processEvents()
+    make_application(language="en")
     return out
 
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(SHOTS)
     for n in names:
-        cfg, secs = SHOTS[n]
-        shoot(n, cfg, secs)
+        cfg, secs, look = SHOTS[n]
+        shoot(n, cfg, secs, look)
