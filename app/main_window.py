@@ -287,6 +287,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scene: Scene | None = None
         self._closed = False
         self.compare_windows: list[QtWidgets.QMainWindow] = []
+        self.recorder: Any = None
         self.views: dict[str, Any] = {}
         #: what the timeline bar scrubs through (bounded: decimated as the run grows)
         self.timeline = Timeline(max_bytes=TIMELINE_BYTES)
@@ -584,9 +585,11 @@ class MainWindow(QtWidgets.QMainWindow):
             action.triggered.connect(lambda _=False, k=key: self.export_png_dialog(view, k))
 
     def _add_record_action(self, menu: QtWidgets.QMenu) -> None:
-        action = menu.addAction(self.tr("Record GIF or MP4…"))
+        recording = self.recorder is not None and self.recorder.is_recording
+        action = menu.addAction(self.tr("Stop recording") if recording else self.tr("Record GIF or MP4…"))
         action.setObjectName("record")
         action.triggered.connect(self.record_dialog)
+        self._record_action = action
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for the ``?`` overlay."""
@@ -1135,7 +1138,69 @@ class MainWindow(QtWidgets.QMainWindow):
         self._show_message(self.tr("Saved {path}.").format(path=path), "info")
 
     def record_dialog(self) -> None:
-        self._show_message(self.tr("Recording is not available."), "error")
+        """Ask for file, frame rate, duration and size, then record; while recording, stop."""
+        from app.recording import RecordDialog
+
+        if self.recorder is not None and self.recorder.is_recording:
+            self.stop_recording()
+            return
+        dialog = RecordDialog(self, path=Path.home() / self._suggested_name(None, ".mp4"))
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        path, fps, duration, size = dialog.values()
+        self.start_recording(path, fps=fps, duration_s=duration, size=size, force=dialog.force)
+
+    def start_recording(
+        self,
+        path: str | Path,
+        *,
+        fps: float = 30,
+        duration_s: float = 10.0,
+        size: tuple[int, int] | None = None,
+        force: bool = False,
+    ) -> Any:
+        """Record the window as it trains to an MP4 or GIF (the Recorder, or None after an
+        error shown in the message area)."""
+        from app.recording import Recorder
+
+        try:
+            recorder = Recorder(
+                self, path, fps=fps, duration_s=duration_s, size=size, force=force, config=self.config.to_dict()
+            )
+            recorder.finished.connect(self._on_recorded)
+            recorder.failed.connect(self._on_record_failed)
+            recorder.start()
+        except ExportError as exc:
+            self._show_message(str(exc), "error")
+            return None
+        self.recorder = recorder
+        self._record_action.setText(self.tr("Stop recording"))
+        self._show_message(
+            self.tr("Recording {path}: {frames} frames at {fps} fps…").format(
+                path=Path(path).name, frames=recorder.frames_total, fps=fps
+            ),
+            "info",
+        )
+        return recorder
+
+    def stop_recording(self) -> None:
+        if self.recorder is not None and self.recorder.is_recording:
+            self.recorder.stop_capture()
+
+    def _on_recorded(self, result: Any) -> None:
+        self.recorder = None
+        self._record_action.setText(self.tr("Record GIF or MP4…"))
+        self._show_message(
+            self.tr("Saved {path}: {frames} frames, {seconds} s (its config is in {path}.json).").format(
+                path=result.path, frames=result.frames, seconds=f"{result.seconds:.1f}"
+            ),
+            "info",
+        )
+
+    def _on_record_failed(self, message: str) -> None:
+        self.recorder = None
+        self._record_action.setText(self.tr("Record GIF or MP4…"))
+        self._show_message(message, "error")
 
     # -- data in -----------------------------------------------------------------------
     def _on_frame(self) -> None:
@@ -1310,6 +1375,12 @@ class MainWindow(QtWidgets.QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
+        if self.recorder is not None and self.recorder.is_recording:
+            # what was captured so far is kept: the file is finished, not thrown away
+            try:
+                self.recorder.stop()
+            except ExportError:
+                pass  # already reported through ``failed``
         self.save_prefs()
         self.timer.stop()
         for window in self.compare_windows:

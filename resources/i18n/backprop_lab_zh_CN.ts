@@ -704,8 +704,8 @@
         <translation>录制 GIF 或 MP4…</translation>
     </message>
     <message>
-        <source>Recording is not available.</source>
-        <translation>录制功能不可用。</translation>
+        <source>Recording {path}: {frames} frames at {fps} fps…</source>
+        <translation>正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
     </message>
     <message>
         <source>Replace existing file?</source>
@@ -744,6 +744,10 @@
         <translation>已保存 {path}。</translation>
     </message>
     <message>
+        <source>Saved {path}: {frames} frames, {seconds} s (its config is in {path}.json).</source>
+        <translation>已保存 {path}：{frames} 帧，{seconds} 秒（配置保存在 {path}.json 中）。</translation>
+    </message>
+    <message>
         <source>Show &amp;controls</source>
         <translation>显示控制面板(&amp;C)</translation>
     </message>
@@ -754,6 +758,10 @@
     <message>
         <source>Space</source>
         <translation>空格</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>停止录制</translation>
     </message>
     <message>
         <source>The run diverged: reset (R) to start again.</source>

@@ -371,3 +371,22 @@ def test_timeline_playback_walks_forward_through_recorded_steps(window: MainWind
     steps = [int(t.split()[-1].replace(",", "")) for t in shown]
     assert len(steps) == len(window.timeline) and steps == sorted(steps)
     assert steps[-1] == window.timeline.step_at(len(window.timeline) - 1)
+
+
+# -- recording from the window -------------------------------------------------------------
+def test_record_from_the_menu_writes_a_video_with_its_config(window: MainWindow, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import imageio.v3 as iio
+
+    out = tmp_path / "lecture.gif"
+    recorder = window.start_recording(out, fps=10, duration_s=0.5)
+    assert recorder is not None and window._record_action.text() == "Stop recording"
+    for i in range(12):  # the window keeps drawing while it records
+        window.feed([dataclasses.replace(window.latest, step=window.latest.step + 1)])
+        qtbot.wait(50)
+    qtbot.waitUntil(lambda: out.exists() and window.recorder is None, timeout=20000)
+    assert len(iio.improps(out, index=None).shape) == 4 and iio.improps(out, index=None).shape[0] == 5
+    assert load_config_file(out.with_name(out.name + ".json")) == window.config
+    assert "Saved" in window.message.text() and window._record_action.text() == "Record GIF or MP4…"
+    # an existing file is refused without asking (the dialog asks; here force is False)
+    assert window.start_recording(out, fps=10, duration_s=0.5) is None
+    assert "exists" in window.message.text()
