@@ -34,6 +34,12 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
         (["--steps", "0", "--screenshot", "x.png"], "at least 1"),
         (["--size", "12by4", "--screenshot", "x.png"], "size"),
         (["--steps", "5"], "--screenshot"),
+        (["--lang", "klingon", "--steps", "5", "--screenshot", "x.png"], "klingon"),
+        (["--theme", "purple"], "--theme"),
+        (["--scale", "9", "--steps", "5", "--screenshot", "x.png"], "between"),
+        (["--record", "x.avi", "--steps", "5"], ".mp4 or .gif"),
+        (["--record", "x.mp4", "--fps", "500"], "between 1 and 60"),
+        (["--record", "x.mp4", "--duration", "0"], "seconds"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(args: list[str], needle: str) -> None:
@@ -132,3 +138,53 @@ def test_single_view_at_4k_and_metrics_carry_the_run(tmp_path: Path) -> None:
     assert run_cli("--view", "loss").returncode == 2
     bad = run_cli("--scene", "relu-rescue", "--metrics", str(tmp_path / "m.csv"))
     assert bad.returncode == 2 and "single run" in bad.stderr
+
+
+def test_dark_chinese_screenshot(tmp_path: Path) -> None:
+    out = tmp_path / "zh.png"
+    r = run_cli(
+        "--scene",
+        "vanishing-sigmoid",
+        "--steps",
+        "20",
+        "--screenshot",
+        str(out),
+        "--size",
+        "1280x720",
+        "--theme",
+        "dark",
+        "--lang",
+        "zh_CN",
+        "--scale",
+        "1.25",
+    )
+    assert r.returncode == 0, r.stderr
+    image = QtGui.QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 720)
+    corner = QtGui.QColor(image.pixel(image.width() - 5, image.height() - 5))
+    assert corner.lightness() < 80  # dark theme
+
+
+def test_record_from_the_command_line(tmp_path: Path) -> None:
+    import imageio.v3 as iio
+
+    out = tmp_path / "run.gif"
+    r = run_cli(
+        "--scene",
+        "exploding-init",
+        "--steps",
+        "12",
+        "--record",
+        str(out),
+        "--fps",
+        "5",
+        "--duration",
+        "1",
+        "--size",
+        "640x360",
+    )
+    assert r.returncode == 0, r.stderr
+    assert iio.improps(out, index=None).shape[0] == 5
+    assert json.loads((tmp_path / "run.gif.json").read_text())["init_scale"] > 1
+    again = run_cli("--scene", "exploding-init", "--steps", "12", "--record", str(out))
+    assert again.returncode == 2 and "exists" in again.stderr

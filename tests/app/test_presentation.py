@@ -380,7 +380,7 @@ def test_record_from_the_menu_writes_a_video_with_its_config(window: MainWindow,
     out = tmp_path / "lecture.gif"
     recorder = window.start_recording(out, fps=10, duration_s=0.5)
     assert recorder is not None and window._record_action.text() == "Stop recording"
-    for i in range(12):  # the window keeps drawing while it records
+    for _ in range(12):  # the window keeps drawing while it records
         window.feed([dataclasses.replace(window.latest, step=window.latest.step + 1)])
         qtbot.wait(50)
     qtbot.waitUntil(lambda: out.exists() and window.recorder is None, timeout=20000)
