@@ -168,23 +168,15 @@ def test_dark_chinese_screenshot(tmp_path: Path) -> None:
 def test_record_from_the_command_line(tmp_path: Path) -> None:
     import imageio.v3 as iio
 
+    cfg = tmp_path / "explode.json"
+    cfg.write_text(json.dumps({"depth": 6, "width": 16, "activation": "relu", "init": "he_normal", "init_scale": 2.0}))
     out = tmp_path / "run.gif"
-    r = run_cli(
-        "--scene",
-        "exploding-init",
-        "--steps",
-        "12",
-        "--record",
-        str(out),
-        "--fps",
-        "5",
-        "--duration",
-        "1",
-        "--size",
-        "640x360",
-    )
+    args = ("--config", str(cfg), "--steps", "12", "--record", str(out))
+    r = run_cli(*args, "--fps", "5", "--duration", "1", "--size", "640x360")
     assert r.returncode == 0, r.stderr
     assert iio.improps(out, index=None).shape[0] == 5
-    assert json.loads((tmp_path / "run.gif.json").read_text())["init_scale"] > 1
-    again = run_cli("--scene", "exploding-init", "--steps", "12", "--record", str(out))
+    assert json.loads((tmp_path / "run.gif.json").read_text())["init_scale"] == 2.0
+    again = run_cli(*args)
     assert again.returncode == 2 and "exists" in again.stderr
+    multi = run_cli("--scene", "exploding-init", "--record", str(tmp_path / "m.mp4"))
+    assert multi.returncode == 2 and "single run" in multi.stderr
