@@ -194,7 +194,8 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
                 # then rendered larger: fonts and lines scale with the picture)
                 shrink = max(1.0, size[0] / 1600)
                 target = standalone_view(window, args.view, (round(size[0] / shrink), round(size[1] / shrink)))
-            render_png(target, args.screenshot, size=size, force=args.force, config=config.to_dict())
+            record = window.config_record() if hasattr(window, "config_record") else config.to_dict()
+            render_png(target, args.screenshot, size=size, force=args.force, config=record)
             if target is not window:
                 target.close()
                 target.deleteLater()

@@ -25,12 +25,15 @@ import html
 import time
 import types
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.export import ExportError, copy_to_clipboard, render_png
 from app.headless import offline_updates
+from app.save_dialogs import SaveDialogs
 from app.status import is_finite_snapshot, newest_finite, verdict
 from app.transport import Transport
 from app.worker import TrainingController, Updates
@@ -494,7 +497,7 @@ class RunColumn(QtWidgets.QFrame):
 
 
 # -- the window -----------------------------------------------------------------------------
-class CompareWindow(QtWidgets.QMainWindow):
+class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
     """2–4 runs side by side with one synchronised transport and an overlaid gradient plot."""
 
     def __init__(
@@ -587,6 +590,12 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.speed_combo = self.transport.speed_combo
         self.close_action = QtGui.QAction(self)
         self.close_action.triggered.connect(self.close)
+        self.save_action = QtGui.QAction(self)
+        self.save_action.setObjectName("save_picture")
+        self.save_action.triggered.connect(self.export_png_dialog)
+        self.copy_action = QtGui.QAction(self)
+        self.copy_action.setObjectName("copy_picture")
+        self.copy_action.triggered.connect(self.copy_picture)
         self.message = QtWidgets.QLabel("")
         self.message.setObjectName("message")
         self.message.setFont(_font(14))
@@ -594,6 +603,8 @@ class CompareWindow(QtWidgets.QMainWindow):
         spacer = QtWidgets.QWidget()
         spacer.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
+        bar.addAction(self.save_action)
+        bar.addAction(self.copy_action)
         bar.addAction(self.close_action)
         for button in bar.findChildren(QtWidgets.QToolButton):
             button.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
@@ -610,6 +621,8 @@ class CompareWindow(QtWidgets.QMainWindow):
         head = f"<b>{html.escape(self.scene_title)}</b> — " if self.scene_title else ""
         self.caption.setText(f"{head}{html.escape(self.caption_text)}")
         self.close_action.setText(translate("CompareWindow", "✕ Close (Esc)"))
+        self.save_action.setText(translate("CompareWindow", "Save picture… (Ctrl+E)"))
+        self.copy_action.setText(translate("CompareWindow", "Copy (Ctrl+Shift+C)"))
         if self._message is not None:
             self._show_message(*self._message)
 
@@ -635,6 +648,8 @@ class CompareWindow(QtWidgets.QMainWindow):
             (key.Key_R, none): (self.reset, False),
             (key.Key_Escape, none): (self.close, False),
             (key.Key_Q, ctrl): (self.close, False),
+            (key.Key_E, ctrl): (self.export_png_dialog, False),
+            (key.Key_C, ctrl | QtCore.Qt.KeyboardModifier.ShiftModifier): (self.copy_picture, False),
         }
 
     def _command_for(self, event: QtGui.QKeyEvent) -> tuple[Callable[[], Any], bool] | None:
@@ -672,6 +687,47 @@ class CompareWindow(QtWidgets.QMainWindow):
         if self.overlay.height() != height:
             self.overlay.setFixedHeight(height)
         super().resizeEvent(event)
+
+    # -- pictures ------------------------------------------------------------------------------
+    def config_record(self) -> dict[str, Any]:
+        """Every run's label and config: what a picture of this window carries, and what
+        opening that picture compares again."""
+        return {
+            "title": self.scene_title,
+            "runs": [{"label": label, "config": config.to_dict()} for label, config in self.runs],
+        }
+
+    def export_picture(self, path: str | Path, *, scale: float = 2.0, force: bool = False) -> Path:
+        """The whole window as a PNG (``scale`` × its size) carrying every run's config."""
+        return render_png(self, path, scale=scale, force=force, config=self.config_record())
+
+    def export_png_dialog(self) -> None:
+        name = self.scene.name if self.scene is not None else "backprop-lab-compare"
+        target = self._ask_target(
+            translate("CompareWindow", "Save a picture of the comparison"),
+            translate("CompareWindow", "PNG image (*.png)"),
+            f"{name}.png",
+            sidecar=True,
+        )
+        if target is None:
+            return
+        path, force = target
+        try:
+            self.export_picture(path, force=force)
+        except ExportError as exc:
+            self._notify(str(exc), "error")
+            return
+        self._notify(translate("CompareWindow", "Saved {path}.").format(path=path.name), "info")
+
+    def copy_picture(self) -> None:
+        copy_to_clipboard(self)
+        self._notify(translate("CompareWindow", "Copied to the clipboard."), "info")
+
+    def _notify(self, text: str, kind: str) -> None:
+        """A message in the toolbar that is not one of the retranslated ``_message_text`` keys."""
+        self._message = None
+        self.message.setStyleSheet(f"color: {_verdict_colour(kind)};")
+        self.message.setText(text)
 
     # -- commands: every one goes to every run ---------------------------------------------
     def toggle_play(self) -> None:

@@ -24,16 +24,29 @@ MAX_CONFIG_BYTES = 1 << 20
 CONFIG_SUFFIXES = (".json", ".png")
 
 
-def _parse(text: str, where: str) -> ExperimentConfig:
+Runs = list[tuple[str, ExperimentConfig]]
+
+
+def _parse(text: str, where: str) -> Runs:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{where} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    if isinstance(data, dict) and isinstance(data.get("runs"), list):
+        # a comparison (compare-window exports): [{"label": ..., "config": {...}}, ...]
+        runs: Runs = []
+        for i, run in enumerate(data["runs"]):
+            if not isinstance(run, dict) or not isinstance(run.get("config"), dict):
+                raise ConfigError(f'{where}: run {i + 1} must be an object with a "config" object')
+            runs.append((str(run.get("label", f"run {i + 1}")), ExperimentConfig.from_dict(run["config"])))
+        if not runs:
+            raise ConfigError(f"{where} lists no runs")
+        return runs
     if isinstance(data, dict) and isinstance(data.get("config"), dict):
         data = data["config"]
     if not isinstance(data, dict):
         raise ConfigError(f"{where} must hold a JSON object with the experiment's fields")
-    return ExperimentConfig.from_dict(data)
+    return [("", ExperimentConfig.from_dict(data))]
 
 
 def _png_config_text(path: Path) -> str | None:
@@ -53,6 +66,18 @@ def _png_config_text(path: Path) -> str | None:
 
 def load_config_file(path: str | os.PathLike[str]) -> ExperimentConfig:
     """The config in ``path`` (JSON or an exported PNG); ``ConfigError`` names any problem."""
+    runs = load_runs_file(path)
+    if len(runs) > 1:
+        raise ConfigError(
+            f"{path} holds a comparison of {len(runs)} runs; open it in the app (File → Open config, "
+            "or drop it on the window) to compare them again"
+        )
+    return runs[0][1]
+
+
+def load_runs_file(path: str | os.PathLike[str]) -> Runs:
+    """(label, config) of every run in ``path``: one for a config or a single-run export,
+    2–4 for a compare-window export."""
     p = Path(path)
     if p.is_dir():
         raise ConfigError(f"{p} is a folder; choose a config file (.json) or an exported picture (.png)")

@@ -20,11 +20,12 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import i18n
-from app.config_io import CONFIG_SUFFIXES, load_config_file, save_config_file
+from app.config_io import CONFIG_SUFFIXES, load_runs_file, save_config_file
 from app.export import ExportError, copy_to_clipboard, metrics_csv, metrics_json, render_png, render_svg
 from app.look import apply_look, is_dark, point_size
 from app.overlay import ShortcutOverlay
 from app.prefs import LANGUAGES, THEMES, Prefs, clamp_scale
+from app.save_dialogs import SaveDialogs
 from app.status import newest_finite, verdict
 from app.timeline_bar import TimelineBar
 from app.transport import Transport
@@ -257,7 +258,7 @@ class ControlPanel(QtWidgets.QWidget):
             self._updating = False
 
 
-class MainWindow(QtWidgets.QMainWindow):
+class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     """Backprop Lab's window."""
 
     def __init__(
@@ -930,10 +931,23 @@ class MainWindow(QtWidgets.QMainWindow):
         """Load the config in ``path`` (JSON, or a PNG exported by the app); a bad file is
         reported in the message area and changes nothing."""
         try:
-            config = load_config_file(path)
+            runs = load_runs_file(path)
         except ConfigError as exc:
             self._show_message(str(exc), "error")
             return False
+        if len(runs) > 1:
+            # a compare-window picture: compare the same runs again
+            from app.compare_window import CompareWindow
+
+            try:
+                controllers = [TrainingController() for _ in runs] if self.controller is not None else None
+                window = CompareWindow(runs, title=Path(path).stem, controllers=controllers)
+            except ValueError as exc:
+                self._show_message(str(exc), "error")
+                return False
+            self._track(window)
+            return True
+        config = runs[0][1]
         self.set_scene(None)
         self.load_config(
             config,
@@ -984,51 +998,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.load_config_path(path)
 
     # -- exports -----------------------------------------------------------------------
-    def _ask_open_path(self, title: str, filters: str) -> Path | None:
-        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, title, str(Path.home()), filters)
-        return Path(name) if name else None
-
-    def _ask_save_path(self, title: str, filters: str, suggested: str) -> Path | None:
-        """The file dialog (overwrite confirmation is ours, see ``_ask_target``)."""
-        name, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self,
-            title,
-            str(Path.home() / suggested),
-            filters,
-            options=QtWidgets.QFileDialog.Option.DontConfirmOverwrite,
-        )
-        return Path(name) if name else None
-
-    def _confirm_overwrite(self, paths: list[Path]) -> bool:
-        names = "\n".join(str(p) for p in paths)
-        answer = QtWidgets.QMessageBox.question(
-            self,
-            self.tr("Replace existing file?"),
-            self.tr("These files exist and would be replaced:\n{names}").format(names=names),
-            QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
-            QtWidgets.QMessageBox.StandardButton.No,
-        )
-        return answer == QtWidgets.QMessageBox.StandardButton.Yes
-
-    def _ask_target(self, title: str, filters: str, suggested: str, sidecar: bool = False) -> tuple[Path, bool] | None:
-        """(path, force) chosen by the user, or None; existing files are replaced only after
-        the user said yes."""
-        path = self._ask_save_path(title, filters, suggested)
-        if path is None:
-            return None
-        suffix = Path(suggested).suffix
-        if path.suffix.lower() != suffix.lower():
-            path = path.with_name(path.name + suffix)
-        involved = [path, path.with_name(path.name + ".json")] if sidecar else [path]
-        existing = [p for p in involved if p.exists()]
-        if existing and not self._confirm_overwrite(existing):
-            self._show_message(
-                self.tr("Nothing written: {path} exists.").format(path=path),
-                "info",
-            )
-            return None
-        return path, bool(existing)
-
     def _suggested_name(self, view: str | None, suffix: str) -> str:
         base = self.scene.name if self.scene is not None else "backprop-lab"
         step = self.latest.step if self.latest is not None else 0
@@ -1337,6 +1306,9 @@ class MainWindow(QtWidgets.QMainWindow):
             bg, fg = theme.current().banner(kind if kind in theme.BANNER_KINDS else "info")
             self.banner.setStyleSheet(f"QLabel#banner {{ background: {bg}; color: {fg}; border-radius: 6px; }}")
             self.banner.setProperty("kind", kind)
+
+    def _notify(self, text: str, kind: str) -> None:
+        self._show_message(text, kind)
 
     def _show_message(self, text: str, kind: str) -> None:
         self._message = (text, kind)

@@ -136,8 +136,20 @@
         <translation>、</translation>
     </message>
     <message>
+        <source>Copied to the clipboard.</source>
+        <translation>已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>Copy (Ctrl+Shift+C)</source>
+        <translation>复制 (Ctrl+Shift+C)</translation>
+    </message>
+    <message>
         <source>Every run diverged: reset (R) to start again.</source>
         <translation>所有运行都已发散：按 R 重置以重新开始。</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
         <source>Reset: fresh networks from the same seeds.</source>
@@ -154,6 +166,18 @@
     <message>
         <source>Same {dataset} data; the runs differ only in: {settings}.</source>
         <translation>数据集（{dataset}）相同；各运行仅在以下设置上不同：{settings}。</translation>
+    </message>
+    <message>
+        <source>Save a picture of the comparison</source>
+        <translation>保存对比图</translation>
+    </message>
+    <message>
+        <source>Save picture… (Ctrl+E)</source>
+        <translation>保存图片… (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>Saved {path}.</source>
+        <translation>已保存 {path}。</translation>
     </message>
     <message>
         <source>The runs differ in: {settings}.</source>
@@ -660,10 +684,6 @@
         <translation>尚未载入场景：“场景”菜单里的场景都带有说明。</translation>
     </message>
     <message>
-        <source>Nothing written: {path} exists.</source>
-        <translation>未写入：{path} 已存在。</translation>
-    </message>
-    <message>
         <source>Open a config</source>
         <translation>打开配置</translation>
     </message>
@@ -706,10 +726,6 @@
     <message>
         <source>Recording {path}: {frames} frames at {fps} fps…</source>
         <translation>正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
-    </message>
-    <message>
-        <source>Replace existing file?</source>
-        <translation>替换已有文件？</translation>
     </message>
     <message>
         <source>Reset: a fresh network from the same seed.</source>
@@ -770,12 +786,6 @@
     <message>
         <source>The walk-through needs a live run.</source>
         <translation>逐层演示需要一个正在运行的训练。</translation>
-    </message>
-    <message>
-        <source>These files exist and would be replaced:
-{names}</source>
-        <translation>以下文件已存在，将被替换：
-{names}</translation>
     </message>
     <message>
         <source>Walk-through: → next layer, ← back, End all, Esc close.</source>
@@ -1148,6 +1158,23 @@
     <message>
         <source>test acc {accuracy}</source>
         <translation>测试准确率 {accuracy}</translation>
+    </message>
+</context>
+<context>
+    <name>SaveDialogs</name>
+    <message>
+        <source>Nothing written: {path} exists.</source>
+        <translation>未写入：{path} 已存在。</translation>
+    </message>
+    <message>
+        <source>Replace existing file?</source>
+        <translation>替换已有文件？</translation>
+    </message>
+    <message>
+        <source>These files exist and would be replaced:
+{names}</source>
+        <translation>以下文件已存在，将被替换：
+{names}</translation>
     </message>
 </context>
 <context>

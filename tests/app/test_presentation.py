@@ -390,3 +390,33 @@ def test_record_from_the_menu_writes_a_video_with_its_config(window: MainWindow,
     # an existing file is refused without asking (the dialog asks; here force is False)
     assert window.start_recording(out, fps=10, duration_s=0.5) is None
     assert "exists" in window.message.text()
+
+
+def test_a_compare_picture_carries_every_run_and_opens_the_comparison_again(
+    window: MainWindow, qtbot, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app.compare_window import CompareWindow, open_scene_compare, train_compare_offline
+
+    compare = open_scene_compare(load_scene("relu-rescue"), None)
+    qtbot.addWidget(compare)
+    compare.resize(1280, 720)
+    compare.show()
+    train_compare_offline(compare, 20)
+    out = tmp_path / "compare.png"
+    monkeypatch.setattr(compare, "_ask_save_path", lambda *a: out)
+    compare.export_png_dialog()
+    image = QtGui.QImage(str(out))
+    assert (image.width(), image.height()) == (2 * compare.width(), 2 * compare.height())
+    record = json.loads(image.text(CONFIG_KEY))
+    assert [r["label"] for r in record["runs"]] == [label for label, _ in compare.runs]
+    with pytest.raises(ConfigError, match="comparison of 2 runs"):
+        load_config_file(out)
+    # dropped on the main window, the picture opens the same comparison
+    before = window.config
+    _drop(window, out)
+    opened = [w for w in window.compare_windows if isinstance(w, CompareWindow)]
+    assert opened and [c for _, c in opened[-1].runs] == [c for _, c in compare.runs]
+    assert window.config == before
+    for w in opened:
+        w.close()
+    compare.close()

@@ -1,0 +1,67 @@
+"""File dialogs shared by the windows: choose a file to open or to write, and ask before an
+existing file is replaced (the GUI never overwrites silently).
+
+A mixin for QMainWindow subclasses that define ``_notify(text, kind)`` (their message area).
+Tests replace ``_ask_save_path``, ``_ask_open_path`` and ``_confirm_overwrite``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6 import QtWidgets
+from PySide6.QtCore import QCoreApplication
+
+translate = QCoreApplication.translate
+
+
+class SaveDialogs:
+    """``_ask_target`` → (path, force) or None; see the module docstring."""
+
+    def _notify(self, text: str, kind: str) -> None:
+        raise NotImplementedError
+
+    def _ask_open_path(self, title: str, filters: str) -> Path | None:
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, title, str(Path.home()), filters)
+        return Path(name) if name else None
+
+    def _ask_save_path(self, title: str, filters: str, suggested: str) -> Path | None:
+        """The file dialog (overwrite confirmation is ours, see ``_ask_target``)."""
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self,
+            title,
+            str(Path.home() / suggested),
+            filters,
+            options=QtWidgets.QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return Path(name) if name else None
+
+    def _confirm_overwrite(self, paths: list[Path]) -> bool:
+        names = "\n".join(str(p) for p in paths)
+        answer = QtWidgets.QMessageBox.question(
+            self,
+            translate("SaveDialogs", "Replace existing file?"),
+            translate("SaveDialogs", "These files exist and would be replaced:\n{names}").format(names=names),
+            QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
+            QtWidgets.QMessageBox.StandardButton.No,
+        )
+        return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    def _ask_target(self, title: str, filters: str, suggested: str, sidecar: bool = False) -> tuple[Path, bool] | None:
+        """(path, force) chosen by the user, or None; existing files are replaced only after
+        the user said yes."""
+        path = self._ask_save_path(title, filters, suggested)
+        if path is None:
+            return None
+        suffix = Path(suggested).suffix
+        if path.suffix.lower() != suffix.lower():
+            path = path.with_name(path.name + suffix)
+        involved = [path, path.with_name(path.name + ".json")] if sidecar else [path]
+        existing = [p for p in involved if p.exists()]
+        if existing and not self._confirm_overwrite(existing):
+            self._notify(
+                translate("SaveDialogs", "Nothing written: {path} exists.").format(path=path),
+                "info",
+            )
+            return None
+        return path, bool(existing)
