@@ -464,7 +464,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             "smaller": action("smaller", lambda: self.set_scale(theme.scale() - 0.25), ("Ctrl+-",)),
             "scale_reset": action("scale_reset", lambda: self.set_scale(1.0), ("Ctrl+0",)),
             "theme_toggle": action("theme_toggle", self.toggle_theme, ("T",)),
-            "shortcuts": action("shortcuts", self.toggle_overlay, ("?", "F1")),
+            "shortcuts": action("shortcuts", self.toggle_overlay, ("?", "Shift+?", "F1")),
         }
         self.theme_actions: dict[str, QtGui.QAction] = {}
         group = QtGui.QActionGroup(self)

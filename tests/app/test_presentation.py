@@ -272,7 +272,12 @@ def test_unknown_language_is_a_message_not_a_crash(window: MainWindow) -> None:
 # -- presentation keys and preferences ---------------------------------------------------
 def test_question_mark_shows_every_shortcut_and_any_key_hides_it(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     window.activateWindow()
-    window.actions_["shortcuts"].trigger()
+    # "?" is Shift+/ on most keyboards: both spellings open the list
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Question, QtCore.Qt.KeyboardModifier.ShiftModifier)
+    assert window.overlay.isVisible()
+    qtbot.keyClick(window.overlay, QtCore.Qt.Key.Key_A)
+    assert not window.overlay.isVisible()
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Question)
     assert window.overlay.isVisible()
     text = window.overlay.label.text()
     for keys in ("F11", "Space", "Ctrl+Q", "?"):
@@ -282,8 +287,9 @@ def test_question_mark_shows_every_shortcut_and_any_key_hides_it(window: MainWin
     assert not window.overlay.isVisible()
 
 
-def test_hide_controls_leaves_only_the_views(window: MainWindow) -> None:
-    window.actions_["controls"].trigger()
+def test_hide_controls_leaves_only_the_views(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_H)
     assert not window.dock.isVisible() and not window.transport.bar.isVisible()
     assert not window.menuBar().isVisible()
     assert all(v.isVisible() for v in window.views.values())
@@ -294,7 +300,12 @@ def test_hide_controls_leaves_only_the_views(window: MainWindow) -> None:
     assert window.dock.isVisible() and window.menuBar().isVisible()
 
 
-def test_f11_toggles_full_screen(window: MainWindow) -> None:
+def test_f11_toggles_full_screen_and_escape_leaves_it(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_F11)
+    assert window.windowState() & QtCore.Qt.WindowState.WindowFullScreen
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Escape)
+    assert not window.windowState() & QtCore.Qt.WindowState.WindowFullScreen
     window.actions_["fullscreen"].trigger()
     assert window.windowState() & QtCore.Qt.WindowState.WindowFullScreen
     window.actions_["fullscreen"].trigger()
