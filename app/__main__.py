@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.config_io import load_config_file
-from app.prefs import LANGUAGES, MAX_SCALE, MIN_SCALE, THEMES
+from app.prefs import THEMES
 from model import ConfigError, ExperimentConfig
 from model.scenes import Scene, list_scenes, load_scene
+from views.theme import SCALE_MAX, SCALE_MIN
 
 VIEW_NAMES = ("network", "gradients", "activations", "loss", "output", "activation_function")
 
@@ -65,8 +66,8 @@ def _scale(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number such as 1.5, got {text!r}") from None
-    if not (MIN_SCALE <= value <= MAX_SCALE):
-        raise argparse.ArgumentTypeError(f"must be between {MIN_SCALE} and {MAX_SCALE}, got {text}")
+    if not (SCALE_MIN <= value <= SCALE_MAX):
+        raise argparse.ArgumentTypeError(f"must be between {SCALE_MIN} and {SCALE_MAX}, got {text}")
     return value
 
 
@@ -86,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.add_argument("--theme", choices=THEMES, help="light or dark (high contrast; plots included)")
     p.add_argument("--lang", help="user interface language: en or zh_CN")
-    p.add_argument("--scale", type=_scale, help=f"text and line scale, {MIN_SCALE} to {MAX_SCALE} (default 1)")
+    p.add_argument("--scale", type=_scale, help=f"text and line scale, {SCALE_MIN} to {SCALE_MAX} (default 1)")
     return p
 
 
@@ -109,11 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         parser.error(str(exc))
     if args.lang is not None:
-        from app.i18n import normalise
+        from app.i18n import check
 
-        args.lang = normalise(args.lang)
-        if args.lang not in LANGUAGES:
-            parser.error(f"unknown language {args.lang!r} for --lang; choose one of: {', '.join(LANGUAGES)}")
+        try:
+            args.lang = check(args.lang)
+        except ValueError as exc:
+            parser.error(f"--lang: {exc}")
     headless = args.screenshot is not None or args.metrics is not None or args.record is not None
     if args.steps is not None and not headless:
         parser.error("--steps needs --screenshot, --record or --metrics (headless mode)")

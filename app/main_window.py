@@ -22,7 +22,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app import i18n
 from app.config_io import CONFIG_SUFFIXES, load_runs_file, save_config_file
 from app.export import ExportError, copy_to_clipboard, metrics_csv, metrics_json, render_png, render_svg
-from app.look import apply_look, is_dark, point_size
+from app.look import apply_look
 from app.overlay import ShortcutOverlay
 from app.prefs import LANGUAGES, THEMES, Prefs, clamp_scale
 from app.save_dialogs import SaveDialogs
@@ -341,7 +341,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.banner = QtWidgets.QLabel("")
         self.banner.setObjectName("banner")
         font = self.banner.font()
-        font.setPointSize(point_size(20))
+        font.setPointSize(theme.pt(20))
         font.setBold(True)
         self.banner.setFont(font)
         self.banner.setMinimumHeight(round(48 * theme.scale()))
@@ -352,7 +352,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.caption.setObjectName("caption")
         self.caption.setWordWrap(True)
         cfont = self.caption.font()
-        cfont.setPointSize(point_size(14))
+        cfont.setPointSize(theme.pt(14))
         self.caption.setFont(cfont)
         self.caption.setStyleSheet("QLabel#caption { padding: 2px 8px; }")
         self.caption.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
@@ -394,7 +394,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.speed_combo.blockSignals(False)
         self.speed_combo.currentIndexChanged.connect(self._remember_speed)
         big = bar.font()
-        big.setPointSize(point_size(14))
+        big.setPointSize(theme.pt(14))
         bar.setFont(big)
         self.step_label = QtWidgets.QLabel(self.tr("step {step}").format(step=0))
         self.step_label.setObjectName("step_label")
@@ -757,7 +757,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             self.tr("Keyboard shortcuts"),
             self.shortcut_rows(),
             self.tr("Press any key to close"),
-            point_size(18),
+            theme.pt(18),
         )
         self.overlay.toggle()
 
@@ -1312,11 +1312,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
     def _show_message(self, text: str, kind: str) -> None:
         self._message = (text, kind)
-        if is_dark():
-            color = "#FF8A80" if kind == "error" else "#90CAF9"
-        else:
-            color = "#8E1B10" if kind == "error" else "#0D3C61"
-        self.message.setStyleSheet(f"color: {color}; font-size: {point_size(13)}pt;")
+        # the theme's banner text colours read on the window background too
+        color = theme.current().banner("error" if kind == "error" else "info")[1]
+        self.message.setStyleSheet(f"color: {color}; font-size: {theme.pt(13)}pt;")
         self.message.setText(text)
         self.message.setProperty("kind", kind)
 

@@ -14,13 +14,14 @@ from typing import Any
 
 from PySide6 import QtCore
 
+from app import i18n
 from model import ConfigError, ExperimentConfig
+from views import theme
 
 ORGANISATION = "BackpropLab"
 APPLICATION = "backprop-lab"
-THEMES = ("light", "dark")
-LANGUAGES = ("en", "zh_CN")
-MIN_SCALE, MAX_SCALE = 0.75, 2.5
+THEMES: tuple[str, ...] = tuple(t.name for t in theme.THEMES)
+LANGUAGES: tuple[str, ...] = tuple(i18n.LANGUAGES)
 
 
 def settings() -> QtCore.QSettings:
@@ -31,7 +32,7 @@ def settings() -> QtCore.QSettings:
 
 
 def clamp_scale(value: float) -> float:
-    return round(min(MAX_SCALE, max(MIN_SCALE, float(value))), 2)
+    return round(min(theme.SCALE_MAX, max(theme.SCALE_MIN, float(value))), 2)
 
 
 @dataclass
