@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.export import ExportError, copy_to_clipboard, render_png
+from app.export import copy_to_clipboard, render_png
 from app.headless import offline_updates
 from app.save_dialogs import SaveDialogs
 from app.status import is_finite_snapshot, newest_finite, verdict
@@ -702,22 +702,14 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         return render_png(self, path, scale=scale, force=force, config=self.config_record())
 
     def export_png_dialog(self) -> None:
-        name = self.scene.name if self.scene is not None else "backprop-lab-compare"
-        target = self._ask_target(
+        self._save_via_dialog(
             translate("CompareWindow", "Save a picture of the comparison"),
             translate("CompareWindow", "PNG image (*.png)"),
-            f"{name}.png",
+            f"{self.scene.name if self.scene is not None else 'backprop-lab-compare'}.png",
+            lambda path, force: self.export_picture(path, force=force),
+            translate("CompareWindow", "Saved {path}."),
             sidecar=True,
         )
-        if target is None:
-            return
-        path, force = target
-        try:
-            self.export_picture(path, force=force)
-        except ExportError as exc:
-            self._notify(str(exc), "error")
-            return
-        self._notify(translate("CompareWindow", "Saved {path}.").format(path=path.name), "info")
 
     def copy_picture(self) -> None:
         copy_to_clipboard(self)

@@ -820,9 +820,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self._show_message(text, kind)
         self.views["activation_function"].set_experiment(self.config)
         if self.dataset is not None:
-            self.views["network"].set_experiment(self.config)
-            for name in ("gradients", "activations", "loss", "output"):
-                self.views[name].set_experiment(self.config, self.dataset)
+            self._set_experiment_on_views()
         if self.latest is not None:
             self._draw(self.latest)
         else:
@@ -968,20 +966,13 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             self.load_config_path(path)
 
     def save_config_dialog(self) -> None:
-        target = self._ask_target(
+        self._save_via_dialog(
             self.tr("Save the config"),
             self.tr("Config (*.json)"),
             "backprop-lab-config.json",
+            lambda path, force: self.save_config(path, force=force),
+            self.tr("Saved {path}."),
         )
-        if target is None:
-            return
-        path, force = target
-        try:
-            self.save_config(path, force=force)
-        except ExportError as exc:
-            self._show_message(str(exc), "error")
-            return
-        self._show_message(self.tr("Saved {path}.").format(path=path), "info")
 
     def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
         if _dropped_config(event.mimeData()) is not None:
@@ -1043,40 +1034,23 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             copy.deleteLater()
 
     def export_png_dialog(self, view: str | None, size: str) -> None:
-        target = self._ask_target(
+        self._save_via_dialog(
             self.tr("Export PNG"),
             self.tr("PNG image (*.png)"),
             self._suggested_name(view, ".png"),
-            True,
-        )
-        if target is None:
-            return
-        path, force = target
-        try:
-            self.export_picture(path, view=view, size=size, force=force)
-        except ExportError as exc:
-            self._show_message(str(exc), "error")
-            return
-        self._show_message(
-            self.tr("Saved {path} (its config is inside, and in {path}.json).").format(path=path),
-            "info",
+            lambda path, force: self.export_picture(path, view=view, size=size, force=force),
+            self.tr("Saved {path} (its config is inside, and in {path}.json)."),
+            sidecar=True,
         )
 
     def export_svg_dialog(self, view: str) -> None:
-        target = self._ask_target(
+        self._save_via_dialog(
             self.tr("Export SVG"),
             self.tr("SVG drawing (*.svg)"),
             self._suggested_name(view, ".svg"),
+            lambda path, force: render_svg(self.views[view], path, force=force, config=self.config.to_dict()),
+            self.tr("Saved {path}."),
         )
-        if target is None:
-            return
-        path, force = target
-        try:
-            render_svg(self.views[view], path, force=force, config=self.config.to_dict())
-        except ExportError as exc:
-            self._show_message(str(exc), "error")
-            return
-        self._show_message(self.tr("Saved {path}.").format(path=path), "info")
 
     def copy_picture(self, view: str | None) -> None:
         copy_to_clipboard(self if view is None else self.views[view])
@@ -1089,22 +1063,14 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         return metrics_csv(self.history, path, force=force, config=self.config.to_dict())
 
     def export_metrics_dialog(self, suffix: str) -> None:
-        filters = self.tr("CSV table (*.csv)") if suffix == ".csv" else self.tr("JSON (*.json)")
-        target = self._ask_target(
+        self._save_via_dialog(
             self.tr("Export metrics"),
-            filters,
+            self.tr("CSV table (*.csv)") if suffix == ".csv" else self.tr("JSON (*.json)"),
             self._suggested_name("metrics", suffix),
+            lambda path, force: self.export_metrics(path, force=force),
+            self.tr("Saved {path}."),
             sidecar=suffix == ".csv",
         )
-        if target is None:
-            return
-        path, force = target
-        try:
-            self.export_metrics(path, force=force)
-        except ExportError as exc:
-            self._show_message(str(exc), "error")
-            return
-        self._show_message(self.tr("Saved {path}.").format(path=path), "info")
 
     def record_dialog(self) -> None:
         """Ask for file, frame rate, duration and size, then record; while recording, stop."""
@@ -1206,6 +1172,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         # snapshots of the old run may arrive between a reset and "ready"
         self.timeline.clear()
         self.timeline_bar.set_live()
+        self._set_experiment_on_views()
+
+    def _set_experiment_on_views(self) -> None:
+        """The built network's config and data set to the views that draw them."""
         self.views["network"].set_experiment(self.config)
         for name in ("gradients", "activations", "loss", "output"):
             self.views[name].set_experiment(self.config, self.dataset)

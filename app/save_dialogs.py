@@ -7,6 +7,7 @@ Tests replace ``_ask_save_path``, ``_ask_open_path`` and ``_confirm_overwrite``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import QtWidgets
@@ -65,3 +66,29 @@ class SaveDialogs:
             )
             return None
         return path, bool(existing)
+
+    def _save_via_dialog(
+        self,
+        title: str,
+        filters: str,
+        suggested: str,
+        write: Callable[[Path, bool], object],
+        done: str,
+        *,
+        sidecar: bool = False,
+    ) -> Path | None:
+        """Ask for a file (see ``_ask_target``), ``write(path, force)`` it and report ``done``
+        (with ``{path}``) or the ExportError's message; the written path, or None."""
+        from app.export import ExportError
+
+        target = self._ask_target(title, filters, suggested, sidecar)
+        if target is None:
+            return None
+        path, force = target
+        try:
+            write(path, force)
+        except ExportError as exc:
+            self._notify(str(exc), "error")
+            return None
+        self._notify(done.format(path=path), "info")
+        return path
