@@ -7,14 +7,14 @@ import types
 import warnings
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
-from PySide6 import QtCore, QtGui
+from PySide6 import QtGui
 
 from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import OutputSample, Snapshot
 from tests.fakes import make_snapshot
+from tests.views.fitting import scene_overflow
 from views.output_view import (
     CLASS_COLOURS,
     GRID_MARGIN,
@@ -240,26 +240,7 @@ def test_clear_keeps_points_and_drops_prediction(view) -> None:
 # -- fitting a main-window cell (1920×1080: ~520×390; 1280×720: ~420×360) --------------------
 def overflow(view) -> list[str]:
     """Everything drawn that does not fit its widget: layout, plot areas, titles, labels."""
-    problems = []
-    for gv in view.findChildren(pg.GraphicsView):
-        if not gv.isVisibleTo(view):
-            continue
-        area = QtCore.QRectF(gv.viewport().rect()).adjusted(-0.5, -0.5, 0.5, 0.5)
-        layout = gv.centralWidget.geometry()
-        if layout.width() > area.width() or layout.height() > area.height():
-            problems.append(
-                f"layout {layout.width():.0f}×{layout.height():.0f} in {area.width():.0f}×{area.height():.0f}"
-            )
-        for item in gv.scene().items():
-            if not item.isVisible():
-                continue
-            if isinstance(item, pg.ViewBox) and not area.contains(item.sceneBoundingRect()):
-                problems.append(f"plot area {item.sceneBoundingRect()}")
-            if isinstance(item, pg.LabelItem) and item.text:
-                text = item.mapRectToScene(item.itemRect())
-                if not area.contains(text):
-                    problems.append(f"text {item.text[:40]!r} at {text}")
-    return problems
+    return scene_overflow(view)
 
 
 def settle(qtbot, view, size) -> None:
