@@ -284,7 +284,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.diverged = False
         self.controls_visible = True
         self._rates: deque[tuple[float, int]] = deque(maxlen=120)
-        self._speed_index = 0
+        #: the speed box's choice in steps per second (None: as fast as possible)
+        self._speed: float | None = None
         self._message: tuple[str, str] = ("", "info")
         self.scene: Scene | None = None
         self._closed = False
@@ -390,10 +391,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         bar = self.transport.bar
         self.play_action = self.transport.play_action
         self.speed_combo = self.transport.speed_combo
-        self.speed_combo.blockSignals(True)
-        self.speed_combo.setCurrentIndex(self._speed_index)
-        self.speed_combo.blockSignals(False)
-        self.speed_combo.currentIndexChanged.connect(self._remember_speed)
+        self.transport.set_speed(self._speed, notify=False)
         big = bar.font()
         big.setPointSize(theme.pt(14))
         bar.setFont(big)
@@ -431,8 +429,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self._apply_controls_visible()
 
-    def _remember_speed(self, index: int) -> None:
-        self._speed_index = index
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """Train at ``steps_per_second`` (None: as fast as possible); the speed box shows it."""
+        self.transport.set_speed(steps_per_second)
 
     def _create_actions(self) -> None:
         """Actions that live as long as the window (their shortcuts work with the menu bar
@@ -633,6 +632,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         if len(scene.runs) == 1:
             self.set_scene(scene)
             self.load_config(scene.runs[0].config)
+            self.set_speed(scene.speed)
             return self
         from app.compare_window import open_scene_compare
 
@@ -870,6 +870,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         )
 
     def _on_speed(self, steps_per_second: float | None) -> None:
+        self._speed = steps_per_second
         if self.controller is not None:
             self.controller.set_speed(steps_per_second)
 
@@ -921,6 +922,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self._show_message(reason, "info")
         if self.controller is not None:
             self.controller.reset(config.to_dict())
+            self.controller.set_speed(self._speed)
             if was_playing:
                 self.controller.play()
         self._set_banner(self.tr("Building the network…"), "info")
