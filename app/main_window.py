@@ -28,6 +28,7 @@ from app.prefs import LANGUAGES, THEMES, Prefs, clamp_scale
 from app.save_dialogs import SaveDialogs
 from app.status import newest_finite, verdict
 from app.timeline_bar import TimelineBar
+from app.toast import Messages
 from app.transport import Transport
 from app.worker import TrainingController, Updates
 from model import ConfigError, ExperimentConfig, Snapshot
@@ -293,6 +294,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.views: dict[str, Any] = {}
         #: what the timeline bar scrubs through (bounded: decimated as the run grows)
         self.timeline = Timeline(max_bytes=TIMELINE_BYTES)
+        #: messages go to the status bar, or a fading toast when the controls are hidden
+        self.messages = Messages(self)
+        self.message = self.messages.label
         self._create_actions()
         self._build_all()
         self._bind_shortcuts()
@@ -412,10 +416,6 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         panel = QtWidgets.QWidget()
         col = QtWidgets.QVBoxLayout(panel)
         col.addWidget(self.controls)
-        self.message = QtWidgets.QLabel("")
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        col.addWidget(self.message)
         col.addStretch(1)
         scroll = QtWidgets.QScrollArea()
         scroll.setWidget(panel)
@@ -740,6 +740,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.dock.setVisible(visible)
         self.transport.bar.setVisible(visible)
         self.menuBar().setVisible(visible)
+        self.messages.set_controls_visible(visible)
 
     def toggle_caption(self) -> None:
         if self.scene is None:
@@ -817,7 +818,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             self.caption.hide()
             self.actions_["caption"].setChecked(False)
         text, kind = self._message
-        self._show_message(text, kind)
+        self._show_message(text, kind, toast=False)
         self.views["activation_function"].set_experiment(self.config)
         if self.dataset is not None:
             self._set_experiment_on_views()
@@ -1282,13 +1283,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     def _notify(self, text: str, kind: str) -> None:
         self._show_message(text, kind)
 
-    def _show_message(self, text: str, kind: str) -> None:
+    def _show_message(self, text: str, kind: str, *, toast: bool = True) -> None:
         self._message = (text, kind)
-        # the theme's banner text colours read on the window background too
-        color = theme.current().banner("error" if kind == "error" else "info")[1]
-        self.message.setStyleSheet(f"color: {color}; font-size: {theme.pt(13)}pt;")
-        self.message.setText(text)
-        self.message.setProperty("kind", kind)
+        self.messages.show(text, kind, controls_visible=self.controls_visible, toast=toast)
 
     # -- lifetime ----------------------------------------------------------------------
     def _restore_layout(self, prefs: Prefs) -> None:
