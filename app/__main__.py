@@ -160,10 +160,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--record must name a .mp4 or .gif file, got {args.record}")
         outputs += [args.record, args.record.with_name(args.record.name + ".json")]
     for out in outputs:
+        if out.is_dir():
+            parser.error(f"{out} is a directory; give a file name")
         if out.exists() and not args.force:
             parser.error(f"{out} exists; pass --force to overwrite it")
-        if not out.parent.exists():
+        if not out.parent.is_dir():
             parser.error(f"folder {out.parent} does not exist")
+        if not os.access(out.parent, os.W_OK):
+            parser.error(f"cannot write in folder {out.parent} (read-only or no permission)")
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         steps = args.steps or (scene.steps if scene is not None else 200)

@@ -9,6 +9,7 @@ window is fed by hand (``feed``), which the headless screenshot mode and tests u
 
 from __future__ import annotations
 
+import sys
 import time
 import types
 from collections import deque
@@ -1110,6 +1111,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             recorder.start()
         except ExportError as exc:
             self._show_message(str(exc), "error")
+            self._alert(self.tr("Recording not saved"), str(exc))
             return None
         self.recorder = recorder
         self._record_action.setText(self.tr("Stop recording"))
@@ -1139,6 +1141,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.recorder = None
         self._record_action.setText(self.tr("Record GIF or MP4…"))
         self._show_message(message, "error")
+        self._alert(self.tr("Recording not saved"), message)
 
     # -- data in -----------------------------------------------------------------------
     def _on_frame(self) -> None:
@@ -1307,7 +1310,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         p.geometry = bytes(self.saveGeometry().data())
         p.window_state = bytes(self.saveState().data())
         p.controls_visible = self.controls_visible
-        p.save()
+        problem = p.save()
+        if problem is not None:
+            sys.stderr.write(f"backprop-lab: {problem}\n")
+            self._alert(self.tr("Preferences not saved"), problem, wait=True)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self._closed:

@@ -732,6 +732,10 @@
         <translation>预训练：第 {k} / {n} 层作为自编码器训练（贪心、逐层）— 之后进行有监督训练</translation>
     </message>
     <message>
+        <source>Preferences not saved</source>
+        <translation>偏好设置未保存</translation>
+    </message>
+    <message>
         <source>Press any key to close</source>
         <translation>按任意键关闭</translation>
     </message>
@@ -742,6 +746,10 @@
     <message>
         <source>Record GIF or MP4…</source>
         <translation>录制 GIF 或 MP4…</translation>
+    </message>
+    <message>
+        <source>Recording not saved</source>
+        <translation>录制未保存</translation>
     </message>
     <message>
         <source>Recording {path}: {frames} frames at {fps} fps…</source>
@@ -1182,6 +1190,10 @@
 </context>
 <context>
     <name>SaveDialogs</name>
+    <message>
+        <source>Nothing was saved</source>
+        <translation>未保存任何文件</translation>
+    </message>
     <message>
         <source>Nothing written: {path} exists.</source>
         <translation>未写入：{path} 已存在。</translation>
