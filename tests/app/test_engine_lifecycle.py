@@ -156,9 +156,9 @@ def test_hung_engine_is_reported_and_restart_replaces_it(window: MainWindow, qtb
     pid = _pid(window.controller)
     os.kill(pid, signal.SIGSTOP)
     try:
-        t0 = time.perf_counter()
         qtbot.waitUntil(lambda: window.controller.hung, timeout=10000)
-        assert time.perf_counter() - t0 >= 1.0  # not before the engine was silent that long
+        # not before the engine was silent that long
+        assert window.controller._hung_at - window.controller.worker.last_message >= 1.5
         qtbot.waitUntil(lambda: "not responding" in window.banner.text(), timeout=1000)
         assert window.transport.restart_action.isVisible()
         window.transport.restart_action.trigger()
