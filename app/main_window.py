@@ -129,6 +129,7 @@ class ControlPanel(QtWidgets.QWidget):
             0.1,
             3,
         )
+        self._dspin(form, "bias_std", self.tr("Bias init std (σ_b)"), 0.0, 100.0, 0.05, 3)
         self._combo(form, "loss", self.tr("Loss"), LOSS_NAMES)
         self._spin(form, "batch_size", self.tr("Batch size"), 1, 4096)
         self._spin(form, "seed", self.tr("Seed"), 0, 2**31 - 1)

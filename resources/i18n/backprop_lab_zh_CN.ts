@@ -323,6 +323,10 @@
         <translation>批大小</translation>
     </message>
     <message>
+        <source>Bias init std (σ_b)</source>
+        <translation>偏置初始化标准差 (σ_b)</translation>
+    </message>
+    <message>
         <source>Clip grad norm</source>
         <translation>梯度裁剪（范数）</translation>
     </message>
