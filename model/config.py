@@ -130,9 +130,11 @@ _REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = 4
 
 def _shown(value: Any) -> str:
     """``value`` for an error message: short, whatever it is (deeply nested, huge, odd)."""
+    if isinstance(value, str) and len(value) <= 24:
+        return repr(value)  # short texts in full, as typed
     try:
         return _REPR.repr(value)
-    except (ValueError, RecursionError):
+    except Exception:  # a message must never fail to be written
         return f"a {type(value).__name__}"
 
 
