@@ -772,6 +772,10 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
                 if was_playing:
                     controller.play()
 
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """Train every run at ``steps_per_second`` (None: as fast as possible)."""
+        self.transport.set_speed(steps_per_second)
+
     def _on_speed(self, steps_per_second: float | None) -> None:
         if self.controllers is not None:
             for controller in self.controllers:
@@ -857,6 +861,7 @@ def open_scene_compare(
     controllers = None if controllers_factory is None else [controllers_factory() for _ in runs]
     window = CompareWindow(runs, title=scene.title, caption=scene.caption, controllers=controllers, autoplay=autoplay)
     window.scene = scene
+    window.set_speed(scene.speed)
     return window
 
 

@@ -75,7 +75,8 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.engine_process import diverged_message, ready_info
-from app.export import ExportError, _check_target, _config_dict, _umask, atomic_write_bytes
+from app.export import ExportError, _check_target, _config_dict, _umask
+from app.safe_write import commit, os_reason, stage
 from app.worker import Updates
 from model import ExperimentConfig, Trainer
 
@@ -563,7 +564,10 @@ class _GifWriter:
         self.fh.close()
 
     def abort(self) -> None:
-        self.fh.close()
+        # closing flushes the buffer, which fails again on a full disk: the file is closed
+        # anyway, and the error that made us abort is the one to report
+        with contextlib.suppress(OSError):
+            self.fh.close()
 
 
 #: the colour index a GIF frame leaves transparent (the last of 256)
@@ -646,7 +650,7 @@ def gif_encoder_main(argv: list[str]) -> int:
     except Exception as exc:
         if writer is not None:
             writer.abort()
-        message = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+        message = os_reason(exc) if isinstance(exc, OSError) else str(exc)
         sys.stderr.write(f"{message}\n")
         return 1
 
@@ -685,7 +689,7 @@ class _Encoder:
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{plan.target.name}.", suffix=".part", dir=plan.target.parent)
         except OSError as exc:
-            raise ExportError(f"cannot write in {plan.target.parent}: {exc.strerror or exc}") from exc
+            raise ExportError(f"cannot write in {plan.target.parent}: {os_reason(exc)}") from exc
         os.close(fd)
         self.tmp: Path | None = Path(tmp)
         self.thread = threading.Thread(target=self._run, name="backprop-lab-recorder", daemon=True)
@@ -789,18 +793,19 @@ class _Encoder:
             if self.written == 0:
                 raise ExportError(f"recording {plan.target} failed: no frame was recorded")
             assert self.tmp is not None
-            if not force and plan.target.exists():
-                raise ExportError(f"{plan.target} exists; pass force=True (or choose another name) to overwrite it")
             try:
                 os.chmod(self.tmp, 0o666 & ~_umask())
-                os.replace(self.tmp, plan.target)
             except OSError as exc:
-                raise ExportError(f"cannot write {plan.target}: {exc.strerror or exc}") from exc
+                raise ExportError(f"cannot write {plan.target}: {os_reason(exc)}") from exc
+            # the sidecar is written in full before the video is renamed into place: a full
+            # disk cannot leave a video without the config that made it
+            staged = [(self.tmp, plan.target)]
+            if plan.config_text is not None:
+                staged.append((stage(plan.sidecar, (plan.config_text + "\n").encode("utf-8")), plan.sidecar))
             self.tmp = None
+            commit(staged, force=force)
         finally:
             self.cleanup()
-        if plan.config_text is not None:
-            atomic_write_bytes(plan.sidecar, (plan.config_text + "\n").encode("utf-8"), force=force)
         return RecordingResult(
             path=plan.target,
             frames=self.written,

@@ -373,6 +373,10 @@
         <translation>批大小</translation>
     </message>
     <message>
+        <source>Bias init std (σ_b)</source>
+        <translation>偏置初始化标准差 (σ_b)</translation>
+    </message>
+    <message>
         <source>Clip grad norm</source>
         <translation>梯度裁剪（范数）</translation>
     </message>
@@ -444,16 +448,16 @@
 <context>
     <name>GradientsView</name>
     <message>
-        <source>({layer} is 0)</source>
-        <translation>（{layer} 为 0）</translation>
-    </message>
-    <message>
         <source>Gradients</source>
         <translation>梯度</translation>
     </message>
     <message>
         <source>backprop signal</source>
         <translation>反向传播信号</translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation>网络已死</translation>
     </message>
     <message>
         <source>diverged</source>
@@ -466,6 +470,26 @@
     <message>
         <source>healthy</source>
         <translation>梯度正常</translation>
+    </message>
+    <message>
+        <source>no gradient in L1</source>
+        <translation>L1 没有梯度</translation>
+    </message>
+    <message>
+        <source>no gradient in {layer}</source>
+        <translation>{layer} 没有梯度</translation>
+    </message>
+    <message>
+        <source>none in L1…{layer}</source>
+        <translation>L1…{layer} 全无梯度</translation>
+    </message>
+    <message>
+        <source>overflow: inf/NaN</source>
+        <translation>溢出：inf/NaN</translation>
+    </message>
+    <message>
+        <source>pre-training</source>
+        <translation>预训练中</translation>
     </message>
     <message>
         <source>training step</source>
@@ -762,6 +786,10 @@
         <translation>预训练：第 {k} / {n} 层作为自编码器训练（贪心、逐层）— 之后进行有监督训练</translation>
     </message>
     <message>
+        <source>Preferences not saved</source>
+        <translation>偏好设置未保存</translation>
+    </message>
+    <message>
         <source>Press any key to close</source>
         <translation>按任意键关闭</translation>
     </message>
@@ -772,6 +800,10 @@
     <message>
         <source>Record GIF or MP4…</source>
         <translation>录制 GIF 或 MP4…</translation>
+    </message>
+    <message>
+        <source>Recording not saved</source>
+        <translation>录制未保存</translation>
     </message>
     <message>
         <source>Recording {path}: {frames} frames at {fps} fps…</source>
@@ -1213,6 +1245,10 @@
 <context>
     <name>SaveDialogs</name>
     <message>
+        <source>Nothing was saved</source>
+        <translation>未保存任何文件</translation>
+    </message>
+    <message>
         <source>Nothing written: {path} exists.</source>
         <translation>未写入：{path} 已存在。</translation>
     </message>
@@ -1230,6 +1266,14 @@
 <context>
     <name>Status</name>
     <message>
+        <source>Before training: {verdict}</source>
+        <translation>训练前：{verdict}</translation>
+    </message>
+    <message>
+        <source>DEAD network: no gradient reaches any hidden layer — nothing below the output learns</source>
+        <translation>网络已死：没有梯度到达任何隐藏层 — 输出层以下什么也学不到</translation>
+    </message>
+    <message>
         <source>DIVERGED at step {step} — paused. Reset (R) to start again.</source>
         <translation>已发散：第 {step} 步 — 已暂停。按 R 重置以重新开始。</translation>
     </message>
@@ -1238,12 +1282,24 @@
         <translation>已发散：第 {step} 步，第 {layer} 层 — 已暂停。按 R 重置以重新开始。</translation>
     </message>
     <message>
-        <source>EXPLODING gradients: non-finite values</source>
-        <translation>梯度爆炸：出现非有限值（inf/NaN）</translation>
+        <source>EXPLODING gradients: infinite or NaN gradient from layer {layer} on</source>
+        <translation>梯度爆炸：从第 {layer} 层起梯度为无穷大或 NaN</translation>
+    </message>
+    <message>
+        <source>EXPLODING gradients: layer 1 gets a gradient, the last hidden layer none at all</source>
+        <translation>梯度爆炸：第 1 层有梯度，最后一个隐藏层却完全没有</translation>
+    </message>
+    <message>
+        <source>EXPLODING gradients: the gradient overflowed (infinite or NaN)</source>
+        <translation>梯度爆炸：梯度溢出（无穷大或 NaN）</translation>
     </message>
     <message>
         <source>EXPLODING gradients: ‖∇‖ = {norm}, layer 1 / last hidden = {ratio}</source>
         <translation>梯度爆炸：‖∇‖ = {norm}，第 1 层 / 最后一个隐藏层 = {ratio}</translation>
+    </message>
+    <message>
+        <source>EXPLODING gradients: ‖∇‖ = {norm}, yet no gradient reaches layer 1 at all</source>
+        <translation>梯度爆炸：‖∇‖ = {norm}，但没有任何梯度到达第 1 层</translation>
     </message>
     <message>
         <source>Gradients healthy: layer 1 / last hidden = {ratio}</source>
@@ -1252,6 +1308,10 @@
     <message>
         <source>VANISHING gradients: layer 1 gets {ratio} × the last hidden layer&apos;s</source>
         <translation>梯度消失：第 1 层的梯度只有最后一个隐藏层的 {ratio} 倍</translation>
+    </message>
+    <message>
+        <source>VANISHING gradients: no gradient reaches layer 1 at all</source>
+        <translation>梯度消失：没有任何梯度到达第 1 层</translation>
     </message>
 </context>
 <context>

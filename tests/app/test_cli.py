@@ -179,3 +179,20 @@ def test_record_from_the_command_line(tmp_path: Path) -> None:
     again = run_cli(*args)
     assert again.returncode == 2 and "exists" in again.stderr
     assert r.stderr == ""  # nothing but the result line
+
+
+@pytest.mark.parametrize(("value", "needle"), [("fast", "steps per second"), ("0", "between"), ("1e9", "between")])
+def test_bad_speed_exits_2_with_one_line(value: str, needle: str) -> None:
+    r = run_cli("--speed", value, "--scene", "vanishing-sigmoid")
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--speed" in lines[0] and needle in lines[0], r.stderr
+
+
+def test_speed_option_parses_max_and_numbers() -> None:
+    from app.__main__ import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["--speed", "max"]).speed is None
+    assert parser.parse_args(["--speed", "12.5"]).speed == 12.5
+    assert not hasattr(parser.parse_args([]), "speed")  # the scene's pace unless asked
