@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from app.safe_write import ExportError, atomic_write_bytes, atomic_write_files, check_target, umask
@@ -221,6 +222,40 @@ def render_png(
     return target
 
 
+@contextlib.contextmanager
+def vector_markers(widget: QtWidgets.QWidget) -> Iterator[None]:
+    """Scatter markers and curves drawn as vector paths while ``widget`` is rendered.
+
+    pyqtgraph's ScatterPlotItem normally stamps each marker from a cached pixmap atlas (an
+    embedded raster image per marker in an SVG); in export mode it draws every symbol's path
+    instead, as pyqtgraph's own exporters do (``GraphicsItem.setExportMode``).
+    """
+    views = widget.findChildren(pg.GraphicsView)
+    if isinstance(widget, pg.GraphicsView):
+        views.append(widget)
+    scene_items = [item for view in views for item in view.scene().items()]
+    items = [item for item in scene_items if isinstance(item, pg.ScatterPlotItem)]
+    # thick curves are drawn as one line segment each (fast on screen): one path instead
+    curves = [(item, item.opts["segmentedLineMode"]) for item in scene_items if isinstance(item, pg.PlotCurveItem)]
+    # a cached background is painted as one embedded bitmap per view
+    caches = [(view, view.cacheMode()) for view in views]
+    for view, _ in caches:
+        view.setCacheMode(QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)
+    for item in items:
+        item.setExportMode(True, {"antialias": True, "resolutionScale": 1.0})
+    for curve, _ in curves:
+        curve.setSegmentedLineMode("off")
+    try:
+        yield
+    finally:
+        for item in items:
+            item.setExportMode(False)
+        for curve, mode in curves:
+            curve.setSegmentedLineMode(mode)
+        for view, mode in caches:
+            view.setCacheMode(mode)
+
+
 def render_svg(
     widget: QtWidgets.QWidget, path: str | os.PathLike[str], *, force: bool = False, config: Any = None
 ) -> Path:
@@ -242,7 +277,8 @@ def render_svg(
     if not painter.begin(gen):
         raise ExportError(f"cannot start an SVG painter for {target}")
     try:
-        widget.render(painter, QtCore.QPoint())
+        with vector_markers(widget):
+            widget.render(painter, QtCore.QPoint())
     finally:
         painter.end()
     buffer.close()
