@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 from app.config_io import load_config_file
 from app.prefs import THEMES
 from model import ConfigError, ExperimentConfig
-from model.scenes import Scene, list_scenes, load_scene
+from model.scenes import SPEED_RANGE, Scene, list_scenes, load_scene
 from views.theme import SCALE_MAX, SCALE_MIN
 
 VIEW_NAMES = ("network", "gradients", "activations", "loss", "output", "activation_function")
@@ -71,6 +71,20 @@ def _scale(text: str) -> float:
     return value
 
 
+def _speed(text: str) -> float | None:
+    """``max`` (as fast as possible) or steps per second within the scenes' range."""
+    if text.strip().lower() == "max":
+        return None
+    lo, hi = SPEED_RANGE
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be steps per second such as 30, or max; got {text!r}") from None
+    if not (lo <= value <= hi):
+        raise argparse.ArgumentTypeError(f"must be between {lo:g} and {hi:g} steps per second (or max), got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="backprop-lab", description="Watch gradients vanish and explode, live.")
     p.add_argument("--config", type=Path, help="start from a saved ExperimentConfig (JSON)")
@@ -87,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.add_argument("--theme", choices=THEMES, help="light or dark (high contrast; plots included)")
     p.add_argument("--lang", help="user interface language: en or zh_CN")
+    p.add_argument(
+        "--speed",
+        type=_speed,
+        default=argparse.SUPPRESS,
+        help="training speed in steps per second, or max (default: the scene's recommended pace)",
+    )
     p.add_argument("--scale", type=_scale, help=f"text and line scale, {SCALE_MIN} to {SCALE_MAX} (default 1)")
     return p
 
@@ -122,8 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.view is not None and args.screenshot is None:
         parser.error("--view needs --screenshot")
     multi_run = scene is not None and len(scene.runs) > 1
-    if multi_run and (args.view is not None or args.metrics is not None or args.record is not None):
-        parser.error(f"--view, --metrics and --record need a single run; scene {scene.name} has {len(scene.runs)}")
+    if multi_run:
+        from app.compare_cli import check_view
+
+        problem = check_view(args.view)
+        if problem is not None:
+            parser.error(problem)
     outputs: list[Path] = []
     if args.screenshot is not None:
         if args.screenshot.suffix.lower() != ".png":
@@ -140,10 +164,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--record must name a .mp4 or .gif file, got {args.record}")
         outputs += [args.record, args.record.with_name(args.record.name + ".json")]
     for out in outputs:
+        if out.is_dir():
+            parser.error(f"{out} is a directory; give a file name")
         if out.exists() and not args.force:
             parser.error(f"{out} exists; pass --force to overwrite it")
-        if not out.parent.exists():
+        if not out.parent.is_dir():
             parser.error(f"folder {out.parent} does not exist")
+        if not os.access(out.parent, os.W_OK):
+            parser.error(f"cannot write in folder {out.parent} (read-only or no permission)")
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         steps = args.steps or (scene.steps if scene is not None else 200)
@@ -162,17 +190,23 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
     except ValueError as exc:
         sys.stderr.write(f"backprop-lab: error: {exc}\n")
         return 2
-    size: tuple[int, int] = args.size
-    window: Any
-    if scene is not None and len(scene.runs) > 1:
-        from app.compare_window import open_scene_compare, train_compare_offline
+    from app.qt_messages import silence_platform_noise
 
-        window = open_scene_compare(scene, None)
-        train_fn = lambda: train_compare_offline(window, steps)  # noqa: E731
-    else:
-        window = MainWindow(config, controller=None)
-        window.set_scene(scene)
-        train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
+    silence_platform_noise()
+    if scene is not None and len(scene.runs) > 1:
+        from app.compare_cli import run_compare_headless
+
+        try:
+            parts = run_compare_headless(app, scene, steps, args)
+        except ExportError as exc:
+            sys.stderr.write(f"backprop-lab: error: {exc}\n")
+            return 2
+        print(f"wrote {', '.join(parts)} after {steps} steps")
+        return 0
+    size: tuple[int, int] = args.size
+    window: Any = MainWindow(config, controller=None)
+    window.set_scene(scene)
+    train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
     written: list[str] = []
     try:
         if args.record is not None:
@@ -252,8 +286,11 @@ def _interactive(config: ExperimentConfig | None, scene: Scene | None, args: arg
     wake = QtCore.QTimer()
     wake.start(200)
     wake.timeout.connect(lambda: None)
+    shown: Any = window
     if scene is not None:
-        window.open_scene(scene.name)
+        shown = window.open_scene(scene.name) or window
+    if hasattr(args, "speed"):
+        shown.set_speed(args.speed)
     code = app.exec()
     window.close()
     window.deleteLater()

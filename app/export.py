@@ -20,14 +20,15 @@ import io
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
+from app.safe_write import ExportError, atomic_write_bytes, atomic_write_files, check_target, umask
 from model.history import SCALARS, History
 from model.snapshot import LAYER_STAT_NAMES
 
@@ -37,56 +38,9 @@ MAX_PIXELS = 16384 * 16384 // 2
 METRIC_SCALARS: tuple[str, ...] = ("loss", "grad_norm", "test_loss", "train_accuracy", "test_accuracy")
 
 
-class ExportError(Exception):
-    """An export failed; the message names the file and the problem."""
-
-
-# -- atomic writing ------------------------------------------------------------------------
-def _check_target(path: Path, force: bool) -> None:
-    if path.is_dir():
-        raise ExportError(f"{path} is a directory; choose a file name")
-    if path.exists() and not force:
-        raise ExportError(f"{path} exists; pass force=True (or choose another name) to overwrite it")
-    if not path.parent.is_dir():
-        raise ExportError(f"cannot write {path}: folder {path.parent} does not exist")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` atomically; refuse to overwrite unless ``force``."""
-    target = Path(path)
-    _check_target(target, force)
-    fd = -1
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fd = -1
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if not force and target.exists():
-            raise ExportError(f"{target} exists; pass force=True (or choose another name) to overwrite it")
-        # mkstemp creates 0600; give the file the permissions any new file would get
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-        tmp = ""
-    except ExportError:
-        raise
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    finally:
-        if fd >= 0:
-            os.close(fd)
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    return target
+# -- atomic writing (app.safe_write) -------------------------------------------------------
+_check_target = check_target
+_umask = umask
 
 
 def _atomic_write_text(path: str | os.PathLike[str], text: str, *, force: bool) -> Path:
@@ -261,10 +215,45 @@ def render_png(
     buffer.close()
     if not ok:
         raise ExportError(f"cannot encode {target} as PNG")
-    atomic_write_bytes(target, bytes(data.data()), force=force)
+    files: list[tuple[Path, bytes]] = [(target, bytes(data.data()))]
     if text is not None:
-        _atomic_write_text(sidecar, text + "\n", force=force)
+        files.append((sidecar, (text + "\n").encode("utf-8")))
+    atomic_write_files(files, force=force)
     return target
+
+
+@contextlib.contextmanager
+def vector_markers(widget: QtWidgets.QWidget) -> Iterator[None]:
+    """Scatter markers and curves drawn as vector paths while ``widget`` is rendered.
+
+    pyqtgraph's ScatterPlotItem normally stamps each marker from a cached pixmap atlas (an
+    embedded raster image per marker in an SVG); in export mode it draws every symbol's path
+    instead, as pyqtgraph's own exporters do (``GraphicsItem.setExportMode``).
+    """
+    views = widget.findChildren(pg.GraphicsView)
+    if isinstance(widget, pg.GraphicsView):
+        views.append(widget)
+    scene_items = [item for view in views for item in view.scene().items()]
+    items = [item for item in scene_items if isinstance(item, pg.ScatterPlotItem)]
+    # thick curves are drawn as one line segment each (fast on screen): one path instead
+    curves = [(item, item.opts["segmentedLineMode"]) for item in scene_items if isinstance(item, pg.PlotCurveItem)]
+    # a cached background is painted as one embedded bitmap per view
+    caches = [(view, view.cacheMode()) for view in views]
+    for view, _ in caches:
+        view.setCacheMode(QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)
+    for item in items:
+        item.setExportMode(True, {"antialias": True, "resolutionScale": 1.0})
+    for curve, _ in curves:
+        curve.setSegmentedLineMode("off")
+    try:
+        yield
+    finally:
+        for item in items:
+            item.setExportMode(False)
+        for curve, mode in curves:
+            curve.setSegmentedLineMode(mode)
+        for view, mode in caches:
+            view.setCacheMode(mode)
 
 
 def render_svg(
@@ -288,7 +277,8 @@ def render_svg(
     if not painter.begin(gen):
         raise ExportError(f"cannot start an SVG painter for {target}")
     try:
-        widget.render(painter, QtCore.QPoint())
+        with vector_markers(widget):
+            widget.render(painter, QtCore.QPoint())
     finally:
         painter.end()
     buffer.close()
@@ -347,9 +337,10 @@ def metrics_csv(history: History, path: str | os.PathLike[str], *, force: bool =
     writer.writerow(columns)
     for step, row in zip(history.steps, table, strict=True):
         writer.writerow([str(int(step)), *(_cell(v) for v in row[1:])])
-    _atomic_write_text(target, out.getvalue(), force=force)
+    files: list[tuple[Path, bytes]] = [(target, out.getvalue().encode("utf-8"))]
     if text is not None:
-        _atomic_write_text(sidecar, text + "\n", force=force)
+        files.append((sidecar, (text + "\n").encode("utf-8")))
+    atomic_write_files(files, force=force)
     return target
 
 
@@ -390,6 +381,7 @@ __all__ = [
     "CONFIG_KEY",
     "ExportError",
     "atomic_write_bytes",
+    "atomic_write_files",
     "copy_to_clipboard",
     "metric_columns",
     "metrics_csv",

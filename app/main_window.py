@@ -9,6 +9,8 @@ window is fed by hand (``feed``), which the headless screenshot mode and tests u
 
 from __future__ import annotations
 
+import functools
+import sys
 import time
 import types
 from collections import deque
@@ -19,7 +21,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app import i18n
+from app import engine_notice, i18n
 from app.config_io import CONFIG_SUFFIXES, load_runs_file, save_config_file
 from app.export import ExportError, copy_to_clipboard, metrics_csv, metrics_json, render_png, render_svg
 from app.look import apply_look
@@ -28,6 +30,7 @@ from app.prefs import LANGUAGES, THEMES, Prefs, clamp_scale
 from app.save_dialogs import SaveDialogs
 from app.status import newest_finite, verdict
 from app.timeline_bar import TimelineBar
+from app.toast import Messages
 from app.transport import Transport
 from app.worker import TrainingController, Updates
 from model import ConfigError, ExperimentConfig, Snapshot
@@ -126,6 +129,7 @@ class ControlPanel(QtWidgets.QWidget):
             0.1,
             3,
         )
+        self._dspin(form, "bias_std", self.tr("Bias init std (σ_b)"), 0.0, 100.0, 0.05, 3)
         self._combo(form, "loss", self.tr("Loss"), LOSS_NAMES)
         self._spin(form, "batch_size", self.tr("Batch size"), 1, 4096)
         self._spin(form, "seed", self.tr("Seed"), 0, 2**31 - 1)
@@ -283,7 +287,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.diverged = False
         self.controls_visible = True
         self._rates: deque[tuple[float, int]] = deque(maxlen=120)
-        self._speed_index = 0
+        #: the speed box's choice in steps per second (None: as fast as possible)
+        self._speed: float | None = None
         self._message: tuple[str, str] = ("", "info")
         self.scene: Scene | None = None
         self._closed = False
@@ -292,6 +297,11 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.views: dict[str, Any] = {}
         #: what the timeline bar scrubs through (bounded: decimated as the run grows)
         self.timeline = Timeline(max_bytes=TIMELINE_BYTES)
+        #: what the banner says while the engine is dead or not responding (text function)
+        self._engine_note: Callable[[], str] | None = None
+        #: messages go to the status bar, or a fading toast when the controls are hidden
+        self.messages = Messages(self)
+        self.message = self.messages.label
         self._create_actions()
         self._build_all()
         self._bind_shortcuts()
@@ -384,15 +394,18 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
         # transport toolbar
         self.transport = Transport(
-            self, on_play=self.toggle_play, on_step=self.step_once, on_reset=self.reset, on_speed=self._on_speed
+            self,
+            on_play=self.toggle_play,
+            on_step=self.step_once,
+            on_reset=self.reset,
+            on_speed=self._on_speed,
+            on_restart=self.restart_engine,
         )
+        self.transport.show_restart(self._engine_note is not None)
         bar = self.transport.bar
         self.play_action = self.transport.play_action
         self.speed_combo = self.transport.speed_combo
-        self.speed_combo.blockSignals(True)
-        self.speed_combo.setCurrentIndex(self._speed_index)
-        self.speed_combo.blockSignals(False)
-        self.speed_combo.currentIndexChanged.connect(self._remember_speed)
+        self.transport.set_speed(self._speed, notify=False)
         big = bar.font()
         big.setPointSize(theme.pt(14))
         bar.setFont(big)
@@ -414,10 +427,6 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         panel = QtWidgets.QWidget()
         col = QtWidgets.QVBoxLayout(panel)
         col.addWidget(self.controls)
-        self.message = QtWidgets.QLabel("")
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        col.addWidget(self.message)
         col.addStretch(1)
         scroll = QtWidgets.QScrollArea()
         scroll.setWidget(panel)
@@ -430,8 +439,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self._apply_controls_visible()
 
-    def _remember_speed(self, index: int) -> None:
-        self._speed_index = index
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """Train at ``steps_per_second`` (None: as fast as possible); the speed box shows it."""
+        self.transport.set_speed(steps_per_second)
 
     def _create_actions(self) -> None:
         """Actions that live as long as the window (their shortcuts work with the menu bar
@@ -632,6 +642,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         if len(scene.runs) == 1:
             self.set_scene(scene)
             self.load_config(scene.runs[0].config)
+            self.set_speed(scene.speed)
             return self
         from app.compare_window import open_scene_compare
 
@@ -740,6 +751,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.dock.setVisible(visible)
         self.transport.bar.setVisible(visible)
         self.menuBar().setVisible(visible)
+        self.messages.set_controls_visible(visible)
 
     def toggle_caption(self) -> None:
         if self.scene is None:
@@ -817,7 +829,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             self.caption.hide()
             self.actions_["caption"].setChecked(False)
         text, kind = self._message
-        self._show_message(text, kind)
+        self._show_message(text, kind, toast=False)
         self.views["activation_function"].set_experiment(self.config)
         if self.dataset is not None:
             self._set_experiment_on_views()
@@ -842,6 +854,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
     def play(self) -> None:
         self._leave_timeline()
+        self._revive_engine()
         if self.diverged:
             self._show_message(self.tr("The run diverged: reset (R) to start again."), "error")
             return
@@ -859,8 +872,30 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     def step_once(self) -> None:
         self._leave_timeline()
         self.pause()
+        self._revive_engine()
         if self.controller is not None and not self.diverged:
             self.controller.step(1)
+
+    def _revive_engine(self) -> None:
+        """After the engine died or hung: a fresh one, rebuilt from the config."""
+        if self.controller is not None and self.controller.needs_restart:
+            self._start_config(self.config, reason=engine_notice.restarted())
+
+    def restart_engine(self) -> None:
+        """Replace the engine (dead, hung or not) with a fresh one from the config, playing."""
+        if self.controller is not None:
+            self.controller.restart()
+        self._start_config(self.config, reason=engine_notice.restarted())
+        self.play()
+
+    def _engine_trouble(self, note: Callable[[], str] | None) -> None:
+        """Say in the banner that the engine died or hangs (``None``: it answers again)."""
+        self._engine_note = note
+        self.transport.show_restart(note is not None)
+        if note is not None:
+            self._set_banner(note(), "error")
+        elif self.latest is not None:
+            self._draw(self.latest)
 
     def reset(self) -> None:
         self._start_config(
@@ -869,6 +904,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         )
 
     def _on_speed(self, steps_per_second: float | None) -> None:
+        self._speed = steps_per_second
         if self.controller is not None:
             self.controller.set_speed(steps_per_second)
 
@@ -904,7 +940,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self._start_config(config, reason=reason or self.tr("Loaded a new configuration."))
 
     def _start_config(self, config: ExperimentConfig, reason: str) -> None:
-        was_playing = self.playing
+        # after the engine died or hung, a fresh one goes on training
+        was_playing = self.playing or self._engine_note is not None
+        self._engine_note = None
+        self.transport.show_restart(False)
         self.config = config
         self.diverged = False
         self.latest = None
@@ -920,6 +959,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self._show_message(reason, "info")
         if self.controller is not None:
             self.controller.reset(config.to_dict())
+            self.controller.set_speed(self._speed)
             if was_playing:
                 self.controller.play()
         self._set_banner(self.tr("Building the network…"), "info")
@@ -1107,6 +1147,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             recorder.start()
         except ExportError as exc:
             self._show_message(str(exc), "error")
+            self._alert(self.tr("Recording not saved"), str(exc))
             return None
         self.recorder = recorder
         self._record_action.setText(self.tr("Stop recording"))
@@ -1136,6 +1177,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.recorder = None
         self._record_action.setText(self.tr("Record GIF or MP4…"))
         self._show_message(message, "error")
+        self._alert(self.tr("Recording not saved"), message)
 
     # -- data in -----------------------------------------------------------------------
     def _on_frame(self) -> None:
@@ -1153,6 +1195,14 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
                 self.diverged = self.diverged or text.startswith("diverged")
             elif kind == "error":
                 self._show_message(text, "error")
+            elif kind == "died":
+                self.playing = False
+                self.transport.show_playing(False)
+                self._engine_trouble(functools.partial(engine_notice.died, text))
+            elif kind == "hung":
+                self._engine_trouble(functools.partial(engine_notice.hung, text))
+            elif kind == "responding":
+                self._engine_trouble(None)
         if updates.weights is not None:
             # checked once when they arrive: the network view keeps the last finite weights
             if _weights_finite(updates.weights):
@@ -1269,6 +1319,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
     # -- feedback ----------------------------------------------------------------------
     def _set_banner(self, text: str, kind: str) -> None:
+        if self._engine_note is not None:
+            # a dead or hung engine outranks any verdict until it is restarted
+            text, kind = self._engine_note(), "error"
         if self.banner.text() != text:
             self.banner.setText(text)
         if self.banner.property("kind") != kind:
@@ -1280,13 +1333,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     def _notify(self, text: str, kind: str) -> None:
         self._show_message(text, kind)
 
-    def _show_message(self, text: str, kind: str) -> None:
+    def _show_message(self, text: str, kind: str, *, toast: bool = True) -> None:
         self._message = (text, kind)
-        # the theme's banner text colours read on the window background too
-        color = theme.current().banner("error" if kind == "error" else "info")[1]
-        self.message.setStyleSheet(f"color: {color}; font-size: {theme.pt(13)}pt;")
-        self.message.setText(text)
-        self.message.setProperty("kind", kind)
+        self.messages.show(text, kind, controls_visible=self.controls_visible, toast=toast)
 
     # -- lifetime ----------------------------------------------------------------------
     def _restore_layout(self, prefs: Prefs) -> None:
@@ -1308,7 +1357,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         p.geometry = bytes(self.saveGeometry().data())
         p.window_state = bytes(self.saveState().data())
         p.controls_visible = self.controls_visible
-        p.save()
+        problem = p.save()
+        if problem is not None:
+            sys.stderr.write(f"backprop-lab: {problem}\n")
+            self._alert(self.tr("Preferences not saved"), problem, wait=True)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self._closed:

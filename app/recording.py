@@ -77,7 +77,8 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.engine_process import diverged_message, ready_info
-from app.export import ExportError, _check_target, _config_dict, _umask, atomic_write_bytes
+from app.export import ExportError, _check_target, _config_dict, _umask
+from app.safe_write import commit, os_reason, stage
 from app.worker import Updates
 from model import ExperimentConfig, Trainer
 
@@ -449,7 +450,7 @@ class _PipeWriter:
             )
         except OSError as exc:
             self._stderr.close()
-            raise ExportError(f"cannot start {name}: {exc.strerror or exc}") from exc
+            raise ExportError(f"cannot start {name}: {os_reason(exc)}") from exc
 
     def _says(self) -> str:
         try:
@@ -522,7 +523,10 @@ class _GifPipeWriter(_PipeWriter):
                     first = said.decode("utf-8", "replace").strip().splitlines()[:1]
                     raise ExportError(f"{self.name} failed: " + (first[0] if first else f"exit status {self._passes.returncode}"))
             if self.comment:
-                _insert_gif_comment(self.tmp, self.comment)
+                try:
+                    _insert_gif_comment(self.tmp, self.comment)
+                except OSError as exc:
+                    raise ExportError(f"{self.name} failed: {os_reason(exc)}") from exc
         finally:
             self._remove_passes()
 
@@ -546,8 +550,6 @@ def _resize_bgrx(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     h, w = frame.shape[:2]
     im = Image.frombuffer("RGBA", (w, h), np.ascontiguousarray(frame), "raw", "RGBA", 0, 1)
     return np.asarray(im.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0))
-
-
 
 
 # -- the encoder thread -------------------------------------------------------------------------
@@ -584,7 +586,7 @@ class _Encoder:
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{plan.target.name}.", suffix=".part", dir=plan.target.parent)
         except OSError as exc:
-            raise ExportError(f"cannot write in {plan.target.parent}: {exc.strerror or exc}") from exc
+            raise ExportError(f"cannot write in {plan.target.parent}: {os_reason(exc)}") from exc
         os.close(fd)
         self.tmp: Path | None = Path(tmp)
         self.thread = threading.Thread(target=self._run, name="backprop-lab-recorder", daemon=True)
@@ -689,18 +691,19 @@ class _Encoder:
             if self.written == 0:
                 raise ExportError(f"recording {plan.target} failed: no frame was recorded")
             assert self.tmp is not None
-            if not force and plan.target.exists():
-                raise ExportError(f"{plan.target} exists; pass force=True (or choose another name) to overwrite it")
             try:
                 os.chmod(self.tmp, 0o666 & ~_umask())
-                os.replace(self.tmp, plan.target)
             except OSError as exc:
-                raise ExportError(f"cannot write {plan.target}: {exc.strerror or exc}") from exc
+                raise ExportError(f"cannot write {plan.target}: {os_reason(exc)}") from exc
+            # the sidecar is written in full before the video is renamed into place: a full
+            # disk cannot leave a video without the config that made it
+            staged = [(self.tmp, plan.target)]
+            if plan.config_text is not None:
+                staged.append((stage(plan.sidecar, (plan.config_text + "\n").encode("utf-8")), plan.sidecar))
             self.tmp = None
+            commit(staged, force=force)
         finally:
             self.cleanup()
-        if plan.config_text is not None:
-            atomic_write_bytes(plan.sidecar, (plan.config_text + "\n").encode("utf-8"), force=force)
         return RecordingResult(
             path=plan.target,
             frames=self.written,

@@ -2,7 +2,8 @@
 existing file is replaced (the GUI never overwrites silently).
 
 A mixin for QMainWindow subclasses that define ``_notify(text, kind)`` (their message area).
-Tests replace ``_ask_save_path``, ``_ask_open_path`` and ``_confirm_overwrite``.
+Tests replace ``_ask_save_path``, ``_ask_open_path`` and ``_confirm_overwrite``; a failed write
+is reported in the message area and in a warning dialog (``_alert``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QCoreApplication
 
 translate = QCoreApplication.translate
@@ -47,6 +48,19 @@ class SaveDialogs:
             QtWidgets.QMessageBox.StandardButton.No,
         )
         return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    def _alert(self, title: str, text: str, *, wait: bool = False) -> QtWidgets.QMessageBox:
+        """A warning dialog over the window; without ``wait`` it does not block (the window
+        keeps drawing and training while it is open)."""
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning, title, text, QtWidgets.QMessageBox.StandardButton.Ok, self
+        )
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        if wait:
+            box.exec()
+        else:
+            box.open()
+        return box
 
     def _ask_target(self, title: str, filters: str, suggested: str, sidecar: bool = False) -> tuple[Path, bool] | None:
         """(path, force) chosen by the user, or None; existing files are replaced only after
@@ -89,6 +103,7 @@ class SaveDialogs:
             write(path, force)
         except ExportError as exc:
             self._notify(str(exc), "error")
+            self._alert(translate("SaveDialogs", "Nothing was saved"), str(exc))
             return None
         self._notify(done.format(path=path), "info")
         return path

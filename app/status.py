@@ -34,37 +34,77 @@ def gradient_ratio(snap: Snapshot) -> float:
     return _ratio_of_norms(snap.stats["delta_norm"])
 
 
+def ratio_text(ratio: float) -> str:
+    """A gradient ratio as the audience reads it: ``3e-06``, ``0.02``, ``4e+03``; never ``0e+00``
+    (exact zeros and non-finite ratios are said in words by the callers)."""
+    if not math.isfinite(ratio) or ratio == 0.0:
+        return "inf/NaN" if not math.isfinite(ratio) else "0"
+    return f"{ratio:.1g}" if 1e-2 <= ratio < 1e3 else f"{ratio:.0e}"
+
+
+def _first_bad_layer(values: np.ndarray) -> int | None:
+    bad = np.flatnonzero(~np.isfinite(values))
+    return int(bad[0]) + 1 if bad.size else None
+
+
 def verdict(snap: Snapshot) -> Verdict:
     """The banner's kind and text for ``snap``, in the current language."""
+    tr = QCoreApplication.translate
     if snap.diverged:
         if snap.diverged_layer is not None:
-            text = QCoreApplication.translate(
-                "Status", "DIVERGED in layer {layer} at step {step} — paused. Reset (R) to start again."
-            ).format(layer=snap.diverged_layer + 1, step=snap.step)
+            text = tr("Status", "DIVERGED in layer {layer} at step {step} — paused. Reset (R) to start again.").format(
+                layer=snap.diverged_layer + 1, step=snap.step
+            )
         else:
-            text = QCoreApplication.translate(
-                "Status", "DIVERGED at step {step} — paused. Reset (R) to start again."
-            ).format(step=snap.step)
+            text = tr("Status", "DIVERGED at step {step} — paused. Reset (R) to start again.").format(step=snap.step)
         return Verdict("diverged", text)
     d = np.asarray(snap.stats["delta_norm"], dtype=float)
     if not np.all(np.isfinite(d)) or not math.isfinite(snap.grad_norm):
-        return Verdict("exploding", QCoreApplication.translate("Status", "EXPLODING gradients: non-finite values"))
+        layer = _first_bad_layer(d)
+        if layer is None:
+            text = tr("Status", "EXPLODING gradients: the gradient overflowed (infinite or NaN)")
+        else:
+            text = tr("Status", "EXPLODING gradients: infinite or NaN gradient from layer {layer} on").format(
+                layer=layer
+            )
+        return _before_training(snap, Verdict("exploding", text))
+    hidden = d[:-1] if d.size > 1 else d
+    if d.size > 1 and not np.any(hidden > 0):
+        text = tr("Status", "DEAD network: no gradient reaches any hidden layer — nothing below the output learns")
+        return _before_training(snap, Verdict("vanishing", text))
     ratio = gradient_ratio(snap)
     kind = ratio_verdict(ratio)
+    if ratio == math.inf:
+        text = tr("Status", "EXPLODING gradients: layer 1 gets a gradient, the last hidden layer none at all")
+        return _before_training(snap, Verdict("exploding", text))
     if snap.grad_norm > EXPLODING_NORM or kind == "exploding":
-        text = QCoreApplication.translate(
-            "Status", "EXPLODING gradients: ‖∇‖ = {norm}, layer 1 / last hidden = {ratio}"
-        ).format(norm=f"{snap.grad_norm:.1e}", ratio=f"{ratio:.0e}")
-        return Verdict("exploding", text)
+        if ratio == 0.0:
+            text = tr("Status", "EXPLODING gradients: ‖∇‖ = {norm}, yet no gradient reaches layer 1 at all").format(
+                norm=f"{snap.grad_norm:.1e}"
+            )
+        else:
+            text = tr("Status", "EXPLODING gradients: ‖∇‖ = {norm}, layer 1 / last hidden = {ratio}").format(
+                norm=f"{snap.grad_norm:.1e}", ratio=ratio_text(ratio)
+            )
+        return _before_training(snap, Verdict("exploding", text))
     if kind == "vanishing":
-        text = QCoreApplication.translate(
-            "Status", "VANISHING gradients: layer 1 gets {ratio} × the last hidden layer's"
-        ).format(ratio=f"{ratio:.0e}")
-        return Verdict("vanishing", text)
-    text = QCoreApplication.translate("Status", "Gradients healthy: layer 1 / last hidden = {ratio}").format(
-        ratio=f"{ratio:.1g}"
-    )
-    return Verdict("ok", text)
+        if ratio == 0.0:
+            text = tr("Status", "VANISHING gradients: no gradient reaches layer 1 at all")
+        else:
+            text = tr("Status", "VANISHING gradients: layer 1 gets {ratio} × the last hidden layer's").format(
+                ratio=ratio_text(ratio)
+            )
+        return _before_training(snap, Verdict("vanishing", text))
+    text = tr("Status", "Gradients healthy: layer 1 / last hidden = {ratio}").format(ratio=ratio_text(ratio))
+    return _before_training(snap, Verdict("ok", text))
+
+
+def _before_training(snap: Snapshot, v: Verdict) -> Verdict:
+    """At step 0 nothing has been learnt yet: the verdict is about the initialisation."""
+    if snap.step != 0:
+        return v
+    text = QCoreApplication.translate("Status", "Before training: {verdict}").format(verdict=v.text)
+    return Verdict(v.kind, text)
 
 
 def is_finite_snapshot(snap: Snapshot) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from PySide6 import QtCore, QtGui, QtWidgets
 
 #: the speed box's choices in steps per second, None for as fast as possible
-SPEEDS: tuple[float | None, ...] = (None, 300.0, 100.0, 30.0, 10.0, 3.0, 1.0, 0.5)
+SPEEDS: tuple[float | None, ...] = (None, 300.0, 100.0, 50.0, 30.0, 10.0, 3.0, 1.0, 0.5)
 #: below this many steps per second a speed is called slow motion
 SLOW_MOTION_BELOW = 2.0
 
@@ -62,6 +62,7 @@ class Transport:
         on_step: Callable[[], None],
         on_reset: Callable[[], None],
         on_speed: Callable[[float | None], None],
+        on_restart: Callable[[], None] | None = None,
     ) -> None:
         self.playing = False
         bar = self.bar = _TransportBar(owner, self.retranslate)
@@ -79,6 +80,13 @@ class Transport:
         self.reset_action.triggered.connect(on_reset)
         for action in (self.play_action, self.step_action, self.reset_action):
             bar.addAction(action)
+        # shown only while an engine is dead or not responding
+        self.restart_action = QtGui.QAction(bar)
+        self.restart_action.setObjectName("restart_engine")
+        self.restart_action.setVisible(False)
+        if on_restart is not None:
+            self.restart_action.triggered.connect(on_restart)
+            bar.addAction(self.restart_action)
         bar.addSeparator()
         self.speed_label = QtWidgets.QLabel()
         self.speed_label.setObjectName("speed_label")
@@ -86,16 +94,43 @@ class Transport:
         self.speed_combo = QtWidgets.QComboBox()
         self.speed_combo.setObjectName("speed")
         self.speed_combo.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)  # Space stays Play/Pause
-        for speed in SPEEDS:
+        #: the speed box's choices (SPEEDS, plus a scene's or the command line's own pace)
+        self.speeds: list[float | None] = list(SPEEDS)
+        for speed in self.speeds:
             self.speed_combo.addItem(speed_label(speed))
-        self.speed_combo.currentIndexChanged.connect(lambda index: on_speed(SPEEDS[index]))
+        self.speed_combo.currentIndexChanged.connect(lambda index: on_speed(self.speeds[index]))
         bar.addWidget(self.speed_combo)
         bar.addSeparator()
         self.retranslate()
 
+    def speed(self) -> float | None:
+        """The chosen speed in steps per second (None: as fast as possible)."""
+        return self.speeds[self.speed_combo.currentIndex()]
+
+    def set_speed(self, speed: float | None, *, notify: bool = True) -> None:
+        """Choose ``speed`` in the speed box, adding it in order when it is not one of the
+        choices; ``notify`` calls ``on_speed`` (as a user's choice does)."""
+        if speed not in self.speeds:
+            at = next((i for i, s in enumerate(self.speeds) if s is not None and s < speed), len(self.speeds))
+            self.speeds.insert(at, speed)
+            self.speed_combo.insertItem(at, speed_label(speed))
+        self.speed_combo.blockSignals(not notify)
+        try:
+            index = self.speeds.index(speed)
+            if index == self.speed_combo.currentIndex() and notify:
+                self.speed_combo.currentIndexChanged.emit(index)
+            else:
+                self.speed_combo.setCurrentIndex(index)
+        finally:
+            self.speed_combo.blockSignals(False)
+
     def show_playing(self, playing: bool) -> None:
         self.playing = playing
         self.play_action.setText(pause_text() if playing else play_text())
+
+    def show_restart(self, visible: bool) -> None:
+        """Offer (or stop offering) to restart the training engine."""
+        self.restart_action.setVisible(visible)
 
     def retranslate(self) -> None:
         """Set every text again in the current language (the speed box keeps its choice)."""
@@ -104,7 +139,8 @@ class Transport:
         self.show_playing(self.playing)
         self.step_action.setText(translate("Transport", "Step (S / →)"))
         self.reset_action.setText(translate("Transport", "⟲ Reset (R)"))
+        self.restart_action.setText(translate("Transport", "⟳ Restart engine"))
         # the spaces keep the label off its neighbours
         self.speed_label.setText(" " + translate("Transport", "Speed") + " ")
-        for index, speed in enumerate(SPEEDS):
+        for index, speed in enumerate(self.speeds):
             self.speed_combo.setItemText(index, speed_label(speed))

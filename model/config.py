@@ -62,6 +62,7 @@ class ExperimentConfig:
     # initialisation
     init: str = "xavier_normal"
     init_scale: float = 1.0
+    bias_std: float = 0.0  # σ_b: biases start as N(0, σ_b²); 0 starts them at zero
     # loss and optimisation
     loss: str = "cross_entropy"
     optimizer: str = "sgd"
@@ -172,6 +173,7 @@ def _validate(c: ExperimentConfig) -> None:
     _bool("residual", c.residual)
     _choice("init", c.init, INIT_NAMES)
     _real("init_scale", c.init_scale, 0.0, 1000.0)
+    _real("bias_std", c.bias_std, 0.0, 100.0)
     _choice("loss", c.loss, LOSS_NAMES)
     _choice("optimizer", c.optimizer, OPTIMIZER_NAMES)
     _real("learning_rate", c.learning_rate, 0.0, 1000.0)

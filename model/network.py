@@ -86,6 +86,10 @@ class Network:
         (self.weights, self.biases, self.gammas, self.betas, self.segment_starts) = self._views(self.params, shapes)
         for i, (fi, fo) in enumerate(shapes):
             self.weights[i][...] = initialize(config.init, fi, fo, config.init_scale, rng)
+        if config.bias_std > 0.0:
+            # drawn after every weight, so a run's weights do not depend on bias_std
+            for b in self.biases:
+                b[...] = rng.normal(0.0, config.bias_std, b.shape)
         for g in self.gammas:
             g[...] = 1.0
         self.running_mean = [np.zeros(self.width, dtype=self.dtype) for _ in range(self.depth)]

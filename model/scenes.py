@@ -5,8 +5,9 @@ A scene file is JSON::
     {"title": "...", "caption": "...", "steps": 600,
      "runs": [{"label": "sigmoid", "config": {...ExperimentConfig fields...}}, ...]}
 
-Optional: ``"title_zh"``, ``"caption_zh"`` (Simplified Chinese texts) and per-run
-``"label_zh"``.  Nothing in a scene file is executed; every config is validated.
+Optional: ``"title_zh"``, ``"caption_zh"`` (Simplified Chinese texts), per-run ``"label_zh"``
+and ``"speed"``: the recommended pace in training steps per second, slow enough to narrate (a
+scene starts at it; :data:`DEFAULT_SPEED` when absent).  Nothing in a scene file is executed; every config is validated.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from typing import Any
 from model.config import ConfigError, ExperimentConfig
 
 MAX_RUNS = 4
+#: a scene's pace when its file names none (steps per second)
+DEFAULT_SPEED = 30.0
+#: the range of a recommended pace (steps per second)
+SPEED_RANGE = (0.1, 10_000.0)
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,16 @@ class Scene:
     runs: tuple[SceneRun, ...]
     title_zh: str = ""
     caption_zh: str = ""
+    #: recommended training speed in steps per second (the scene starts at it)
+    speed: float = DEFAULT_SPEED
+
+
+def parse_speed(value: Any, where: str) -> float:
+    """``value`` as a pace in steps per second within :data:`SPEED_RANGE`, or ConfigError."""
+    lo, hi = SPEED_RANGE
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+        raise ConfigError(f"{where}: 'speed' must be a number of steps per second in [{lo:g}, {hi:g}]; got {value!r}")
+    return float(value)
 
 
 def scenes_dir() -> Path:
@@ -61,7 +76,7 @@ def parse_scene(name: str, data: Any) -> Scene:
     where = f"scene {name}"
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: must be a JSON object")
-    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh"}
+    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh", "speed"}
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
@@ -95,6 +110,7 @@ def parse_scene(name: str, data: Any) -> Scene:
         runs=tuple(runs),
         title_zh=_text(data, "title_zh", where, required=False),
         caption_zh=_text(data, "caption_zh", where, required=False),
+        speed=parse_speed(data["speed"], where) if "speed" in data else DEFAULT_SPEED,
     )
 
 

@@ -8,6 +8,7 @@ ratio text states the key number of the lecture.
 
 from __future__ import annotations
 
+import html
 import math
 from typing import TYPE_CHECKING
 
@@ -176,6 +177,7 @@ class GradientsView(QtWidgets.QWidget):
         self._last_dw = np.full(0, np.nan)
         self._last_dz = np.full(0, np.nan)
         self._ratio_text = ""
+        self._pretraining = False
         self._layer_ticks: tuple[object, object] | None = None
         self._value_ticks: tuple[object, ...] | None = None
         self._tick_font = theme.font(t.font_pt)
@@ -185,7 +187,7 @@ class GradientsView(QtWidgets.QWidget):
         self._ratio_font = QtGui.QFont()
         self._ratio_font.setBold(True)
         self._ratio_long = True  # with the "‖∂L/∂z‖" prefix (dropped when the cell is narrow)
-        self._ratio_parts: tuple[str, str, str, str] = ("—", t.foreground, "", t.foreground)
+        self._ratio_parts: tuple[str, ...] = ("—", t.foreground, "", t.foreground)
         self.ratio_label.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.ratio_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         # One line whose font shrinks to the width (see _fit_texts); never widens the view.
@@ -302,7 +304,7 @@ class GradientsView(QtWidgets.QWidget):
         dz = log10_norm(snapshot.stats["delta_norm"])
         self._grow_range(dw, dz)
         self._draw_bars(dw, dz)
-        self._draw_ratio(snapshot.stats[self.heat_stat])
+        self._draw_ratio(snapshot.stats[self.heat_stat], pretraining=snapshot.phase == "pretrain")
         self._draw_heat(history)
 
     def clear(self) -> None:
@@ -315,6 +317,7 @@ class GradientsView(QtWidgets.QWidget):
             item.setOpts(x=empty, height=empty, y0=empty)
         self.heat_image.clear()
         fg = self._theme.foreground
+        self._pretraining = False
         self._set_ratio(("—", fg, "", fg))
 
     # -- layout changes (rare) -------------------------------------------------------------
@@ -368,11 +371,15 @@ class GradientsView(QtWidgets.QWidget):
                 label.setText(html)
         floor, top = self._ratio_range
         verdicts = ("vanishing", "exploding", "healthy")
-        worst = [("9.9e-99", verdict_text(v)) for v in verdicts] + [("inf/NaN", verdict_text("diverged"))]
+        worst = [("9.9e-99", verdict_text(v), "") for v in verdicts]
+        for case, (sentence, words, *numeric) in self._sentences().items():
+            if not numeric:
+                worst.append(("", words, sentence))
         choice = None
         for long in (True, False):
             widths = [
-                html_width(self._ratio_html(long, value, "", verdict, ""), top, bold=True) for value, verdict in worst
+                html_width(self._ratio_html(long, value, "", verdict, "", sentence), top, bold=True)
+                for value, verdict, sentence in worst
             ]
             size = min(top, int(top * room / max(max(widths), 1.0)))
             if size >= floor:
@@ -460,42 +467,64 @@ class GradientsView(QtWidgets.QWidget):
             xs = np.concatenate([self._x[bad_dw] - 0.2, self._x[bad_dz] + 0.2])
             self.nonfinite_bars.setOpts(x=xs, height=np.full(xs.size, hi - lo), y0=lo)
 
-    def _draw_ratio(self, norms: NDArray[np.float64]) -> None:
+    def _sentences(self) -> dict[str, tuple[str, ...]]:
+        """The ratio line's words where a number would mislead: (sentence, verdict) by case."""
+        tr = QtCore.QCoreApplication.translate
+        ref = f"L{reference_layer(max(self._n_layers, 1)) + 1}"
+        return {
+            "nonfinite": (tr("GradientsView", "overflow: inf/NaN"), verdict_text("diverged")),
+            "dead": (tr("GradientsView", "none in L1…{layer}").format(layer=ref), tr("GradientsView", "dead")),
+            "first_zero": (tr("GradientsView", "no gradient in L1"), verdict_text("vanishing")),
+            "last_zero": (tr("GradientsView", "no gradient in {layer}").format(layer=ref), verdict_text("exploding")),
+            # the supervised gradient is measured, not applied, while layers pre-train (shown
+            # without the ‖∂L/∂z‖ prefix: as wide as the widest verdict line)
+            "pretraining": ("9.9e-99", tr("GradientsView", "pre-training"), ""),
+        }
+
+    def _draw_ratio(self, norms: NDArray[np.float64], *, pretraining: bool = False) -> None:
         t = self._theme
         fg = t.foreground
+        words = self._sentences()
         first, last = float(norms[0]), float(norms[reference_layer(len(norms))])
         if not (math.isfinite(first) and math.isfinite(last)):
-            parts = ("inf/NaN", t.nonfinite, verdict_text("diverged"), t.nonfinite)
-        elif last == 0.0:
-            layer = f"L{reference_layer(len(norms)) + 1}"
-            parts = (
-                "—",
-                fg,
-                QtCore.QCoreApplication.translate("GradientsView", "({layer} is 0)").format(layer=layer),
-                fg,
-            )
+            sentence, verdict = words["nonfinite"][:2]
+            parts: tuple[str, ...] = ("", t.nonfinite, verdict, t.nonfinite, sentence)
+        elif first == 0.0 or last == 0.0:
+            case = "dead" if first == last else ("first_zero" if first == 0.0 else "last_zero")
+            sentence, verdict = words[case][:2]
+            parts = ("", fg, verdict, t.vermillion, sentence)
         else:
             ratio = first / last
             verdict = ratio_verdict(ratio)
             colour = t.green if verdict == "healthy" else t.vermillion
             parts = (format_power(ratio), fg, verdict_text(verdict), colour)
+        if pretraining:
+            parts = (*parts[:2], words["pretraining"][1], self._theme.muted, *parts[4:])
+        self._pretraining = pretraining
         self._set_ratio(parts)
 
-    def _ratio_html(self, long: bool, value: str, value_colour: str, verdict: str, verdict_colour: str) -> str:
-        """One line, e.g. "‖∂L/∂z‖ L1 ÷ L11 = 9.7e-7  vanishing" (layers named as on the axes)."""
+    def _ratio_html(
+        self, long: bool, value: str, value_colour: str, verdict: str, verdict_colour: str, sentence: str = ""
+    ) -> str:
+        """One line, e.g. "‖∂L/∂z‖ L1 ÷ L11 = 9.7e-7  vanishing" (layers named as on the axes),
+        or a sentence such as "no gradient reaches L1 at all  vanishing" where a number would
+        read as a precise zero or a broken display."""
         fg = self._theme.foreground
         prefix = "‖∂L/∂z‖ " if long else ""
-        text = (
-            f'<span style="color:{fg}">{prefix}L1 ÷ L{reference_layer(self._n_layers) + 1} = </span>'
-            f'<span style="color:{value_colour or fg}">{value}</span>'
-        )
+        if sentence:
+            text = f'<span style="color:{value_colour or fg}">{html.escape(sentence)}</span>'
+        else:
+            text = (
+                f'<span style="color:{fg}">{prefix}L1 ÷ L{reference_layer(self._n_layers) + 1} = </span>'
+                f'<span style="color:{value_colour or fg}">{value}</span>'
+            )
         if verdict:
-            text += f'&nbsp;&nbsp;<span style="color:{verdict_colour or fg}">{verdict}</span>'
+            text += f'&nbsp;&nbsp;<span style="color:{verdict_colour or fg}">{html.escape(verdict)}</span>'
         return text
 
-    def _set_ratio(self, parts: tuple[str, str, str, str], *, force: bool = False) -> None:
+    def _set_ratio(self, parts: tuple[str, ...], *, force: bool = False) -> None:
         self._ratio_parts = parts
-        text = self._ratio_html(self._ratio_long, *parts)
+        text = self._ratio_html(self._ratio_long and not self._pretraining, *parts)
         if force or text != self._ratio_text:  # QLabel relayouts on every setText
             self._ratio_text = text
             self.ratio_label.setText(text)

@@ -114,6 +114,37 @@
     </message>
 </context>
 <context>
+    <name>CompareFileMenu</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export every run&apos;s metrics</source>
+        <translation>导出每个运行的指标</translation>
+    </message>
+    <message>
+        <source>Export every run&apos;s metrics (CSV)…</source>
+        <translation>导出每个运行的指标（CSV）…</translation>
+    </message>
+    <message>
+        <source>Export every run&apos;s metrics (JSON)…</source>
+        <translation>导出每个运行的指标（JSON）…</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved {path}.</source>
+        <translation>已保存 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>CompareGradientsView</name>
     <message>
         <source>Gradient by layer</source>
@@ -126,6 +157,25 @@
     <message>
         <source>{name}: {quantity}, the backprop signal reaching each layer (input L1 left → output right)</source>
         <translation>{name}：{quantity}，即到达每一层的反向传播信号（左为输入 L1 → 右为输出）</translation>
+    </message>
+</context>
+<context>
+    <name>CompareRecording</name>
+    <message>
+        <source>Record GIF or MP4…</source>
+        <translation>录制 GIF 或 MP4…</translation>
+    </message>
+    <message>
+        <source>Recording {path}: {frames} frames at {fps} fps…</source>
+        <translation>正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
+    </message>
+    <message>
+        <source>Saved {path} ({frames} frames).</source>
+        <translation>已保存 {path}（{frames} 帧）。</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>停止录制</translation>
     </message>
 </context>
 <context>
@@ -323,6 +373,10 @@
         <translation>批大小</translation>
     </message>
     <message>
+        <source>Bias init std (σ_b)</source>
+        <translation>偏置初始化标准差 (σ_b)</translation>
+    </message>
+    <message>
         <source>Clip grad norm</source>
         <translation>梯度裁剪（范数）</translation>
     </message>
@@ -392,11 +446,53 @@
     </message>
 </context>
 <context>
-    <name>GradientsView</name>
+    <name>EngineNotice</name>
     <message>
-        <source>({layer} is 0)</source>
-        <translation>（{layer} 为 0）</translation>
+        <source>A fresh training engine started from the configuration.</source>
+        <translation>已按当前配置启动新的训练引擎。</translation>
     </message>
+    <message>
+        <source>Engine not responding ({seconds} s): press Restart engine.</source>
+        <translation>引擎无响应（{seconds} 秒）：请按“重启引擎”。</translation>
+    </message>
+    <message>
+        <source>Engine stopped ({reason}): Play, Step or Reset starts a fresh one.</source>
+        <translation>引擎已停止（{reason}）：按播放、单步或重置将启动新引擎。</translation>
+    </message>
+    <message>
+        <source>Paused in the background: press Space (Play) to go on.</source>
+        <translation>已在后台暂停：按空格（播放）继续。</translation>
+    </message>
+    <message>
+        <source>The training engine is not responding (silent for {seconds} s). Press Restart engine to start a fresh one from the configuration, or wait.</source>
+        <translation>训练引擎无响应（已 {seconds} 秒没有消息）。按“重启引擎”按当前配置启动新引擎，或继续等待。</translation>
+    </message>
+    <message>
+        <source>The training engine stopped ({reason}). Press Play, Step or Reset to start a fresh one from the configuration; the history so far stays visible and can be exported.</source>
+        <translation>训练引擎已停止（{reason}）。按播放、单步或重置将按当前配置启动新引擎；已有的历史记录仍然显示，并且可以导出。</translation>
+    </message>
+    <message>
+        <source>exit status {code}</source>
+        <translation>退出状态 {code}</translation>
+    </message>
+    <message>
+        <source>killed by {signal}</source>
+        <translation>被 {signal} 终止</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>无应答</translation>
+    </message>
+</context>
+<context>
+    <name>Engines</name>
+    <message>
+        <source>Too many runs at once: {running} are running and this needs {count} more, but this machine runs at most {limit} ({cores} cores). Close a compare window first.</source>
+        <translation>同时运行的训练过多：已有 {running} 个在运行，此操作还需要 {count} 个，但本机最多运行 {limit} 个（{cores} 个核心）。请先关闭一个对比窗口。</translation>
+    </message>
+</context>
+<context>
+    <name>GradientsView</name>
     <message>
         <source>Gradients</source>
         <translation>梯度</translation>
@@ -404,6 +500,10 @@
     <message>
         <source>backprop signal</source>
         <translation>反向传播信号</translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation>网络已死</translation>
     </message>
     <message>
         <source>diverged</source>
@@ -416,6 +516,26 @@
     <message>
         <source>healthy</source>
         <translation>梯度正常</translation>
+    </message>
+    <message>
+        <source>no gradient in L1</source>
+        <translation>L1 没有梯度</translation>
+    </message>
+    <message>
+        <source>no gradient in {layer}</source>
+        <translation>{layer} 没有梯度</translation>
+    </message>
+    <message>
+        <source>none in L1…{layer}</source>
+        <translation>L1…{layer} 全无梯度</translation>
+    </message>
+    <message>
+        <source>overflow: inf/NaN</source>
+        <translation>溢出：inf/NaN</translation>
+    </message>
+    <message>
+        <source>pre-training</source>
+        <translation>预训练中</translation>
     </message>
     <message>
         <source>training step</source>
@@ -712,6 +832,10 @@
         <translation>预训练：第 {k} / {n} 层作为自编码器训练（贪心、逐层）— 之后进行有监督训练</translation>
     </message>
     <message>
+        <source>Preferences not saved</source>
+        <translation>偏好设置未保存</translation>
+    </message>
+    <message>
         <source>Press any key to close</source>
         <translation>按任意键关闭</translation>
     </message>
@@ -722,6 +846,10 @@
     <message>
         <source>Record GIF or MP4…</source>
         <translation>录制 GIF 或 MP4…</translation>
+    </message>
+    <message>
+        <source>Recording not saved</source>
+        <translation>录制未保存</translation>
     </message>
     <message>
         <source>Recording {path}: {frames} frames at {fps} fps…</source>
@@ -1163,6 +1291,10 @@
 <context>
     <name>SaveDialogs</name>
     <message>
+        <source>Nothing was saved</source>
+        <translation>未保存任何文件</translation>
+    </message>
+    <message>
         <source>Nothing written: {path} exists.</source>
         <translation>未写入：{path} 已存在。</translation>
     </message>
@@ -1180,6 +1312,14 @@
 <context>
     <name>Status</name>
     <message>
+        <source>Before training: {verdict}</source>
+        <translation>训练前：{verdict}</translation>
+    </message>
+    <message>
+        <source>DEAD network: no gradient reaches any hidden layer — nothing below the output learns</source>
+        <translation>网络已死：没有梯度到达任何隐藏层 — 输出层以下什么也学不到</translation>
+    </message>
+    <message>
         <source>DIVERGED at step {step} — paused. Reset (R) to start again.</source>
         <translation>已发散：第 {step} 步 — 已暂停。按 R 重置以重新开始。</translation>
     </message>
@@ -1188,12 +1328,24 @@
         <translation>已发散：第 {step} 步，第 {layer} 层 — 已暂停。按 R 重置以重新开始。</translation>
     </message>
     <message>
-        <source>EXPLODING gradients: non-finite values</source>
-        <translation>梯度爆炸：出现非有限值（inf/NaN）</translation>
+        <source>EXPLODING gradients: infinite or NaN gradient from layer {layer} on</source>
+        <translation>梯度爆炸：从第 {layer} 层起梯度为无穷大或 NaN</translation>
+    </message>
+    <message>
+        <source>EXPLODING gradients: layer 1 gets a gradient, the last hidden layer none at all</source>
+        <translation>梯度爆炸：第 1 层有梯度，最后一个隐藏层却完全没有</translation>
+    </message>
+    <message>
+        <source>EXPLODING gradients: the gradient overflowed (infinite or NaN)</source>
+        <translation>梯度爆炸：梯度溢出（无穷大或 NaN）</translation>
     </message>
     <message>
         <source>EXPLODING gradients: ‖∇‖ = {norm}, layer 1 / last hidden = {ratio}</source>
         <translation>梯度爆炸：‖∇‖ = {norm}，第 1 层 / 最后一个隐藏层 = {ratio}</translation>
+    </message>
+    <message>
+        <source>EXPLODING gradients: ‖∇‖ = {norm}, yet no gradient reaches layer 1 at all</source>
+        <translation>梯度爆炸：‖∇‖ = {norm}，但没有任何梯度到达第 1 层</translation>
     </message>
     <message>
         <source>Gradients healthy: layer 1 / last hidden = {ratio}</source>
@@ -1202,6 +1354,10 @@
     <message>
         <source>VANISHING gradients: layer 1 gets {ratio} × the last hidden layer&apos;s</source>
         <translation>梯度消失：第 1 层的梯度只有最后一个隐藏层的 {ratio} 倍</translation>
+    </message>
+    <message>
+        <source>VANISHING gradients: no gradient reaches layer 1 at all</source>
+        <translation>梯度消失：没有任何梯度到达第 1 层</translation>
     </message>
 </context>
 <context>
@@ -1288,6 +1444,10 @@
     <message>
         <source>⟲ Reset (R)</source>
         <translation>⟲ 重置 (R)</translation>
+    </message>
+    <message>
+        <source>⟳ Restart engine</source>
+        <translation>⟳ 重启引擎</translation>
     </message>
 </context>
 <context>

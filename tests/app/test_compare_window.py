@@ -258,6 +258,7 @@ def test_open_scene_compare_offline(qtbot) -> None:  # type: ignore[no-untyped-d
     qtbot.addWidget(w)
     assert w.scene is scene
     assert "Scene title" in w.windowTitle() and "Scene caption." in w.caption.text()
+    assert w.transport.speed() == scene.speed  # a scene starts at its recommended pace
     train_compare_offline(w, scene.steps)
     assert [c.latest.step for c in w.columns if c.latest] == [40, 40]
     _close(w)

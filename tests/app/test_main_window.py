@@ -11,6 +11,7 @@ from PySide6 import QtWidgets
 from app.main_window import MainWindow, make_application
 from app.worker import TrainingController
 from model import ExperimentConfig
+from model.scenes import load_scene
 
 SMALL = ExperimentConfig(depth=4, width=16, activation="relu", init="he_normal", n_samples=200)
 EXPLODING = ExperimentConfig(
@@ -174,3 +175,40 @@ def test_single_run_scene_loads_with_its_caption(window: MainWindow, qtbot) -> N
     qtbot.waitUntil(lambda: window.latest is not None and window.latest.n_layers == 11, timeout=15000)
     window.open_scene("no-such-scene")
     assert "unknown scene" in window.message.text()
+
+
+def test_a_scene_starts_at_its_recommended_pace(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The speed box shows the scene's pace and the engine keeps to it (issue 13: a scene
+    used to start at Max speed, ~1 000 steps/s); Max speed stays one of the choices."""
+    scene = load_scene("vanishing-sigmoid")
+    window.open_scene(scene.name)
+    assert window.transport.speed() == scene.speed
+    assert window.speed_combo.currentText() == f"{scene.speed:g} steps/s"
+    assert window.transport.speeds[0] is None and window.speed_combo.itemText(0) == "Max speed"
+    qtbot.waitUntil(lambda: _step(window) >= 5, timeout=15000)
+    start, t0 = _step(window), time.perf_counter()
+    qtbot.wait(2000)
+    rate = (_step(window) - start) / (time.perf_counter() - t0)
+    assert rate < 2 * scene.speed, rate  # paced, not ~1 000 steps/s
+    # a reset keeps the pace; the user can still choose Max speed
+    window.reset()
+    assert window.transport.speed() == scene.speed
+    window.speed_combo.setCurrentIndex(0)
+    assert window.transport.speed() is None
+
+
+def test_speed_on_the_command_line_overrides_the_scene(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app import __main__ as cli
+
+    seen: list[float | None] = []
+
+    def fake_exec() -> int:
+        app = QtWidgets.QApplication.instance()
+        for w in app.topLevelWidgets():  # type: ignore[union-attr]
+            if isinstance(w, MainWindow) and w.isVisible():
+                seen.append(w.transport.speed())
+        return 0
+
+    monkeypatch.setattr(QtWidgets.QApplication, "exec", staticmethod(fake_exec))
+    assert cli.main(["--scene", "vanishing-sigmoid", "--speed", "7"]) == 0
+    assert seen == [7.0]

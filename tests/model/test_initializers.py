@@ -156,3 +156,17 @@ def test_network_draws_each_layer_with_its_own_fans() -> None:
         fi = w.shape[0]
         expected = 1.5 * math.sqrt(2.0 / fi)
         assert np.std(w) == pytest.approx(expected, rel=0.1)
+
+
+def test_bias_std_draws_normal_biases_and_leaves_the_weights_alone() -> None:
+    cfg = ExperimentConfig(depth=3, width=256, init="he_normal")
+    plain = Network(cfg, 2, 10, np.random.default_rng(0))
+    noisy = Network(cfg.replace(bias_std=0.3), 2, 10, np.random.default_rng(0))
+    for a, b in zip(plain.weights, noisy.weights, strict=True):
+        assert np.array_equal(a, b)
+    every = np.concatenate(noisy.biases)
+    assert every.size == 3 * 256 + 10
+    assert np.mean(every) == pytest.approx(0.0, abs=0.03)
+    assert np.std(every) == pytest.approx(0.3, rel=0.08)
+    # saved and loaded like every field
+    assert ExperimentConfig.from_dict(cfg.replace(bias_std=0.3).to_dict()).bias_std == 0.3

@@ -353,3 +353,37 @@ def test_value_ticks_thin_out_in_a_short_plot(view, qtbot) -> None:
     line = view.bar_plot.getAxis("left").style["tickFont"].pointSize() * 96 / 72
     pitch = view.bar_plot.vb.height() / (DEFAULT_RANGE[1] - DEFAULT_RANGE[0]) * (short[1][0] - short[0][0])
     assert pitch >= 1.5 * line
+
+
+def _with_deltas(snap: Snapshot, deltas: list[float], **changes) -> Snapshot:
+    return dataclasses.replace(snap, stats={**snap.stats, "delta_norm": np.array(deltas)}, **changes)
+
+
+@pytest.mark.parametrize(
+    ("deltas", "words"),
+    [
+        ([0.0, 1e-3, 1e-2, 0.1, 1.0], "no gradient in L1"),
+        ([0.0, 0.0, 0.0, 0.0, 1.0], "none in L1…L4"),
+        ([1e-3, 1e-2, 0.1, 0.0, 1.0], "no gradient in L4"),
+        ([np.inf, 1.0, np.nan, 1.0, 1.0], "overflow: inf/NaN"),
+    ],
+)
+def test_edge_cases_are_said_in_words_on_one_fitting_line(view, qtbot, deltas, words) -> None:
+    """Exact zeros and inf/NaN read as words, never "= 0" or "0e+00" (issue 13), and the
+    worst-case font sizing keeps the sentence on one line inside the cell."""
+    history, snap = filled_history(5)
+    view.resize(520, 420)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(_with_deltas(snap, deltas), history)
+    text = view.ratio_label.text()
+    assert words in text.replace("&nbsp;", " ")
+    assert "= 0<" not in text and "e+00" not in text and "= —" not in text
+    label = view.ratio_label
+    assert label.sizeHint().width() <= label.contentsRect().width() + 8
+
+
+def test_pretraining_is_named_in_the_ratio_line(view) -> None:
+    history, snap = filled_history(5)
+    view.show_snapshot(dataclasses.replace(snap, phase="pretrain", pretrain_layer=1), history)
+    assert "pre-training" in view.ratio_label.text()
