@@ -151,6 +151,8 @@ class TrainingWorker(QtCore.QObject):
         finally:
             with contextlib.suppress(OSError):
                 parent.send(("quit",))
+            if not self.heard:
+                proc.kill()  # still starting (importing NumPy): it would not read "quit" soon
             # Keep reading until the child has quit: it may be blocked sending to us.
             deadline = time.perf_counter() + 0.3
             while proc.is_alive() and time.perf_counter() < deadline:
