@@ -17,10 +17,17 @@ from views.theme import SCALE_MAX, SCALE_MIN
 VIEW_NAMES = ("network", "gradients", "activations", "loss", "output", "activation_function")
 
 
+def _say_error(message: str) -> None:
+    """One line on stderr: control characters a file name or value may carry (a newline in
+    an argument) are shown escaped."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    sys.stderr.write(f"backprop-lab: error: {text}\n")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # one clear line, no usage dump, exit status 2
-        sys.stderr.write(f"backprop-lab: error: {message}\n")
+        _say_error(message)
         raise SystemExit(2)
 
 
@@ -112,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sweep"]:
+        from app.sweep_cli import main as sweep_main
+
+        return sweep_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_scenes:
@@ -142,8 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.view is not None and args.screenshot is None:
         parser.error("--view needs --screenshot")
     multi_run = scene is not None and len(scene.runs) > 1
-    if multi_run and (args.view is not None or args.metrics is not None or args.record is not None):
-        parser.error(f"--view, --metrics and --record need a single run; scene {scene.name} has {len(scene.runs)}")
+    if multi_run:
+        from app.compare_cli import check_view
+
+        problem = check_view(args.view)
+        if problem is not None:
+            parser.error(problem)
     outputs: list[Path] = []
     if args.screenshot is not None:
         if args.screenshot.suffix.lower() != ".png":
@@ -184,19 +200,25 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
     try:
         app = make_application(theme_name=args.theme or "light", scale=args.scale or 1.0, language=args.lang or "en")
     except ValueError as exc:
-        sys.stderr.write(f"backprop-lab: error: {exc}\n")
+        _say_error(str(exc))
         return 2
-    size: tuple[int, int] = args.size
-    window: Any
-    if scene is not None and len(scene.runs) > 1:
-        from app.compare_window import open_scene_compare, train_compare_offline
+    from app.qt_messages import silence_platform_noise
 
-        window = open_scene_compare(scene, None)
-        train_fn = lambda: train_compare_offline(window, steps)  # noqa: E731
-    else:
-        window = MainWindow(config, controller=None)
-        window.set_scene(scene)
-        train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
+    silence_platform_noise()
+    if scene is not None and len(scene.runs) > 1:
+        from app.compare_cli import run_compare_headless
+
+        try:
+            parts = run_compare_headless(app, scene, steps, args)
+        except ExportError as exc:
+            _say_error(str(exc))
+            return 2
+        print(f"wrote {', '.join(parts)} after {steps} steps")
+        return 0
+    size: tuple[int, int] = args.size
+    window: Any = MainWindow(config, controller=None)
+    window.set_scene(scene)
+    train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
     written: list[str] = []
     try:
         if args.record is not None:
@@ -233,7 +255,7 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
                 metrics_csv(window.history, args.metrics, force=args.force, config=config.to_dict())
             written.append(str(args.metrics))
     except ExportError as exc:
-        sys.stderr.write(f"backprop-lab: error: {exc}\n")
+        _say_error(str(exc))
         return 2
     finally:
         window.close()
@@ -260,7 +282,7 @@ def _interactive(config: ExperimentConfig | None, scene: Scene | None, args: arg
             language=args.lang or prefs.language,
         )
     except ValueError as exc:
-        sys.stderr.write(f"backprop-lab: error: {exc}\n")
+        _say_error(str(exc))
         return 2
     if config is None:
         # no --config or --scene: carry on with the last session's experiment

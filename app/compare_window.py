@@ -636,6 +636,9 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         for button in bar.findChildren(QtWidgets.QToolButton):
             button.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self.addToolBar(QtCore.Qt.ToolBarArea.TopToolBarArea, bar)
+        from app.compare_file_menu import CompareFileMenu
+
+        self.file_menu = CompareFileMenu(self)
 
     def retranslate(self) -> None:
         """Set the window's own texts in the current language (the toolbar and the columns
@@ -650,6 +653,7 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.close_action.setText(translate("CompareWindow", "✕ Close (Esc)"))
         self.save_action.setText(translate("CompareWindow", "Save picture… (Ctrl+E)"))
         self.copy_action.setText(translate("CompareWindow", "Copy (Ctrl+Shift+C)"))
+        self.file_menu.retranslate()
         if self._message is not None:
             self._show_message(*self._message)
 
@@ -873,6 +877,7 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if not self._closed:
             self._closed = True
+            self.file_menu.recording.finish_now()
             self.shutdown()
         super().closeEvent(event)
 

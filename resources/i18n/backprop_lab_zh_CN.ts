@@ -114,6 +114,37 @@
     </message>
 </context>
 <context>
+    <name>CompareFileMenu</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export every run&apos;s metrics</source>
+        <translation>导出每个运行的指标</translation>
+    </message>
+    <message>
+        <source>Export every run&apos;s metrics (CSV)…</source>
+        <translation>导出每个运行的指标（CSV）…</translation>
+    </message>
+    <message>
+        <source>Export every run&apos;s metrics (JSON)…</source>
+        <translation>导出每个运行的指标（JSON）…</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved {path}.</source>
+        <translation>已保存 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>CompareGradientsView</name>
     <message>
         <source>Gradient by layer</source>
@@ -126,6 +157,25 @@
     <message>
         <source>{name}: {quantity}, the backprop signal reaching each layer (input L1 left → output right)</source>
         <translation>{name}：{quantity}，即到达每一层的反向传播信号（左为输入 L1 → 右为输出）</translation>
+    </message>
+</context>
+<context>
+    <name>CompareRecording</name>
+    <message>
+        <source>Record GIF or MP4…</source>
+        <translation>录制 GIF 或 MP4…</translation>
+    </message>
+    <message>
+        <source>Recording {path}: {frames} frames at {fps} fps…</source>
+        <translation>正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
+    </message>
+    <message>
+        <source>Saved {path} ({frames} frames).</source>
+        <translation>已保存 {path}（{frames} 帧）。</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>停止录制</translation>
     </message>
 </context>
 <context>
