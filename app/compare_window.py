@@ -32,6 +32,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import engine_notice
+from app.compare_cadence import Cadence
 from app.export import copy_to_clipboard, render_png
 from app.headless import offline_updates
 from app.save_dialogs import SaveDialogs
@@ -45,6 +46,7 @@ from views import theme
 from views.compare_gradients_view import MAX_RUNS, CompareGradientsView, run_colour, run_symbol
 from views.gradients_view import GradientsView
 from views.loss_view import LossView
+from views.settle import settle
 from views.output_view import OutputView
 
 APP_TITLE = "Backprop Lab"
@@ -268,6 +270,8 @@ class RunColumn(QtWidgets.QFrame):
         #: the verdict while the run's engine is dead or hung (else None)
         self.trouble: Callable[[], tuple[str, str]] | None = None
         self.dirty = False
+        #: a snapshot arrived that the overlay has not drawn yet
+        self.fresh = False
         #: newest snapshot with an output sample (only detail steps have one)
         self.output_snapshot: Snapshot | None = None
         self.slow_dirty = False
@@ -360,7 +364,7 @@ class RunColumn(QtWidgets.QFrame):
         self.history = History(self.config.depth + 1)
         self.latest = None
         self.diverged = False
-        self.dirty = False
+        self.dirty = self.fresh = False
         self.output_snapshot = None
         self.slow_dirty = False
         self.trouble = None
@@ -396,7 +400,7 @@ class RunColumn(QtWidgets.QFrame):
         if updates.snapshots:
             self.latest = updates.snapshots[-1]
             self.last_finite = newest_finite(updates.snapshots) or self.last_finite
-            self.dirty = self.slow_dirty = True
+            self.dirty = self.slow_dirty = self.fresh = True
 
     def _on_ready(self, info: dict[str, Any]) -> None:
         self.dataset = types.SimpleNamespace(**info["dataset"])
@@ -412,25 +416,44 @@ class RunColumn(QtWidgets.QFrame):
         """Draw what arrived since the last draw; True when the newest snapshot was drawn.
 
         ``now`` (time.monotonic()) lets the slow views wait for their turn; ``None`` draws
-        everything at once (offline feeding, screenshots).
+        everything at once (offline feeding, screenshots).  The live window draws through
+        ``draw_fast`` and ``draw_slow`` on its cadence (app/compare_cadence.py).
         """
-        snap = self.latest
-        if snap is None:
+        if self.latest is None:
             self.dirty = self.slow_dirty = False
             return False
-        # a diverged step is told by the verdict; the views keep the last finite state
+        if now is None or self.slow_due(now):
+            self.draw_slow(now)
+        return self.draw_fast()
+
+    def slow_due(self, now: float) -> bool:
+        """True when the loss and output views have something new and their time has come."""
+        return self.slow_dirty and self.latest is not None and now >= self._slow_due
+
+    def draw_slow(self, now: float | None) -> None:
+        """The loss and output views (a diverged step is told by the verdict; the views keep
+        the last finite state)."""
+        self.slow_dirty = False
         shown = self.shown
-        if self.slow_dirty and (now is None or now >= self._slow_due):
-            self.slow_dirty = False
-            self.views["loss"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
-            if self.output_snapshot is not None:
-                self.views["output"].show_snapshot(self.output_snapshot, self.history)  # type: ignore[attr-defined]
-            if now is not None:
-                self._slow_due = max(self._slow_due + SLOW_INTERVAL, now)
-        if not self.dirty:
+        if shown is None:
+            return
+        self.views["loss"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
+        settle(self.views["loss"])
+        if self.output_snapshot is not None:
+            self.views["output"].show_snapshot(self.output_snapshot, self.history)  # type: ignore[attr-defined]
+            settle(self.views["output"])
+        if now is not None:
+            self._slow_due = max(self._slow_due + SLOW_INTERVAL, now)
+
+    def draw_fast(self) -> bool:
+        """The gradient view, the numbers and the verdict; True when there was something new."""
+        snap = self.latest
+        if not self.dirty or snap is None:
+            self.dirty = False
             return False
         self.dirty = False
-        self.views["gradients"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
+        self.views["gradients"].show_snapshot(self.shown, self.history)  # type: ignore[attr-defined]
+        settle(self.views["gradients"])
         self._show_stats(snap)
         if snap.diverged:
             self.diverged = True
@@ -557,6 +580,7 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         self._bind_shortcuts()
         self.retranslate()
 
+        self.cadence = Cadence(len(self.columns))
         self.timer = QtCore.QTimer(self)
         self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_MS)
@@ -837,12 +861,17 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         self._draw(None)
 
     def _draw(self, now: float | None) -> None:
-        changed = False
-        for column in self.columns:
-            if column.dirty or column.slow_dirty:
-                changed = column.draw(now) or changed
-        if changed:
+        if now is None:
+            for column in self.columns:
+                if column.dirty or column.slow_dirty:
+                    column.draw(None)
+        else:
+            self.cadence.draw(self.columns, now)
+        if any(column.fresh for column in self.columns):
+            for column in self.columns:
+                column.fresh = False
             self.overlay.show_snapshots([column.shown for column in self.columns])
+            settle(self.overlay)
         if self.playing and all(column.diverged for column in self.columns):
             self.playing = False
             self.transport.show_playing(False)

@@ -48,6 +48,7 @@ from views.loss_view import LossView
 from views.network_view import NetworkView
 from views.output_view import OutputView
 from views.walkthrough_view import WalkthroughView
+from views.settle import settle
 
 APP_TITLE = "Backprop Lab"
 FRAME_MS = 16
@@ -1291,6 +1292,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         v["network"].show_snapshot(shown, history, weights)
         for name in ("gradients", "activations", "loss", "output", "activation_function"):
             v[name].show_snapshot(shown, history)
+        for view in v.values():
+            settle(view)  # one paint per update (views/settle.py)
         self.step_label.setText(self.tr("step {step}").format(step=f"{snap.step:,}"))
         if len(self._rates) >= 2 and self.controller is not None and not past:
             (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]

@@ -186,6 +186,8 @@ def measure_main(config: ExperimentConfig, size: tuple[int, int], warmup: float,
 
     app = make_application()
     window = MainWindow(config, controller=TrainingController())
+    if hasattr(window, "set_speed"):
+        window.set_speed(None)
     window.resize(*size)
     window.show()
     counter = _PaintCounter(window.views["gradients"])
@@ -219,6 +221,8 @@ def measure_compare(scene_name: str, size: tuple[int, int], warmup: float, secon
 
     app = make_application()
     window = open_scene_compare(load_scene(scene_name))
+    if hasattr(window, "set_speed"):
+        window.set_speed(None)  # as fast as possible, not the scene's narrating pace
     window.resize(*size)
     window.show()
     counter = _PaintCounter(window.overlay)
@@ -326,6 +330,7 @@ def suite(args: argparse.Namespace) -> dict[str, Any]:
         for r in range(args.rounds):
             # alternate the order: neither side always gets the quieter half
             order = [("after", here), ("before", base)] if r % 2 == 0 else [("before", base), ("after", here)]
+            # (without --base, "after" is simply this checkout)
             for side, code in order:
                 if code is None:
                     continue

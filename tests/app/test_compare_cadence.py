@@ -1,0 +1,71 @@
+"""The compare window's cadence: the overlay every frame, one run's gradient view per frame in
+turn, and at most one run's slow views per frame (never the same run when another can go)."""
+
+from __future__ import annotations
+
+from app.compare_cadence import Cadence
+
+
+class FakeColumn:
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.dirty = True
+        self.due = False
+        self.fast: list[int] = []
+        self.slow: list[int] = []
+
+    def draw_fast(self) -> bool:
+        self.dirty = False
+        self.fast.append(self.index)
+        return True
+
+    def slow_due(self, now: float) -> bool:
+        return self.due
+
+    def draw_slow(self, now: float) -> None:
+        self.due = False
+        self.slow.append(self.index)
+
+
+def test_gradient_views_take_turns() -> None:
+    columns = [FakeColumn(i) for i in range(3)]
+    cadence = Cadence(3)
+    order = []
+    for frame in range(9):
+        for column in columns:
+            column.dirty = True
+        before = [len(c.fast) for c in columns]
+        cadence.draw(columns, float(frame))
+        drawn = [c.index for c, n in zip(columns, before, strict=True) if len(c.fast) > n]
+        assert len(drawn) == 1  # one gradient view per frame
+        order += drawn
+    assert [len(c.fast) for c in columns] == [3, 3, 3]
+    assert order == [0, 1, 2] * 3
+
+
+def test_a_column_with_nothing_new_is_skipped() -> None:
+    columns = [FakeColumn(i) for i in range(3)]
+    cadence = Cadence(3)
+    columns[1].dirty = False
+    cadence.draw(columns, 0.0)
+    cadence.draw(columns, 0.0)
+    assert [len(c.fast) for c in columns] == [1, 0, 1]
+    assert not cadence.draw(columns, 0.0)  # nothing left to draw
+
+
+def test_slow_views_of_one_column_per_frame_and_not_the_fast_one() -> None:
+    columns = [FakeColumn(i) for i in range(3)]
+    cadence = Cadence(3)
+    for column in columns:
+        column.due = True
+    cadence.draw(columns, 0.0)  # fast: column 0; slow: not column 0
+    assert columns[0].fast == [0] and columns[0].slow == []
+    assert sum(len(c.slow) for c in columns) == 1
+    cadence.draw(columns, 0.0)
+    cadence.draw(columns, 0.0)
+    assert [len(c.slow) for c in columns] == [1, 1, 1]
+    # a lone run: its slow views still get drawn
+    lone = [FakeColumn(0)]
+    lone[0].due = True
+    Cadence(1).draw(lone, 0.0)
+    assert lone[0].fast == [0] and lone[0].slow == [0]
