@@ -17,6 +17,7 @@ The cadence draws, per frame:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,3 +52,15 @@ class Cadence:
             self._slow_next = (slow + 1) % self.n
             columns[slow].draw_slow(now)
         return drawn
+
+
+def engine_share(n_runs: int, cores: int | None = None) -> float:
+    """How many times less often each of ``n_runs`` engines takes a detailed step.
+
+    The runs' engines and the window's GUI process share the cores: with more of them than
+    cores (three runs and a window on two cores: 4 / 2), each engine's detailed statistics and
+    output samples (up to ~30 % of an engine's time alone) come that many times less often,
+    which is still more often than the window draws one run's views (once per N frames).
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1.0, (n_runs + 1) / cores)

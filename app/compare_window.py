@@ -32,7 +32,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import engine_notice
-from app.compare_cadence import Cadence
+from app.compare_cadence import Cadence, engine_share
 from app.export import copy_to_clipboard, render_png
 from app.headless import offline_updates
 from app.save_dialogs import SaveDialogs
@@ -831,7 +831,9 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
             column.start()
         self.overlay.clear()
         if self.controllers is not None:
+            share = engine_share(len(self.runs))
             for (_, config), controller in zip(self.runs, self.controllers, strict=True):
+                controller.set_share(share)
                 controller.reset(config.to_dict())
                 if was_playing:
                     controller.play()

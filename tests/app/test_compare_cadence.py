@@ -69,3 +69,41 @@ def test_slow_views_of_one_column_per_frame_and_not_the_fast_one() -> None:
     lone[0].due = True
     Cadence(1).draw(lone, 0.0)
     assert lone[0].fast == [0] and lone[0].slow == [0]
+
+
+def test_engine_share_counts_the_window_as_one_more_process() -> None:
+    from app.compare_cadence import engine_share
+
+    assert engine_share(3, cores=2) == 2.0
+    assert engine_share(2, cores=2) == 1.5
+    assert engine_share(2, cores=8) == 1.0  # cores to spare: every run as fast as alone
+
+
+def test_a_shared_engine_takes_fewer_detail_steps() -> None:
+    """EngineLoop with ("share", 3) takes about a third of the detailed steps (same clock)."""
+    import time
+
+    from app.engine_process import EngineLoop
+    from model import ExperimentConfig
+
+    class Pipe:
+        def send(self, msg: object) -> None:
+            pass
+
+    config = ExperimentConfig(depth=3, width=8, n_samples=200).to_dict()
+
+    def detailed(share: float) -> int:
+        loop = EngineLoop(Pipe())  # type: ignore[arg-type]
+        loop.handle(("reset", config))
+        loop.handle(("share", share))
+        loop.handle(("play",))
+        count = 0
+        end = time.perf_counter() + 0.6
+        while time.perf_counter() < end:
+            loop._train_chunk()
+            count += sum(1 for s in loop.pending if s.detail)
+            loop.pending = []
+        return count
+
+    alone, shared = detailed(1.0), detailed(3.0)
+    assert 0 < shared < alone / 2
