@@ -48,7 +48,7 @@ from views.loss_view import LossView
 from views.network_view import NetworkView
 from views.output_view import OutputView
 from views.walkthrough_view import WalkthroughView
-from views.settle import settle
+from views.settle import quiet_axes, settle
 
 APP_TITLE = "Backprop Lab"
 FRAME_MS = 16
@@ -334,6 +334,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             "output": OutputView(),
             "activation_function": ActivationFunctionView(),
         }
+        for view in self.views.values():
+            quiet_axes(view)  # views/settle.py
         # its own top-level window, but owned by this one (deleted with it)
         self.walkthrough = WalkthroughView(self)
         self.walkthrough.setWindowFlag(QtCore.Qt.WindowType.Window, True)
