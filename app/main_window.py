@@ -552,6 +552,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             except ConfigError:
                 continue
             runs = self.tr("  ({n} runs, compare)").format(n=len(scene.runs)) if len(scene.runs) > 1 else ""
+            runs = self.tr("  (phase diagram)") if scene.is_sweep else runs
             action = scenes.addAction(f"{scene_title(scene)}{runs}")
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.open_scene(n))
@@ -568,6 +569,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         lecture = bar.addMenu(self.tr("&Lecture"))
         walk = lecture.addAction(self.tr("Backward pass walk-through (W)"))
         walk.triggered.connect(self.start_walkthrough)
+        phase = lecture.addAction(self.tr("Phase diagram…"))
+        phase.setObjectName("phase_diagram")
+        phase.triggered.connect(lambda: self.open_phase_diagram())
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.setObjectName("view_menu")
         for action in (a["fullscreen"], a["controls"], a["caption"]):
@@ -639,6 +643,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         except ConfigError as exc:
             self._show_message(str(exc), "error")
             return None
+        if scene.is_sweep:
+            return self.open_phase_diagram(scene)
         if len(scene.runs) == 1:
             self.set_scene(scene)
             self.load_config(scene.runs[0].config)
@@ -649,6 +655,26 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         factory = TrainingController if self.controller is not None else None
         window = open_scene_compare(scene, factory)
         self._track(window)
+        return window
+
+    def open_phase_diagram(self, scene: Scene | None = None) -> QtWidgets.QMainWindow:
+        """A sweep window: the scene's phase diagram, or gain × bias std of the current config
+        (app/sweep_window.py); clicking a point opens its config here."""
+        from app.sweep_window import SweepWindow, default_spec
+
+        def open_here(config: ExperimentConfig) -> None:
+            self.load_config(config)
+            self.raise_()
+            self.activateWindow()
+
+        if scene is not None and scene.sweep is not None:
+            window = SweepWindow(scene.sweep, measure=scene.sweep_measure, scene=scene, open_config=open_here)
+        else:
+            window = SweepWindow(default_spec(self.config), open_config=open_here)
+        self._track(window)
+        if self.controller is not None:  # a live window (not a headless render or a test)
+            window.show()
+            window.start()
         return window
 
     def compare_with(self, variants: list[dict[str, Any]]) -> QtWidgets.QMainWindow | None:
