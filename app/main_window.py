@@ -22,6 +22,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import engine_notice, i18n
+from app.background import close_scene_windows, pause_in_background
 from app.config_io import CONFIG_SUFFIXES, load_runs_file, save_config_file
 from app.export import ExportError, copy_to_clipboard, metrics_csv, metrics_json, render_png, render_svg
 from app.look import apply_look
@@ -32,7 +33,7 @@ from app.status import newest_finite, verdict
 from app.timeline_bar import TimelineBar
 from app.toast import Messages
 from app.transport import Transport
-from app.worker import TrainingController, Updates
+from app.worker import EngineLimitError, TrainingController, Updates, ensure_room
 from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
 from model.config import DATASET_NAMES, INIT_NAMES, LOSS_NAMES, MAX_DEPTH, MAX_WIDTH, OPTIMIZER_NAMES
@@ -646,6 +647,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         if scene.is_sweep:
             return self.open_phase_diagram(scene)
         if len(scene.runs) == 1:
+            pause_in_background(self.compare_windows)  # this window is the active scene now
             self.set_scene(scene)
             self.load_config(scene.runs[0].config)
             self.set_speed(scene.speed)
@@ -653,8 +655,18 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         from app.compare_window import open_scene_compare
 
         factory = TrainingController if self.controller is not None else None
+        place = close_scene_windows(self.compare_windows)  # the new scene takes its place
+        try:
+            if factory is not None:
+                ensure_room(len(scene.runs))
+        except EngineLimitError as exc:
+            self._show_message(str(exc), "error")
+            return None
+        pause_in_background(self.compare_windows)
         window = open_scene_compare(scene, factory)
         self._track(window)
+        if place is not None:
+            window.setGeometry(place)
         return window
 
     def open_phase_diagram(self, scene: Scene | None = None) -> QtWidgets.QMainWindow:
@@ -682,6 +694,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
         try:
             factory = TrainingController if self.controller is not None else None
+            if factory is not None:
+                ensure_room(len(variants) + 1)
             window = open_variants_compare(self.config, variants, controllers_factory=factory)
         except (ConfigError, ValueError) as exc:
             self._show_message(str(exc), "error")
@@ -1004,6 +1018,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             from app.compare_window import CompareWindow
 
             try:
+                if self.controller is not None:
+                    ensure_room(len(runs))
                 controllers = [TrainingController() for _ in runs] if self.controller is not None else None
                 window = CompareWindow(runs, title=Path(path).stem, controllers=controllers)
             except ValueError as exc:
