@@ -32,7 +32,11 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import engine_notice
+<<<<<<< HEAD
 from app.compare_cadence import Cadence, engine_share
+=======
+from app.background import BackgroundPause
+>>>>>>> main
 from app.export import copy_to_clipboard, render_png
 from app.headless import offline_updates
 from app.save_dialogs import SaveDialogs
@@ -632,6 +636,8 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         for column in self.columns:
             column.stagger(now, column.index / len(self.columns))
         if self.controllers is not None:
+            #: hidden or minimised, the window pauses its runs (app.background)
+            self.background = BackgroundPause(self)
             self.timer.start()
             if autoplay:
                 self.play()
@@ -943,6 +949,8 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
     def _message_text(key: str) -> str:
         if key == "all_diverged":
             return translate("CompareWindow", "Every run diverged: reset (R) to start again.")
+        if key == "background":
+            return engine_notice.paused_in_background()
         return translate("CompareWindow", "Reset: fresh networks from the same seeds.")
 
     def _show_message(self, key: str, kind: str) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import engine_notice, i18n
+from app.background import close_scene_windows, pause_in_background
 from app.config_io import CONFIG_SUFFIXES, load_runs_file, save_config_file
 from app.export import ExportError, copy_to_clipboard, metrics_csv, metrics_json, render_png, render_svg
 from app.look import apply_look
@@ -32,7 +33,7 @@ from app.status import newest_finite, verdict
 from app.timeline_bar import TimelineBar
 from app.toast import Messages
 from app.transport import Transport
-from app.worker import TrainingController, Updates
+from app.worker import EngineLimitError, TrainingController, Updates, ensure_room
 from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
 from model.config import DATASET_NAMES, INIT_NAMES, LOSS_NAMES, MAX_DEPTH, MAX_WIDTH, OPTIMIZER_NAMES
@@ -555,6 +556,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             except ConfigError:
                 continue
             runs = self.tr("  ({n} runs, compare)").format(n=len(scene.runs)) if len(scene.runs) > 1 else ""
+            runs = self.tr("  (phase diagram)") if scene.is_sweep else runs
             action = scenes.addAction(f"{scene_title(scene)}{runs}")
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.open_scene(n))
@@ -571,6 +573,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         lecture = bar.addMenu(self.tr("&Lecture"))
         walk = lecture.addAction(self.tr("Backward pass walk-through (W)"))
         walk.triggered.connect(self.start_walkthrough)
+        phase = lecture.addAction(self.tr("Phase diagram…"))
+        phase.setObjectName("phase_diagram")
+        phase.triggered.connect(lambda: self.open_phase_diagram())
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.setObjectName("view_menu")
         for action in (a["fullscreen"], a["controls"], a["caption"]):
@@ -642,7 +647,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         except ConfigError as exc:
             self._show_message(str(exc), "error")
             return None
+        if scene.is_sweep:
+            return self.open_phase_diagram(scene)
         if len(scene.runs) == 1:
+            pause_in_background(self.compare_windows)  # this window is the active scene now
             self.set_scene(scene)
             self.load_config(scene.runs[0].config)
             self.set_speed(scene.speed)
@@ -650,8 +658,38 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         from app.compare_window import open_scene_compare
 
         factory = TrainingController if self.controller is not None else None
+        place = close_scene_windows(self.compare_windows)  # the new scene takes its place
+        try:
+            if factory is not None:
+                ensure_room(len(scene.runs))
+        except EngineLimitError as exc:
+            self._show_message(str(exc), "error")
+            return None
+        pause_in_background(self.compare_windows)
         window = open_scene_compare(scene, factory)
         self._track(window)
+        if place is not None:
+            window.setGeometry(place)
+        return window
+
+    def open_phase_diagram(self, scene: Scene | None = None) -> QtWidgets.QMainWindow:
+        """A sweep window: the scene's phase diagram, or gain × bias std of the current config
+        (app/sweep_window.py); clicking a point opens its config here."""
+        from app.sweep_window import SweepWindow, default_spec
+
+        def open_here(config: ExperimentConfig) -> None:
+            self.load_config(config)
+            self.raise_()
+            self.activateWindow()
+
+        if scene is not None and scene.sweep is not None:
+            window = SweepWindow(scene.sweep, measure=scene.sweep_measure, scene=scene, open_config=open_here)
+        else:
+            window = SweepWindow(default_spec(self.config), open_config=open_here)
+        self._track(window)
+        if self.controller is not None:  # a live window (not a headless render or a test)
+            window.show()
+            window.start()
         return window
 
     def compare_with(self, variants: list[dict[str, Any]]) -> QtWidgets.QMainWindow | None:
@@ -659,6 +697,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
         try:
             factory = TrainingController if self.controller is not None else None
+            if factory is not None:
+                ensure_room(len(variants) + 1)
             window = open_variants_compare(self.config, variants, controllers_factory=factory)
         except (ConfigError, ValueError) as exc:
             self._show_message(str(exc), "error")
@@ -981,6 +1021,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             from app.compare_window import CompareWindow
 
             try:
+                if self.controller is not None:
+                    ensure_room(len(runs))
                 controllers = [TrainingController() for _ in runs] if self.controller is not None else None
                 window = CompareWindow(runs, title=Path(path).stem, controllers=controllers)
             except ValueError as exc:

@@ -163,6 +163,7 @@ def test_hung_engine_is_reported_and_restart_replaces_it(window: MainWindow, qtb
         assert window.transport.restart_action.isVisible()
         window.transport.restart_action.trigger()
         qtbot.waitUntil(lambda: _gone(pid), timeout=2000)  # the stopped engine was killed
+        qtbot.waitUntil(lambda: window.controller.worker.proc is not None, timeout=5000)
         assert _pid(window.controller) != pid
         qtbot.waitUntil(lambda: _step(window) > 20, timeout=20000)
         assert "not responding" not in window.banner.text()
