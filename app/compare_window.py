@@ -32,11 +32,8 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import engine_notice
-<<<<<<< HEAD
-from app.compare_cadence import Cadence, engine_share
-=======
 from app.background import BackgroundPause
->>>>>>> main
+from app.compare_cadence import Cadence, engine_share
 from app.export import copy_to_clipboard, render_png
 from app.headless import offline_updates
 from app.save_dialogs import SaveDialogs

@@ -56,10 +56,8 @@ class Scene:
     caption_zh: str = ""
     #: recommended training speed in steps per second (the scene starts at it)
     speed: float = DEFAULT_SPEED
-<<<<<<< HEAD
     #: in compare mode, the view beside each run's loss: "output" or "activations"
     compare_view: str = "output"
-=======
     #: a phase-diagram scene's grid (its base config is ``runs[0].config``); None for the others
     sweep: SweepSpec | None = None
     sweep_measure: str = ""
@@ -67,7 +65,6 @@ class Scene:
     @property
     def is_sweep(self) -> bool:
         return self.sweep is not None
->>>>>>> main
 
 
 def parse_speed(value: Any, where: str) -> float:
@@ -99,11 +96,7 @@ def parse_scene(name: str, data: Any) -> Scene:
     where = f"scene {name}"
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: must be a JSON object")
-<<<<<<< HEAD
-    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh", "speed", "compare_view"}
-=======
-    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh", "speed", "type", "sweep"}
->>>>>>> main
+    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh", "speed", "type", "sweep", "compare_view"}
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
@@ -154,12 +147,12 @@ def parse_scene(name: str, data: Any) -> Scene:
     )
 
 
-<<<<<<< HEAD
 def _compare_view(value: Any, where: str) -> str:
     if value not in COMPARE_VIEWS:
         raise ConfigError(f"{where}: 'compare_view' must be one of {', '.join(COMPARE_VIEWS)}; got {value!r}")
     return str(value)
-=======
+
+
 def _parse_sweep(data: Any, base: ExperimentConfig, where: str) -> tuple[SweepSpec, str]:
     if not isinstance(data, dict) or set(data) - {"vary", "seeds", "steps", "measure"}:
         raise ConfigError(f"{where}: 'sweep' must be an object with 'vary', 'seeds', 'steps' and 'measure'")
@@ -174,7 +167,6 @@ def _parse_sweep(data: Any, base: ExperimentConfig, where: str) -> tuple[SweepSp
     except SweepError as exc:
         raise ConfigError(f"{where}: sweep: {exc}") from None
     return spec, measure
->>>>>>> main
 
 
 def load_scene(name: str) -> Scene:
