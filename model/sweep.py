@@ -419,10 +419,17 @@ def _from_json(value: Any) -> float | None:
     return float(value)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600, widened to what open() would give
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
@@ -533,7 +540,7 @@ class ResultFile:
         if self.is_csv:
             assert self.sidecar is not None
             # the sidecar carries the base config, as every export's does
-            sidecar = {**self.spec.base.to_dict(), "sweep": self.spec.to_dict(), "format": "backprop-lab sweep"}
+            sidecar = sweep_record(self.spec)
             atomic_write(self.sidecar, json.dumps(sidecar, indent=2) + "\n")
             atomic_write(self.path, self._csv_text(self.rows))
         else:
@@ -580,6 +587,15 @@ class ResultFile:
 
     def done_keys(self) -> set[tuple[Any, ...]]:
         return {self._key(r) for r in self.rows}
+
+
+def sweep_record(spec: SweepSpec, measure: str | None = None) -> dict[str, Any]:
+    """What a sweep's exports carry: the base config (``--config`` reads it) and the sweep."""
+    record: dict[str, Any] = {"format": "backprop-lab sweep", "version": FORMAT_VERSION, "config": spec.base.to_dict(),
+                              "sweep": spec.to_dict()}
+    if measure is not None:
+        record["measure"] = measure
+    return record
 
 
 def rows_to_csv(spec: SweepSpec, rows: Sequence[Mapping[str, Any]]) -> str:

@@ -44,7 +44,7 @@ def test_sweep_writes_one_row_per_point(tmp_path: Path) -> None:
     assert all(row["chi1"] and float(row["diverged_fraction"]) == 0.0 for row in rows)
     assert "ETA" in r.stderr and "6/6 points" in r.stderr
     sidecar = json.loads((tmp_path / "s.csv.json").read_text())
-    assert sidecar["activation"] == "tanh" and sidecar["sweep"]["seeds"] == 2
+    assert sidecar["config"]["activation"] == "tanh" and sidecar["sweep"]["seeds"] == 2
     # the same numbers as an in-process sweep (the pool changes nothing)
     spec = plan(
         __import__("model").ExperimentConfig(depth=4, width=8, n_samples=120, activation="tanh", init="lecun_normal"),
@@ -79,6 +79,8 @@ def test_steps_zero_json_and_no_prediction(tmp_path: Path) -> None:
         (["--vary", "depth=2,3", "--out", "x.csv", "--set", "width=abc"], "width needs a number"),
         (["--vary", "depth=2,3", "--out", "x.csv", "--scene", "no-such-scene"], "unknown scene"),
         (["--vary", "depth=2,3", "--out", "x.csv", "--seeds", "0"], "--seeds"),
+        (["--vary", "depth=2,3", "--out", "x.csv", "--plot", "x.jpg"], "--plot must name a .png"),
+        (["--vary", "depth=2,3", "--out", "x.csv", "--measure", "speed"], "--measure must be one of"),
         (["--vary", "depth=2,3", "--out", "x.csv", "--scheduler", "tcp://127.0.0.1:9", "--workers", "2"], "--workers"),
     ],
 )
@@ -172,3 +174,26 @@ def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
                timeout=120)
     assert r.returncode == 2 and "cannot reach the scheduler" in r.stderr and r.stderr.count("\n") == 1
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_sweep_scene_from_the_command_line_with_a_plot(tmp_path: Path) -> None:
+    from PySide6 import QtGui
+
+    r = _sweep("--scene", "edge-of-chaos", "--vary", "init_scale=0.5,2.5", "--vary", "bias_std=0,0.5", "--seeds", "1",
+               "--out", "e.csv", "--plot", "e.png", "--workers", "2", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    rows = _rows(tmp_path / "e.csv")
+    ratio = {(row["init_scale"], row["bias_std"]): float(row["grad_ratio_init"]) for row in rows}
+    assert ratio[("0.5", "0.0")] < 1e-6 and ratio[("2.5", "0.0")] > 1e2  # ordered and chaotic phases
+    image = QtGui.QImage(str(tmp_path / "e.png"))
+    assert image.width() >= 800
+    record = json.loads((tmp_path / "e.png.json").read_text())
+    assert record["config"]["depth"] == 30 and record["measure"] == "grad_ratio_init"
+    # the main command points a phase-diagram scene to the sweep command
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    listing = subprocess.run([sys.executable, "-m", "app", "--list-scenes"], env=env, capture_output=True, text=True,
+                             timeout=60)
+    assert "edge-of-chaos" in listing.stdout and "phase diagram 21×11" in listing.stdout
+    shot = subprocess.run([sys.executable, "-m", "app", "--scene", "edge-of-chaos", "--screenshot", "x.png"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert shot.returncode == 2 and "sweep --scene edge-of-chaos" in shot.stderr

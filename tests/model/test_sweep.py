@@ -182,7 +182,7 @@ def test_result_file_streams_rows_and_resumes(tmp_path: Path, suffix: str) -> No
         with path.open() as f:
             header = next(csv.reader(f))
         assert header == ["init_scale", *MEASURES]
-        assert json.loads((tmp_path / "out.csv.json").read_text())["depth"] == SMALL.depth  # the config sidecar
+        assert json.loads((tmp_path / "out.csv.json").read_text())["config"]["depth"] == SMALL.depth  # the config sidecar
     # another sweep's file is refused
     other = plan(SMALL, [], ["init_scale=0.5,1,3"])
     with pytest.raises(SweepError, match="different sweep"):
