@@ -49,6 +49,7 @@ from views.loss_view import LossView
 from views.network_view import NetworkView
 from views.output_view import OutputView
 from views.walkthrough_view import WalkthroughView
+from views.settle import quiet_axes, settle
 
 APP_TITLE = "Backprop Lab"
 FRAME_MS = 16
@@ -334,6 +335,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             "output": OutputView(),
             "activation_function": ActivationFunctionView(),
         }
+        for view in self.views.values():
+            quiet_axes(view)  # views/settle.py
         # its own top-level window, but owned by this one (deleted with it)
         self.walkthrough = WalkthroughView(self)
         self.walkthrough.setWindowFlag(QtCore.Qt.WindowType.Window, True)
@@ -1333,6 +1336,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         v["network"].show_snapshot(shown, history, weights)
         for name in ("gradients", "activations", "loss", "output", "activation_function"):
             v[name].show_snapshot(shown, history)
+        for view in v.values():
+            settle(view)  # one paint per update (views/settle.py)
         self.step_label.setText(self.tr("step {step}").format(step=f"{snap.step:,}"))
         if len(self._rates) >= 2 and self.controller is not None and not past:
             (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]

@@ -34,6 +34,10 @@ SPEED_RANGE = (0.1, 10_000.0)
 SCENE_TYPES = ("runs", "sweep")
 
 
+#: views a compare window can show beside each run's loss (see Scene.compare_view)
+COMPARE_VIEWS = ("output", "activations")
+
+
 @dataclass(frozen=True)
 class SceneRun:
     label: str
@@ -52,6 +56,8 @@ class Scene:
     caption_zh: str = ""
     #: recommended training speed in steps per second (the scene starts at it)
     speed: float = DEFAULT_SPEED
+    #: in compare mode, the view beside each run's loss: "output" or "activations"
+    compare_view: str = "output"
     #: a phase-diagram scene's grid (its base config is ``runs[0].config``); None for the others
     sweep: SweepSpec | None = None
     sweep_measure: str = ""
@@ -90,7 +96,7 @@ def parse_scene(name: str, data: Any) -> Scene:
     where = f"scene {name}"
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: must be a JSON object")
-    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh", "speed", "type", "sweep"}
+    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh", "speed", "type", "sweep", "compare_view"}
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
@@ -137,7 +143,14 @@ def parse_scene(name: str, data: Any) -> Scene:
         title_zh=_text(data, "title_zh", where, required=False),
         caption_zh=_text(data, "caption_zh", where, required=False),
         speed=parse_speed(data["speed"], where) if "speed" in data else DEFAULT_SPEED,
+        compare_view=_compare_view(data.get("compare_view", "output"), where),
     )
+
+
+def _compare_view(value: Any, where: str) -> str:
+    if value not in COMPARE_VIEWS:
+        raise ConfigError(f"{where}: 'compare_view' must be one of {', '.join(COMPARE_VIEWS)}; got {value!r}")
+    return str(value)
 
 
 def _parse_sweep(data: Any, base: ExperimentConfig, where: str) -> tuple[SweepSpec, str]:

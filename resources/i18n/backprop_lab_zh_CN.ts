@@ -120,6 +120,14 @@
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Activations instead of decision regions (dead and saturated units)</source>
+        <translation>以激活代替决策区域（死亡与饱和的单元）</translation>
+    </message>
+    <message>
         <source>CSV table (*.csv)</source>
         <translation>CSV 表格 (*.csv)</translation>
     </message>
