@@ -149,7 +149,7 @@ def test_ctrl_c_keeps_finished_points_and_resume_runs_the_rest(tmp_path: Path) -
         "--vary",
         "init_scale=0.3:3:12",
         "--steps",
-        "300",
+        "600",
         "--out",
         "s.csv",
         "--workers",
@@ -200,7 +200,11 @@ def test_ctrl_c_keeps_finished_points_and_resume_runs_the_rest(tmp_path: Path) -
         time.sleep(0.05)
     proc.kill()
     proc.communicate(timeout=30)
-    assert len(_rows(out)) >= 1
+    survived = _rows(out)
+    assert len(survived) >= 1
+    r = _sweep(*args, "--resume", cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert len(_rows(out)) == 12 and f"({len(survived)} kept from before)" in r.stdout
 
 
 def test_a_sweep_on_a_dask_local_cluster(tmp_path: Path) -> None:
