@@ -275,3 +275,21 @@ def test_closing_a_compare_window_with_stopped_engines_takes_under_a_second(qtbo
     assert all(not c.thread.isRunning() for c in w.controllers)
     assert all(_gone(pid) for pid in pids)
     QtWidgets.QApplication.processEvents()
+
+
+def test_closing_the_main_window_with_compare_windows_of_stopped_engines_takes_under_a_second(qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = _open(qtbot)
+    other = w.compare_with([{"activation": "tanh", "init": "xavier_normal"}])
+    assert isinstance(other, CompareWindow) and other.controllers is not None
+    controllers = [w.controller, *other.controllers]
+    qtbot.waitUntil(lambda: all(c.worker.heard for c in controllers), timeout=20000)
+    pids = [_pid(c) for c in controllers]
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    qtbot.wait(200)
+    t0 = time.perf_counter()
+    w.close()
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 1.0, elapsed
+    assert all(not c.thread.isRunning() for c in controllers)
+    assert all(_gone(pid) for pid in pids)
