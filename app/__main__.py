@@ -129,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_scenes:
         for name in list_scenes():
             scene = load_scene(name)
+            if scene.sweep is not None:
+                grid = "×".join(str(n) for n in scene.sweep.shape)
+                print(f"{name:20s} {scene.title}  [phase diagram {grid} × {scene.sweep.seeds} seed(s): sweep --scene]")
+                continue
             print(f"{name:20s} {scene.title}  [{len(scene.runs)} run(s), {scene.steps} steps]")
         return 0
     scene: Scene | None = None
@@ -184,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"folder {out.parent} does not exist")
         if not os.access(out.parent, os.W_OK):
             parser.error(f"cannot write in folder {out.parent} (read-only or no permission)")
+    if headless and scene is not None and scene.sweep is not None:
+        hint = f"backprop-lab sweep --scene {scene.name} --out OUT.csv --plot OUT.png"
+        parser.error(f"scene {scene.name} is a phase diagram: {hint}")
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         steps = args.steps or (scene.steps if scene is not None else 200)

@@ -49,6 +49,7 @@ from views.loss_view import LossView
 from views.network_view import NetworkView
 from views.output_view import OutputView
 from views.walkthrough_view import WalkthroughView
+from views.settle import quiet_axes, settle
 
 APP_TITLE = "Backprop Lab"
 FRAME_MS = 16
@@ -334,6 +335,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             "output": OutputView(),
             "activation_function": ActivationFunctionView(),
         }
+        for view in self.views.values():
+            quiet_axes(view)  # views/settle.py
         # its own top-level window, but owned by this one (deleted with it)
         self.walkthrough = WalkthroughView(self)
         self.walkthrough.setWindowFlag(QtCore.Qt.WindowType.Window, True)
@@ -553,6 +556,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             except ConfigError:
                 continue
             runs = self.tr("  ({n} runs, compare)").format(n=len(scene.runs)) if len(scene.runs) > 1 else ""
+            runs = self.tr("  (phase diagram)") if scene.is_sweep else runs
             action = scenes.addAction(f"{scene_title(scene)}{runs}")
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.open_scene(n))
@@ -569,6 +573,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         lecture = bar.addMenu(self.tr("&Lecture"))
         walk = lecture.addAction(self.tr("Backward pass walk-through (W)"))
         walk.triggered.connect(self.start_walkthrough)
+        phase = lecture.addAction(self.tr("Phase diagram…"))
+        phase.setObjectName("phase_diagram")
+        phase.triggered.connect(lambda: self.open_phase_diagram())
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.setObjectName("view_menu")
         for action in (a["fullscreen"], a["controls"], a["caption"]):
@@ -640,6 +647,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         except ConfigError as exc:
             self._show_message(str(exc), "error")
             return None
+        if scene.is_sweep:
+            return self.open_phase_diagram(scene)
         if len(scene.runs) == 1:
             pause_in_background(self.compare_windows)  # this window is the active scene now
             self.set_scene(scene)
@@ -661,6 +670,26 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self._track(window)
         if place is not None:
             window.setGeometry(place)
+        return window
+
+    def open_phase_diagram(self, scene: Scene | None = None) -> QtWidgets.QMainWindow:
+        """A sweep window: the scene's phase diagram, or gain × bias std of the current config
+        (app/sweep_window.py); clicking a point opens its config here."""
+        from app.sweep_window import SweepWindow, default_spec
+
+        def open_here(config: ExperimentConfig) -> None:
+            self.load_config(config)
+            self.raise_()
+            self.activateWindow()
+
+        if scene is not None and scene.sweep is not None:
+            window = SweepWindow(scene.sweep, measure=scene.sweep_measure, scene=scene, open_config=open_here)
+        else:
+            window = SweepWindow(default_spec(self.config), open_config=open_here)
+        self._track(window)
+        if self.controller is not None:  # a live window (not a headless render or a test)
+            window.show()
+            window.start()
         return window
 
     def compare_with(self, variants: list[dict[str, Any]]) -> QtWidgets.QMainWindow | None:
@@ -1307,6 +1336,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         v["network"].show_snapshot(shown, history, weights)
         for name in ("gradients", "activations", "loss", "output", "activation_function"):
             v[name].show_snapshot(shown, history)
+        for view in v.values():
+            settle(view)  # one paint per update (views/settle.py)
         self.step_label.setText(self.tr("step {step}").format(step=f"{snap.step:,}"))
         if len(self._rates) >= 2 and self.controller is not None and not past:
             (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]

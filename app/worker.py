@@ -270,6 +270,7 @@ class TrainingController(QtCore.QObject):
         #: the newest config sent with reset (what a restarted engine is rebuilt from)
         self.config: dict[str, Any] | None = None
         self._speed: tuple[float | None] | None = None
+        self._share = 1.0
         #: time.monotonic() of the newest command that asks the engine to work
         self._asked = 0.0
         self.hung = False
@@ -308,6 +309,8 @@ class TrainingController(QtCore.QObject):
         _controllers.add(self)
         if self._speed is not None:
             self.worker.send("speed", self._speed[0])
+        if self._share != 1.0:
+            self.worker.send("share", self._share)
 
     def _revive(self) -> None:
         if self.needs_restart and self.config is not None:
@@ -352,6 +355,11 @@ class TrainingController(QtCore.QObject):
     def set_speed(self, steps_per_second: float | None) -> None:
         self._speed = (steps_per_second,)
         self.worker.send("speed", steps_per_second)
+
+    def set_share(self, share: float) -> None:
+        """``share`` runs train on this machine at once: detail steps come that many times less often."""
+        self._share = share
+        self.worker.send("share", share)
 
     def take(self) -> Updates:
         updates = self.worker.take()

@@ -152,12 +152,16 @@ def _timed(obj: Any, method: str, costs: list[float]) -> None:
     setattr(obj, method, timed)
 
 
-def _frame_numbers(frames: list[float], elapsed: float) -> dict[str, Any]:
+def _frame_numbers(frames: list[float], elapsed: float, cpu: float) -> dict[str, Any]:
+    """Frame statistics; ``cpu`` (the GUI process's CPU seconds, every thread) gives the cost
+    of a frame, a number that depends less on what else the machine is doing than fps."""
     intervals = sorted(b - a for a, b in itertools.pairwise(frames))
+    cost = {"gui_cpu_share": cpu / elapsed, "gui_cpu_ms_per_frame": 1e3 * cpu / max(len(frames), 1)}
     if not intervals:
-        return {"frames": len(frames), "fps_mean": len(frames) / elapsed, "fps_median": 0.0}
+        return {"frames": len(frames), "fps_mean": len(frames) / elapsed, "fps_median": 0.0, **cost}
     median = statistics.median(intervals)
     return {
+        **cost,
         "frames": len(frames),
         "fps_mean": len(frames) / elapsed,
         "fps_median": 1.0 / median,
@@ -186,6 +190,8 @@ def measure_main(config: ExperimentConfig, size: tuple[int, int], warmup: float,
 
     app = make_application()
     window = MainWindow(config, controller=TrainingController())
+    if hasattr(window, "set_speed"):
+        window.set_speed(None)
     window.resize(*size)
     window.show()
     counter = _PaintCounter(window.views["gradients"])
@@ -198,14 +204,14 @@ def measure_main(config: ExperimentConfig, size: tuple[int, int], warmup: float,
     for costs in view_costs.values():
         costs.clear()
     step0 = window.latest.step if window.latest else 0
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     _run_for(app, seconds)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     step1 = window.latest.step if window.latest else 0
     window_size = (window.width(), window.height())
     _close(app, window)
     return {
-        **_frame_numbers(counter.frames(), elapsed),
+        **_frame_numbers(counter.frames(), elapsed, cpu),
         "training_steps_per_s": (step1 - step0) / elapsed,
         "window_size": window_size,
         "show_snapshot_median_ms": {k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()},
@@ -219,6 +225,8 @@ def measure_compare(scene_name: str, size: tuple[int, int], warmup: float, secon
 
     app = make_application()
     window = open_scene_compare(load_scene(scene_name))
+    if hasattr(window, "set_speed"):
+        window.set_speed(None)  # as fast as possible, not the scene's narrating pace
     window.resize(*size)
     window.show()
     counter = _PaintCounter(window.overlay)
@@ -239,15 +247,15 @@ def measure_compare(scene_name: str, size: tuple[int, int], warmup: float, secon
     for costs in view_costs.values():
         costs.clear()
     steps0 = steps()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     _run_for(app, seconds)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     steps1 = steps()
     window_size = (window.width(), window.height())
     _close(app, window)
     per_run = [(b - a) / elapsed for a, b in zip(steps0, steps1, strict=True)]
     return {
-        **_frame_numbers(counter.frames(), elapsed),
+        **_frame_numbers(counter.frames(), elapsed, cpu),
         "training_steps_per_s": sum(per_run),
         "runs_steps_per_s": per_run,
         "window_size": window_size,
@@ -283,6 +291,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "fps_median": gui["fps_median"],
         "frame_interval_p95_ms": gui.get("frame_interval_p95_ms"),
         "training_ratio": gui["training_steps_per_s"] / headless,
+        "gui_cpu_ms_per_frame": gui["gui_cpu_ms_per_frame"],
         "gui": gui,
         "load_average": os.getloadavg(),
     }
@@ -326,6 +335,7 @@ def suite(args: argparse.Namespace) -> dict[str, Any]:
         for r in range(args.rounds):
             # alternate the order: neither side always gets the quieter half
             order = [("after", here), ("before", base)] if r % 2 == 0 else [("before", base), ("after", here)]
+            # (without --base, "after" is simply this checkout)
             for side, code in order:
                 if code is None:
                     continue
@@ -338,7 +348,7 @@ def suite(args: argparse.Namespace) -> dict[str, Any]:
             row["before"] = _median_row(before_runs)
             row["after_over_before"] = {
                 key: _ratio(row["after"].get(key), row["before"].get(key))
-                for key in ("fps_median", "frame_interval_p95_ms", "training_ratio")
+                for key in ("fps_median", "frame_interval_p95_ms", "training_ratio", "gui_cpu_ms_per_frame")
             }
         row["runs"] = {"after": after_runs, "before": before_runs}
         rows[name] = row
@@ -357,7 +367,8 @@ def _brief(result: dict[str, Any]) -> str:
     p95 = result.get("frame_interval_p95_ms")
     return (
         f"fps {result['fps_median']:.1f}  p95 {p95 if p95 is None else round(p95, 1)} ms  "
-        f"training ratio {result['training_ratio']:.2f}"
+        f"training ratio {result['training_ratio']:.2f}  GUI CPU {result['gui_cpu_ms_per_frame']:.1f} ms/frame  "
+        f"load {result['load_average'][0]:.1f}"
     )
 
 
@@ -366,7 +377,7 @@ def _median_row(results: list[dict[str, Any]]) -> dict[str, Any]:
     if not good:
         return {"error": [r.get("error") for r in results]}
     out: dict[str, Any] = {}
-    for key in ("fps_median", "frame_interval_p95_ms", "training_ratio"):
+    for key in ("fps_median", "frame_interval_p95_ms", "training_ratio", "gui_cpu_ms_per_frame"):
         values = [r[key] for r in good if r.get(key) is not None]
         out[key] = statistics.median(values) if values else None
     return out

@@ -153,6 +153,10 @@ def run_window(args: argparse.Namespace) -> dict[str, Any]:
             "engine": proc_stats(pid) if pid else {"rss_mib": None, "threads": None, "fds": None},
             "children": len(children()),
             "python_threads": threading.active_count(),
+            # the bounded record of the run the scrub bar reads: it fills up to its byte
+            # budget by design (model/timeline.py), which is growth but not a leak
+            "timeline_mib": round(window.timeline.nbytes / MIB, 2),
+            "timeline_entries": len(window.timeline),
         }
         samples.append(s)
         print(json.dumps(s), file=sys.stderr, flush=True)
@@ -172,6 +176,14 @@ def run_window(args: argparse.Namespace) -> dict[str, Any]:
     window.deleteLater()
     app.processEvents()
     summ = summary(samples, ("gui", "engine"))
+    if len(samples) >= 2:
+        timeline_growth = samples[-1]["timeline_mib"] - samples[0]["timeline_mib"]
+        gui = summ["gui"]
+        gui["timeline_growth_mib"] = round(timeline_growth, 2)
+        gui["rss_growth_not_in_timeline_mib"] = round(gui["rss_growth_after_first_sample_mib"] - timeline_growth, 2)
+        half = samples[len(samples) // 2]
+        gui["rss_growth_second_half_mib"] = round(samples[-1]["gui"]["rss_mib"] - half["gui"]["rss_mib"], 2)
+        gui["timeline_growth_second_half_mib"] = round(samples[-1]["timeline_mib"] - half["timeline_mib"], 2)
     return {
         "part": "window",
         "minutes": args.minutes,
