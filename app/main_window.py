@@ -10,6 +10,7 @@ window is fed by hand (``feed``), which the headless screenshot mode and tests u
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 import time
 import types
@@ -738,6 +739,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     def _forget(self, window: QtWidgets.QMainWindow) -> None:
         if window in self.compare_windows:
             self.compare_windows.remove(window)
+        # a closed window's Python side (its runs' workers, their pipes and process handles,
+        # tens of MB of history) sits in reference cycles that Python's collector reaches only
+        # rarely on a large heap: collect now, once the deletion has finished
+        QtCore.QTimer.singleShot(0, gc.collect)
 
     def set_scene(self, scene: Scene | None) -> None:
         """Show the scene's title and caption above the views (None hides them)."""
