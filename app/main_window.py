@@ -34,7 +34,7 @@ from app.status import newest_finite, verdict
 from app.timeline_bar import TimelineBar
 from app.toast import Messages
 from app.transport import Transport
-from app.worker import EngineLimitError, TrainingController, Updates, ensure_room
+from app.worker import EngineLimitError, TrainingController, Updates, ensure_room, stop_controllers
 from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
 from model.config import DATASET_NAMES, INIT_NAMES, LOSS_NAMES, MAX_DEPTH, MAX_WIDTH, OPTIMIZER_NAMES
@@ -1427,6 +1427,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
                 pass  # already reported through ``failed``
         self.save_prefs()
         self.timer.stop()
+        # every engine of every window stops at once: closing waits at most a second in all
+        own = [self.controller] if self.controller is not None else []
+        stop_controllers(own + [c for w in self.compare_windows for c in getattr(w, "controllers", None) or []])
         for window in self.compare_windows:
             window.close()
         self.compare_windows.clear()
