@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         if not os.access(out.parent, os.W_OK):
             parser.error(f"cannot write in folder {out.parent} (read-only or no permission)")
     if headless and scene is not None and scene.sweep is not None:
-        parser.error(f"scene {scene.name} is a phase diagram: backprop-lab sweep --scene {scene.name} --out OUT.csv --plot OUT.png")
+        hint = f"backprop-lab sweep --scene {scene.name} --out OUT.csv --plot OUT.png"
+        parser.error(f"scene {scene.name} is a phase diagram: {hint}")
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         steps = args.steps or (scene.steps if scene is not None else 200)

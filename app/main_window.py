@@ -10,6 +10,7 @@ window is fed by hand (``feed``), which the headless screenshot mode and tests u
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 import time
 import types
@@ -34,7 +35,7 @@ from app.timeline_bar import TimelineBar
 from app.toast import Messages
 from app.transport import Transport
 from app.view_cadence import ViewCadence
-from app.worker import EngineLimitError, TrainingController, Updates, ensure_room
+from app.worker import EngineLimitError, TrainingController, Updates, ensure_room, stop_controllers
 from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
 from model.config import DATASET_NAMES, INIT_NAMES, LOSS_NAMES, MAX_DEPTH, MAX_WIDTH, OPTIMIZER_NAMES
@@ -749,6 +750,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     def _forget(self, window: QtWidgets.QMainWindow) -> None:
         if window in self.compare_windows:
             self.compare_windows.remove(window)
+        # a closed window's Python side (its runs' workers, their pipes and process handles,
+        # tens of MB of history) sits in reference cycles that Python's collector reaches only
+        # rarely on a large heap: collect now, once the deletion has finished
+        QtCore.QTimer.singleShot(0, gc.collect)
 
     def set_scene(self, scene: Scene | None) -> None:
         """Show the scene's title and caption above the views (None hides them)."""
@@ -1439,6 +1444,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
                 pass  # already reported through ``failed``
         self.save_prefs()
         self.timer.stop()
+        # every engine of every window stops at once: closing waits at most a second in all
+        own = [self.controller] if self.controller is not None else []
+        stop_controllers(own + [c for w in self.compare_windows for c in getattr(w, "controllers", None) or []])
         for window in self.compare_windows:
             window.close()
         self.compare_windows.clear()

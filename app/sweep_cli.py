@@ -125,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.plot.suffix.lower() != ".png":
             parser.error(f"--plot must name a .png file, got {args.plot}")
         outputs += [args.plot, args.plot.with_name(args.plot.name + ".json")]
-    measure = args.measure or (scene.sweep_measure if scene is not None and scene.sweep is not None else "grad_ratio_init")
+    measure = args.measure or (
+        scene.sweep_measure if scene is not None and scene.sweep is not None else "grad_ratio_init"
+    )
     if measure not in MEASURES:
         parser.error(f"--measure must be one of {', '.join(MEASURES)}; got {measure!r}")
     for path in outputs:
@@ -194,8 +196,14 @@ def main(argv: list[str] | None = None) -> int:
         from app.sweep_plot import PlotError, plot_png
 
         try:
-            plot_png(spec, result.rows, measure, args.plot, force=args.force,
-                     scene=scene if scene is not None and scene.sweep is not None else None)
+            plot_png(
+                spec,
+                result.rows,
+                measure,
+                args.plot,
+                force=args.force,
+                scene=scene if scene is not None and scene.sweep is not None else None,
+            )
         except PlotError as exc:
             sys.stderr.write(f"{PROG}: error: {exc}\n")
             return 2

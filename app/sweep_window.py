@@ -19,7 +19,16 @@ from PySide6.QtCore import Slot
 from app.save_dialogs import SaveDialogs
 from model.config import ExperimentConfig
 from model.scenes import Scene
-from model.sweep import MEASURES, Progress, SweepSpec, local_executor, rows_to_csv, run_sweep, stop_executor, sweep_record
+from model.sweep import (
+    MEASURES,
+    Progress,
+    SweepSpec,
+    local_executor,
+    rows_to_csv,
+    run_sweep,
+    stop_executor,
+    sweep_record,
+)
 from views import theme
 from views.phase_view import PhaseView, measure_title
 
@@ -130,7 +139,11 @@ class SweepWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.view = PhaseView()
         self.view.setMinimumHeight(300)
         col.addWidget(self.view, 1)
-        self.hover_label = QtWidgets.QLabel(translate("SweepWindow", "Point at a cell for its numbers; click it to open that config in the main window."))
+        self.hover_label = QtWidgets.QLabel(
+            translate(
+                "SweepWindow", "Point at a cell for its numbers; click it to open that config in the main window."
+            )
+        )
         self.hover_label.setObjectName("hover")
         self.hover_label.setWordWrap(True)
         self.hover_label.setMinimumHeight(QtGui.QFontMetrics(self.hover_label.font()).height() * 2 + 4)
@@ -154,13 +167,21 @@ class SweepWindow(SaveDialogs, QtWidgets.QMainWindow):
             "{activation}, {depth} hidden layers × {width}, {init}: each cell is one config of the grid "
             "({seeds} seed(s), {steps} training steps). Blue: the gradient vanishes towards the first "
             "layer; red: it explodes.",
-        ).format(activation=base.activation, depth=base.depth, width=base.width, init=base.init,
-                 seeds=self.spec.seeds, steps=self.spec.steps)
+        ).format(
+            activation=base.activation,
+            depth=base.depth,
+            width=base.width,
+            init=base.init,
+            seeds=self.spec.seeds,
+            steps=self.spec.steps,
+        )
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(translate("SweepWindow", "&File"))
-        for label, scale in ((translate("SweepWindow", "Export PNG (1×)…"), 1.0),
-                             (translate("SweepWindow", "Export PNG (2×)…"), 2.0)):
+        for label, scale in (
+            (translate("SweepWindow", "Export PNG (1×)…"), 1.0),
+            (translate("SweepWindow", "Export PNG (2×)…"), 2.0),
+        ):
             action = file_menu.addAction(label)
             action.triggered.connect(lambda _=False, s=scale: self.export_png_dialog(s))
         file_menu.addAction(translate("SweepWindow", "Export SVG…")).triggered.connect(self.export_svg_dialog)
@@ -220,8 +241,9 @@ class SweepWindow(SaveDialogs, QtWidgets.QMainWindow):
         if running:
             self.run_button.setText(translate("SweepWindow", "Stop"))
         else:
-            self.run_button.setText(translate("SweepWindow", "Run sweep") if not self.rows
-                                    else translate("SweepWindow", "Continue"))
+            self.run_button.setText(
+                translate("SweepWindow", "Run sweep") if not self.rows else translate("SweepWindow", "Continue")
+            )
         self.run_button.setEnabled(running or not complete)
 
     @Slot()
@@ -354,13 +376,15 @@ def scene_caption(scene: Scene) -> str:
     return scene.caption_zh if i18n.current() == "zh_CN" and scene.caption_zh else scene.caption
 
 
-def open_sweep_scene(scene: Scene, open_config: Callable[[ExperimentConfig], None] | None = None,
-                     *, start: bool = True) -> SweepWindow:
+def open_sweep_scene(
+    scene: Scene, open_config: Callable[[ExperimentConfig], None] | None = None, *, start: bool = True
+) -> SweepWindow:
     """A sweep window for a scene of type ``sweep`` (started unless ``start`` is False)."""
     if scene.sweep is None:
         raise ValueError(f"scene {scene.name} is not a sweep")
-    window = SweepWindow(scene.sweep, measure=scene.sweep_measure or "grad_ratio_init", scene=scene,
-                         open_config=open_config)
+    window = SweepWindow(
+        scene.sweep, measure=scene.sweep_measure or "grad_ratio_init", scene=scene, open_config=open_config
+    )
     if start:
         window.start()
     return window

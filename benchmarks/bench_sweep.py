@@ -122,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     result["speedup_2_over_1"] = round(med[2] / med[1], 3)
     result["scaling_efficiency"] = round(med[2] / (2 * med[1]), 3)
     cores = {w: statistics.median(x["cores_obtained"] for x in result["rounds"] if x["workers"] == w) for w in (1, 2)}
-    per_cpu = {w: statistics.median(x["points_per_cpu_s"] for x in result["rounds"] if x["workers"] == w) for w in (1, 2)}
+    per_cpu = {
+        w: statistics.median(x["points_per_cpu_s"] for x in result["rounds"] if x["workers"] == w) for w in (1, 2)
+    }
     result["median_cores_obtained"] = {"1_worker": cores[1], "2_workers": cores[2]}
     # the pool's own overhead, apart from the cores the machine had to spare: work per CPU second
     result["points_per_cpu_s"] = {"1_worker": per_cpu[1], "2_workers": per_cpu[2]}

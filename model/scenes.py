@@ -131,7 +131,7 @@ def parse_scene(name: str, data: Any) -> Scene:
             raise ConfigError(f"{where}: a sweep scene has exactly one run (the base config)")
         sweep, measure = _parse_sweep(data.get("sweep"), runs[0].config, where)
     elif "sweep" in data:
-        raise ConfigError(f"{where}: 'sweep' needs \"type\": \"sweep\"")
+        raise ConfigError(f'{where}: \'sweep\' needs "type": "sweep"')
     return Scene(
         sweep=sweep,
         sweep_measure=measure,

@@ -32,6 +32,8 @@ XI_LEVELS = (3.0, 10.0, 30.0)
 #: theory is evaluated this many times finer than the grid along float-valued axes
 REFINE = 2
 MAX_TICKS = 8
+#: theory lines and the hover ring: black over a white halo in both themes
+LINE, HALO = "#000000", "#FFFFFF"
 
 
 def measure_title(name: str) -> str:
@@ -94,7 +96,8 @@ class PhaseView(QtWidgets.QWidget):
         self.spec: SweepSpec | None = None
         self.measure = "grad_ratio_init"
         self.rows: dict[tuple[int, ...], Mapping[str, Any]] = {}
-        self.theory_lines: list[pg.GraphicsObject] = []
+        self.theory_lines: list[pg.GraphicsObject] = []  # χ₁ = 1 first, then the ξ contours
+        self.theory_halos: list[pg.GraphicsObject] = []
         self._last_hover: tuple[int, ...] | None = None
 
         layout = QtWidgets.QVBoxLayout(self)
@@ -112,10 +115,13 @@ class PhaseView(QtWidgets.QWidget):
             pen=pg.mkPen(t.blue, width=theme.px(3)), symbol="o", symbolSize=theme.px(9), symbolBrush=t.blue
         )
         self.plot.addItem(self.curve)
-        self.marker = pg.ScatterPlotItem(size=theme.px(16), pen=pg.mkPen(t.ink, width=theme.px(2)), brush=None)
+        self.marker = pg.ScatterPlotItem(size=theme.px(18), pen=pg.mkPen(LINE, width=theme.px(2.5)), brush=None)
+        self.marker_halo = pg.ScatterPlotItem(size=theme.px(18), pen=pg.mkPen(HALO, width=theme.px(5.5)), brush=None)
+        self.plot.addItem(self.marker_halo)
         self.plot.addItem(self.marker)
-        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=theme.diverging_colormap(), interactive=False,
-                                        width=theme.px(18))
+        self.colorbar = pg.ColorBarItem(
+            values=(0.0, 1.0), colorMap=theme.diverging_colormap(), interactive=False, width=theme.px(18)
+        )
         self.graphics.addItem(self.colorbar, row=0, col=1)
         self.legend = QtWidgets.QLabel(self)
         self.legend.setWordWrap(True)
@@ -225,9 +231,10 @@ class PhaseView(QtWidgets.QWidget):
         return xs, ys, chi
 
     def _draw_theory(self) -> None:
-        for item in self.theory_lines:
+        for item in self.theory_lines + self.theory_halos:
             self.plot.removeItem(item)
         self.theory_lines = []
+        self.theory_halos = []
         self.has_theory = False
         if self.spec is None or not self.two_d:
             self._update_legend()
@@ -248,35 +255,49 @@ class PhaseView(QtWidgets.QWidget):
         # isocurve puts data[i] at pixel centre i + ½
         transform.translate(xs[0] - 0.5 * sx, ys[0] - 0.5 * sy)
         transform.scale(sx, sy)
+        # black on a white halo: readable over both ends and the white middle of the colour map,
+        # in either theme
         levels: list[tuple[NDArray[np.float64], float, QtGui.QPen]] = [
-            (np.nan_to_num(log_chi, nan=0.0), 0.0, pg.mkPen(t.ink, width=theme.px(4)))
+            (np.nan_to_num(log_chi, nan=0.0), 0.0, pg.mkPen(LINE, width=theme.px(4)))
         ]
         for xi in XI_LEVELS:
             levels.append(
-                (np.nan_to_num(np.abs(log_chi), nan=np.inf, posinf=1e9), 1.0 / xi,
-                 pg.mkPen(t.ink, width=theme.px(2), style=QtCore.Qt.PenStyle.DashLine))
+                (
+                    np.nan_to_num(np.abs(log_chi), nan=np.inf, posinf=1e9),
+                    1.0 / xi,
+                    pg.mkPen(LINE, width=theme.px(2), style=QtCore.Qt.PenStyle.DashLine),
+                )
             )
         for data, level, pen in levels:
-            curve = pg.IsocurveItem(data=data, level=level, pen=pen, axisOrder="row-major")  # data[y, x]
-            curve.setTransform(transform)
-            curve.setZValue(10)
-            self.plot.addItem(curve)
-            self.theory_lines.append(curve)
+            halo_pen = QtGui.QPen(pen)
+            halo_pen.setColor(QtGui.QColor(HALO))
+            halo_pen.setWidthF(pen.widthF() + theme.px(3))
+            for item_pen, z, group in ((halo_pen, 9, self.theory_halos), (pen, 10, self.theory_lines)):
+                curve = pg.IsocurveItem(data=data, level=level, pen=item_pen, axisOrder="row-major")  # data[y, x]
+                curve.setTransform(transform)
+                curve.setZValue(z)
+                self.plot.addItem(curve)
+                group.append(curve)
         self.has_theory = True
         self._update_legend()
 
     def _update_legend(self) -> None:
-        parts = [f"<b>{measure_title(self.measure)}</b>."]
+        parts = [f"<b>{measure_title(self.measure)}</b>"]
         if self.two_d and getattr(self, "has_theory", False):
             parts.append(
-                translate("PhaseView", "Solid line: mean-field edge of chaos χ₁ = 1. Dashed: depth scale ξ = {levels} layers.")
-                .format(levels=", ".join(f"{v:g}" for v in XI_LEVELS))
+                translate(
+                    "PhaseView", "Solid line: mean-field edge of chaos χ₁ = 1. Dashed: depth scale ξ = {levels} layers."
+                ).format(levels=", ".join(f"{v:g}" for v in XI_LEVELS))
             )
         elif self.spec is not None and self.two_d:
             parts.append(translate("PhaseView", "No mean-field prediction for this sweep."))
         if self.spec is not None and self.two_d:
             swatch = f'<span style="color:{self._theme.nonfinite}">■</span>'
-            parts.append(translate("PhaseView", "{swatch} no number (every seed diverged, or a dead network).").format(swatch=swatch))
+            parts.append(
+                translate("PhaseView", "{swatch} no number (every seed diverged, or a dead network).").format(
+                    swatch=swatch
+                )
+            )
         self.legend.setText("  ".join(parts))
 
     # -- drawing -------------------------------------------------------------------------
@@ -341,12 +362,12 @@ class PhaseView(QtWidgets.QWidget):
         if self.spec is None or not self.plot.sceneBoundingRect().contains(scene_pos):
             return None
         p = self.plot.vb.mapSceneToView(scene_pos)
-        i = int(round(p.x()))
+        i = round(p.x())
         if not 0 <= i < self.spec.shape[0]:
             return None
         if not self.two_d:
             return (i,)
-        j = int(round(p.y()))
+        j = round(p.y())
         if not 0 <= j < self.spec.shape[1]:
             return None
         return (i, j)
@@ -368,11 +389,13 @@ class PhaseView(QtWidgets.QWidget):
         self._last_hover = index
         if index is None:
             self.marker.setData([], [])
+            self.marker_halo.setData([], [])
             self.hovered.emit("")
             return
         x = float(index[0])
         y = float(index[1]) if self.two_d else float(self.values()[index[0]]) if self.rows.get(index) else 0.0
         self.marker.setData([x], [y])
+        self.marker_halo.setData([x], [y])
         self.hovered.emit(self.describe(index))
 
     def _on_mouse_clicked(self, event: Any) -> None:

@@ -148,7 +148,9 @@ def test_exports_carry_the_sweep_and_its_config(qtbot, tmp_path: Path) -> None: 
     out = w.export_csv(tmp_path / "p.csv")
     with out.open() as f:
         rows = list(csv.DictReader(f))
-    assert [(r["init_scale"], r["bias_std"]) for r in rows] == [(a, b) for a in ("0.5", "1.0", "2.0") for b in ("0.0", "0.3")]
+    assert [(r["init_scale"], r["bias_std"]) for r in rows] == [
+        (a, b) for a in ("0.5", "1.0", "2.0") for b in ("0.0", "0.3")
+    ]
     assert json.loads((tmp_path / "p.csv.json").read_text())["config"] == SMALL.to_dict()
     from app.safe_write import ExportError
 
