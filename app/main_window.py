@@ -34,6 +34,7 @@ from app.status import newest_finite, verdict
 from app.timeline_bar import TimelineBar
 from app.toast import Messages
 from app.transport import Transport
+from app.view_cadence import ViewCadence
 from app.worker import EngineLimitError, TrainingController, Updates, ensure_room, stop_controllers
 from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
@@ -53,6 +54,15 @@ from views.walkthrough_view import WalkthroughView
 from views.settle import quiet_axes, settle
 
 APP_TITLE = "Backprop Lab"
+#: seconds between redraws of each view while training live (0: every frame; app/view_cadence.py)
+VIEW_INTERVALS = {
+    "gradients": 0.0,
+    "network": 1 / 15,
+    "loss": 1 / 15,
+    "activations": 1 / 10,
+    "output": 1 / 5,
+    "activation_function": 1 / 5,
+}
 FRAME_MS = 16
 VIEW_NAMES: tuple[str, ...] = ("network", "gradients", "activations", "loss", "output", "activation_function")
 #: picture sizes offered by the export menus: (key, scale, exact size)
@@ -338,6 +348,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         }
         for view in self.views.values():
             quiet_axes(view)  # views/settle.py
+        self.view_cadence = ViewCadence(VIEW_INTERVALS)
         # its own top-level window, but owned by this one (deleted with it)
         self.walkthrough = WalkthroughView(self)
         self.walkthrough.setWindowFlag(QtCore.Qt.WindowType.Window, True)
@@ -1015,11 +1026,12 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     # -- configs: files and drag-and-drop ----------------------------------------------
     def load_config_path(self, path: str | Path) -> bool:
         """Load the config in ``path`` (JSON, or a PNG exported by the app); a bad file is
-        reported in the message area and changes nothing."""
+        reported in the message area and in a dialog, and changes nothing."""
         try:
             runs = load_runs_file(path)
         except ConfigError as exc:
             self._show_message(str(exc), "error")
+            self._alert(self.tr("Cannot open this file"), str(exc))
             return False
         if len(runs) > 1:
             # a compare-window picture: compare the same runs again
@@ -1234,6 +1246,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         assert self.controller is not None
         updates = self.controller.take()
         self.apply_updates(updates)
+        self.view_cadence.catch_up(time.monotonic())
 
     def apply_updates(self, updates: Updates) -> None:
         if updates.ready is not None:
@@ -1338,11 +1351,16 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         weights = weights if past else self.weights
         # a diverged step is reported by the banner; the views keep the last finite state
         shown = snap if past and not snap.diverged else (self.last_finite or snap)
-        v["network"].show_snapshot(shown, history, weights)
-        for name in ("gradients", "activations", "loss", "output", "activation_function"):
-            v[name].show_snapshot(shown, history)
-        for view in v.values():
-            settle(view)  # one paint per update (views/settle.py)
+
+        def draw(name: str) -> None:
+            if name == "network":
+                v[name].show_snapshot(shown, history, weights)
+            else:
+                v[name].show_snapshot(shown, history)
+            settle(v[name])  # one paint per update (views/settle.py)
+
+        # live: the gradients every frame, the other views on staggered clocks (app/view_cadence.py)
+        self.view_cadence.frame(time.monotonic(), draw, everything=past or self.controller is None)
         self.step_label.setText(self.tr("step {step}").format(step=f"{snap.step:,}"))
         if len(self._rates) >= 2 and self.controller is not None and not past:
             (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]

@@ -29,9 +29,12 @@ def test_a_closed_compare_window_is_freed_without_waiting_for_the_collector(qtbo
         refs.append(weakref.ref(window.columns[0].history))
         window.close()
         del window
-        loop = QtCore.QEventLoop()
-        QtCore.QTimer.singleShot(300, loop.quit)
-        loop.exec()
+        for _ in range(20):  # up to 3 s on a busy machine: the engines get a second to quit
+            loop = QtCore.QEventLoop()
+            QtCore.QTimer.singleShot(150, loop.quit)
+            loop.exec()
+            if all(r() is None for r in refs):
+                break
         assert all(r() is None for r in refs), [type(r()).__name__ for r in refs if r() is not None]
     finally:
         gc.enable()
