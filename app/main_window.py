@@ -1392,6 +1392,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         if self._engine_note is not None:
             # a dead or hung engine outranks any verdict until it is restarted
             text, kind = self._engine_note(), "error"
+        # the long engine notice wraps rather than widening the window
+        if self.banner.wordWrap() != (self._engine_note is not None):
+            self.banner.setWordWrap(self._engine_note is not None)
         if self.banner.text() != text:
             self.banner.setText(text)
         if self.banner.property("kind") != kind:
