@@ -371,7 +371,7 @@ def _run(examples: int, steps: int) -> None:
 
 @pytest.mark.timeout(240)
 def test_short_profile(qapp: Any) -> None:
-    _run(examples=3, steps=14)
+    _run(examples=3, steps=10)
 
 
 @pytest.mark.slow
