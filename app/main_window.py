@@ -1026,11 +1026,12 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     # -- configs: files and drag-and-drop ----------------------------------------------
     def load_config_path(self, path: str | Path) -> bool:
         """Load the config in ``path`` (JSON, or a PNG exported by the app); a bad file is
-        reported in the message area and changes nothing."""
+        reported in the message area and in a dialog, and changes nothing."""
         try:
             runs = load_runs_file(path)
         except ConfigError as exc:
             self._show_message(str(exc), "error")
+            self._alert(self.tr("Cannot open this file"), str(exc))
             return False
         if len(runs) > 1:
             # a compare-window picture: compare the same runs again
@@ -1391,6 +1392,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         if self._engine_note is not None:
             # a dead or hung engine outranks any verdict until it is restarted
             text, kind = self._engine_note(), "error"
+        # the long engine notice wraps rather than widening the window
+        if self.banner.wordWrap() != (self._engine_note is not None):
+            self.banner.setWordWrap(self._engine_note is not None)
         if self.banner.text() != text:
             self.banner.setText(text)
         if self.banner.property("kind") != kind:

@@ -720,6 +720,10 @@
         <translation>CSV 表格 (*.csv)</translation>
     </message>
     <message>
+        <source>Cannot open this file</source>
+        <translation>无法打开此文件</translation>
+    </message>
+    <message>
         <source>Config (*.json)</source>
         <translation>配置 (*.json)</translation>
     </message>

@@ -103,7 +103,9 @@ def test_after_engine_death_the_command_starts_a_fresh_engine(window: MainWindow
     qtbot.waitUntil(lambda: window.controller.needs_restart and "SIGKILL" in window.banner.text(), timeout=5000)
     RESTARTS[how](window)
     assert window.controller is not None
-    qtbot.waitUntil(lambda: not window.controller.needs_restart and window.controller.worker.proc is not None, timeout=5000)
+    qtbot.waitUntil(
+        lambda: not window.controller.needs_restart and window.controller.worker.proc is not None, timeout=5000
+    )
     assert _pid(window.controller) != pid
     if how == "step":
         qtbot.waitUntil(lambda: _step(window) == 1, timeout=20000)
@@ -133,7 +135,10 @@ def test_the_death_banner_speaks_the_users_language(qtbot) -> None:  # type: ign
 
 @pytest.mark.parametrize(
     ("engine", "says"),
-    [(engine_faults.crash_on_reset, "RuntimeError: the network could not be built"), (engine_faults.exit_at_start, "exit status 3")],
+    [
+        (engine_faults.crash_on_reset, "RuntimeError: the network could not be built"),
+        (engine_faults.exit_at_start, "exit status 3"),
+    ],
 )
 def test_an_engine_that_dies_at_start_up_says_why(qtbot, engine, says: str) -> None:  # type: ignore[no-untyped-def]
     w = _open(qtbot, engine=engine)
