@@ -413,12 +413,18 @@ def stop_controllers(controllers: Iterable[TrainingController], timeout_ms: int 
     def left(share: float) -> int:
         return max(1, int(timeout_ms * share - 1000 * (time.perf_counter() - start)))
 
-    ok = all([c.thread.wait(left(0.5)) for c in controllers])
+    def wait_all(share: float) -> bool:
+        ended = True
+        for c in controllers:  # every one is waited for, also after one overran
+            ended = bool(c.thread.wait(left(share))) and ended
+        return ended
+
+    ok = wait_all(0.5)
     if not ok:
         for c in controllers:
             if c.thread.isRunning():
                 c.worker.kill()
-        ok = all([c.thread.wait(left(1.0)) for c in controllers])
+        ok = wait_all(1.0)
     if not ok:
         # Never seen: the engine was killed, so its pipe has ended.  A thread must still not
         # outlive its window (destroying a running QThread aborts the process).
