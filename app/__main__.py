@@ -112,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sweep"]:
+        from app.sweep_cli import main as sweep_main
+
+        return sweep_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_scenes:
@@ -142,8 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.view is not None and args.screenshot is None:
         parser.error("--view needs --screenshot")
     multi_run = scene is not None and len(scene.runs) > 1
-    if multi_run and (args.view is not None or args.metrics is not None or args.record is not None):
-        parser.error(f"--view, --metrics and --record need a single run; scene {scene.name} has {len(scene.runs)}")
+    if multi_run:
+        from app.compare_cli import check_view
+
+        problem = check_view(args.view)
+        if problem is not None:
+            parser.error(problem)
     outputs: list[Path] = []
     if args.screenshot is not None:
         if args.screenshot.suffix.lower() != ".png":
@@ -186,17 +195,23 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
     except ValueError as exc:
         sys.stderr.write(f"backprop-lab: error: {exc}\n")
         return 2
-    size: tuple[int, int] = args.size
-    window: Any
-    if scene is not None and len(scene.runs) > 1:
-        from app.compare_window import open_scene_compare, train_compare_offline
+    from app.qt_messages import silence_platform_noise
 
-        window = open_scene_compare(scene, None)
-        train_fn = lambda: train_compare_offline(window, steps)  # noqa: E731
-    else:
-        window = MainWindow(config, controller=None)
-        window.set_scene(scene)
-        train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
+    silence_platform_noise()
+    if scene is not None and len(scene.runs) > 1:
+        from app.compare_cli import run_compare_headless
+
+        try:
+            parts = run_compare_headless(app, scene, steps, args)
+        except ExportError as exc:
+            sys.stderr.write(f"backprop-lab: error: {exc}\n")
+            return 2
+        print(f"wrote {', '.join(parts)} after {steps} steps")
+        return 0
+    size: tuple[int, int] = args.size
+    window: Any = MainWindow(config, controller=None)
+    window.set_scene(scene)
+    train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
     written: list[str] = []
     try:
         if args.record is not None:

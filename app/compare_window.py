@@ -31,12 +31,13 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app import engine_notice
 from app.export import copy_to_clipboard, render_png
 from app.headless import offline_updates
 from app.save_dialogs import SaveDialogs
 from app.status import is_finite_snapshot, newest_finite, verdict
 from app.transport import Transport
-from app.worker import TrainingController, Updates
+from app.worker import TrainingController, Updates, stop_controllers
 from model import ExperimentConfig, Snapshot
 from model.history import History
 from model.scenes import Scene
@@ -207,6 +208,10 @@ def _pretraining(layer: int, layers: int) -> tuple[str, str]:
     return text.format(layer=layer, layers=layers), "info"
 
 
+def _engine_trouble(text: Callable[[str], str], detail: str) -> tuple[str, str]:
+    return text(detail), "error"
+
+
 def _snapshot_verdict(snap: Snapshot) -> tuple[str, str]:
     v = verdict(snap)
     return v.text, v.kind
@@ -260,6 +265,8 @@ class RunColumn(QtWidgets.QFrame):
         self.last_finite: Snapshot | None = None
         self.dataset: Any = None
         self.diverged = False
+        #: the verdict while the run's engine is dead or hung (else None)
+        self.trouble: Callable[[], tuple[str, str]] | None = None
         self.dirty = False
         #: newest snapshot with an output sample (only detail steps have one)
         self.output_snapshot: Snapshot | None = None
@@ -356,6 +363,7 @@ class RunColumn(QtWidgets.QFrame):
         self.dirty = False
         self.output_snapshot = None
         self.slow_dirty = False
+        self.trouble = None
         for view in self.views.values():
             view.clear()  # type: ignore[attr-defined]
         self.views["gradients"].set_experiment(self.config)  # type: ignore[attr-defined]
@@ -371,6 +379,15 @@ class RunColumn(QtWidgets.QFrame):
                 self.diverged = True
             elif kind == "error":
                 self._say(functools.partial(_error, text))
+            elif kind == "died":
+                self.trouble = functools.partial(_engine_trouble, engine_notice.run_died, text)
+                self._say(self.trouble)
+            elif kind == "hung":
+                self.trouble = functools.partial(_engine_trouble, engine_notice.run_hung, text)
+                self._say(self.trouble)
+            elif kind == "responding":
+                self.trouble = None
+                self.dirty = True  # the next draw says the verdict again
         for snap in updates.snapshots:
             if snap.step > 0:
                 self.history.append(snap)
@@ -417,7 +434,9 @@ class RunColumn(QtWidgets.QFrame):
         self._show_stats(snap)
         if snap.diverged:
             self.diverged = True
-        if snap.phase == "pretrain" and snap.pretrain_layer is not None:
+        if self.trouble is not None:
+            self._say(self.trouble)  # a dead or hung engine outranks the verdict
+        elif snap.phase == "pretrain" and snap.pretrain_layer is not None:
             self._say(functools.partial(_pretraining, snap.pretrain_layer + 1, snap.n_layers - 1))
         else:
             self._say(functools.partial(_snapshot_verdict, snap))
@@ -583,7 +602,12 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.setCentralWidget(central)
 
         self.transport = Transport(
-            self, on_play=self.toggle_play, on_step=self.step_once, on_reset=self.reset, on_speed=self._on_speed
+            self,
+            on_play=self.toggle_play,
+            on_step=self.step_once,
+            on_reset=self.reset,
+            on_speed=self._on_speed,
+            on_restart=self.restart_engines,
         )
         bar = self.transport.bar
         self.play_action = self.transport.play_action
@@ -609,6 +633,9 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         for button in bar.findChildren(QtWidgets.QToolButton):
             button.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self.addToolBar(QtCore.Qt.ToolBarArea.TopToolBarArea, bar)
+        from app.compare_file_menu import CompareFileMenu
+
+        self.file_menu = CompareFileMenu(self)
 
     def retranslate(self) -> None:
         """Set the window's own texts in the current language (the toolbar and the columns
@@ -623,6 +650,7 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.close_action.setText(translate("CompareWindow", "✕ Close (Esc)"))
         self.save_action.setText(translate("CompareWindow", "Save picture… (Ctrl+E)"))
         self.copy_action.setText(translate("CompareWindow", "Copy (Ctrl+Shift+C)"))
+        self.file_menu.retranslate()
         if self._message is not None:
             self._show_message(*self._message)
 
@@ -729,6 +757,7 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
             self.play()
 
     def play(self) -> None:
+        self._revive_engines()
         live = [i for i, column in enumerate(self.columns) if not column.diverged]
         if not live:
             self._show_message("all_diverged", "error")
@@ -748,10 +777,25 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
 
     def step_once(self) -> None:
         self.pause()
+        self._revive_engines()
         if self.controllers is not None:
             for column, controller in zip(self.columns, self.controllers, strict=True):
                 if not column.diverged:
                     controller.step(1)
+
+    def _revive_engines(self) -> None:
+        """Runs whose engine died or hangs start again from their config, in a fresh engine."""
+        if self.controllers is None:
+            return
+        for column, controller, (_, config) in zip(self.columns, self.controllers, self.runs, strict=True):
+            if controller.needs_restart:
+                column.start()
+                controller.reset(config.to_dict())
+
+    def restart_engines(self) -> None:
+        """The toolbar's Restart engine: every dead or hung run starts again, and all play."""
+        self._revive_engines()
+        self.play()
 
     def reset(self) -> None:
         self._start_all()
@@ -782,6 +826,9 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         assert self.controllers is not None
         for i, controller in enumerate(self.controllers):
             self.columns[i].apply_updates(controller.take())
+        lost = any(controller.needs_restart for controller in self.controllers)
+        if lost != self.transport.restart_action.isVisible():
+            self.transport.show_restart(lost)
         self._draw(time.monotonic())
 
     def apply_updates(self, index: int, updates: Updates) -> None:
@@ -819,19 +866,13 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.timer.stop()
         if self.controllers is None:
             return True
-        # tell every worker first, so their engines quit in parallel, then wait for each
-        for controller in self.controllers:
-            controller.worker.stop()
-        deadline = time.perf_counter() + timeout_ms / 1000.0
-        ok = True
-        for controller in self.controllers:
-            left = max(1, int(1000 * (deadline - time.perf_counter())))
-            ok = controller.shutdown(left) and ok
-        return ok
+        # every engine is told at once, so they quit in parallel (killed if they do not)
+        return stop_controllers(self.controllers, timeout_ms)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if not self._closed:
             self._closed = True
+            self.file_menu.recording.finish_now()
             self.shutdown()
         super().closeEvent(event)
 

@@ -9,7 +9,10 @@ Commands (parent → child): ``("reset", config_dict)``, ``("play",)``, ``("paus
 
 Messages (child → parent): ``("ready", info)`` after every reset, ``("snapshots", list,
 weights_or_None)`` in batches about 60 times a second, ``("paused", reason)``,
-``("walk", BackwardWalk)`` in answer to ``("walk",)``, ``("error", text)``.
+``("walk", BackwardWalk)`` in answer to ``("walk",)``, ``("error", text)``,
+``("alive",)`` at least every HEARTBEAT_INTERVAL while the loop runs (the parent tells a hung
+engine from a quiet one by it) and ``("crashed", "Type: text")`` just before the process ends
+on an unexpected exception (the parent then reports the engine's death with that reason).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ OUTPUT_INTERVAL = 1 / 5
 #: redraws its edges no faster
 WEIGHTS_INTERVAL = 1 / 5
 CHUNK_SECONDS = 0.008
+#: the engine says it is alive at least this often (s), playing or not
+HEARTBEAT_INTERVAL = 0.5
 
 
 class EngineLoop:
@@ -49,6 +54,7 @@ class EngineLoop:
         self.next_slow_step = 0.0
         self.last_weights = -1.0
         self.running = True
+        self.last_heartbeat = 0.0
 
     # -- commands ----------------------------------------------------------------------
     def handle(self, cmd: tuple[Any, ...]) -> None:
@@ -170,6 +176,10 @@ class EngineLoop:
             if self.playing:
                 self._train_chunk()
             self._flush()
+            now = time.perf_counter()
+            if now - self.last_heartbeat >= HEARTBEAT_INTERVAL:
+                self.conn.send(("alive",))
+                self.last_heartbeat = now
 
 
 def diverged_message(snap: Snapshot) -> str:
@@ -207,5 +217,10 @@ def serve(conn: Connection) -> None:
         EngineLoop(conn).run()
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         pass
+    except Exception as exc:
+        # the parent reports the engine's death; the reason makes the message useful
+        with contextlib.suppress(OSError):
+            conn.send(("crashed", f"{type(exc).__name__}: {exc}"))
+        raise
     finally:
         conn.close()

@@ -110,7 +110,12 @@ class FitLabel(QtWidgets.QLabel):
         """The point size the text gets when it fits one line."""
         return self._max_pt
 
-    # QLabel.text() is what is drawn (maybe elided); full_text is what was asked for
+    def text(self) -> str:  # the text asked for (what is drawn may be elided: shown_text)
+        return self.full_text
+
+    def shown_text(self) -> str:
+        return QtWidgets.QLabel.text(self)
+
     def set_full_text(self, text: str) -> None:
         if text == self.full_text:
             return
@@ -159,7 +164,7 @@ class FitLabel(QtWidgets.QLabel):
         if font != self.font():
             self.setFont(font)
         self.setToolTip(text if shown != text else "")
-        if shown != self.text():
+        if shown != self.shown_text():
             self.setText(shown)
         extra = margins.top() + margins.bottom() + 2 * self.margin()
         self.setFixedHeight(lines * metrics.lineSpacing() + extra + 8)

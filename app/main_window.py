@@ -9,6 +9,7 @@ window is fed by hand (``feed``), which the headless screenshot mode and tests u
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 import types
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app import i18n
+from app import engine_notice, i18n
 from app.config_io import CONFIG_SUFFIXES, load_runs_file, save_config_file
 from app.export import ExportError, copy_to_clipboard, metrics_csv, metrics_json, render_png, render_svg
 from app.layout_fit import FitLabel, WrapFitLabel, dock_width, fit_form, fit_to_screen
@@ -298,6 +299,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.views: dict[str, Any] = {}
         #: what the timeline bar scrubs through (bounded: decimated as the run grows)
         self.timeline = Timeline(max_bytes=TIMELINE_BYTES)
+        #: what the banner says while the engine is dead or not responding (text function)
+        self._engine_note: Callable[[], str] | None = None
         #: messages go to the status bar, or a fading toast when the controls are hidden
         self.messages = Messages(self)
         self.message = self.messages.label
@@ -370,8 +373,14 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
         # transport toolbar
         self.transport = Transport(
-            self, on_play=self.toggle_play, on_step=self.step_once, on_reset=self.reset, on_speed=self._on_speed
+            self,
+            on_play=self.toggle_play,
+            on_step=self.step_once,
+            on_reset=self.reset,
+            on_speed=self._on_speed,
+            on_restart=self.restart_engine,
         )
+        self.transport.show_restart(self._engine_note is not None)
         bar = self.transport.bar
         self.play_action = self.transport.play_action
         self.speed_combo = self.transport.speed_combo
@@ -832,6 +841,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
     def play(self) -> None:
         self._leave_timeline()
+        self._revive_engine()
         if self.diverged:
             self._show_message(self.tr("The run diverged: reset (R) to start again."), "error")
             return
@@ -849,8 +859,30 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     def step_once(self) -> None:
         self._leave_timeline()
         self.pause()
+        self._revive_engine()
         if self.controller is not None and not self.diverged:
             self.controller.step(1)
+
+    def _revive_engine(self) -> None:
+        """After the engine died or hung: a fresh one, rebuilt from the config."""
+        if self.controller is not None and self.controller.needs_restart:
+            self._start_config(self.config, reason=engine_notice.restarted())
+
+    def restart_engine(self) -> None:
+        """Replace the engine (dead, hung or not) with a fresh one from the config, playing."""
+        if self.controller is not None:
+            self.controller.restart()
+        self._start_config(self.config, reason=engine_notice.restarted())
+        self.play()
+
+    def _engine_trouble(self, note: Callable[[], str] | None) -> None:
+        """Say in the banner that the engine died or hangs (``None``: it answers again)."""
+        self._engine_note = note
+        self.transport.show_restart(note is not None)
+        if note is not None:
+            self._set_banner(note(), "error")
+        elif self.latest is not None:
+            self._draw(self.latest)
 
     def reset(self) -> None:
         self._start_config(
@@ -895,7 +927,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self._start_config(config, reason=reason or self.tr("Loaded a new configuration."))
 
     def _start_config(self, config: ExperimentConfig, reason: str) -> None:
-        was_playing = self.playing
+        # after the engine died or hung, a fresh one goes on training
+        was_playing = self.playing or self._engine_note is not None
+        self._engine_note = None
+        self.transport.show_restart(False)
         self.config = config
         self.diverged = False
         self.latest = None
@@ -1147,6 +1182,14 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
                 self.diverged = self.diverged or text.startswith("diverged")
             elif kind == "error":
                 self._show_message(text, "error")
+            elif kind == "died":
+                self.playing = False
+                self.transport.show_playing(False)
+                self._engine_trouble(functools.partial(engine_notice.died, text))
+            elif kind == "hung":
+                self._engine_trouble(functools.partial(engine_notice.hung, text))
+            elif kind == "responding":
+                self._engine_trouble(None)
         if updates.weights is not None:
             # checked once when they arrive: the network view keeps the last finite weights
             if _weights_finite(updates.weights):
@@ -1263,6 +1306,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
     # -- feedback ----------------------------------------------------------------------
     def _set_banner(self, text: str, kind: str) -> None:
+        if self._engine_note is not None:
+            # a dead or hung engine outranks any verdict until it is restarted
+            text, kind = self._engine_note(), "error"
         self.banner.set_full_text(text)
         if self.banner.property("kind") != kind:
             # restyling is expensive (a full polish): only when the verdict changes

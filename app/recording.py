@@ -25,10 +25,13 @@ after ``duration_s`` seconds.
 Encoding happens off the GUI thread and out of its process: captured QImages (shared, not
 copied, when a picture fills several frames) go through a bounded queue (at most
 :data:`QUEUE_BYTES` of pictures) to a thread that pipes raw BGRA frames to a child process:
-the ffmpeg binary bundled with imageio-ffmpeg for an MP4 (libx264 :data:`MP4_PRESET`,
-yuv420p, BT.709; scaling and padding are done by ffmpeg), or :func:`gif_encoder_main` for a
-GIF (Pillow quantises each frame and appends it to a GIF written frame by frame: constant
-memory, only the changed rectangle is stored, its unchanged pixels transparent).  The thread
+the ffmpeg binary bundled with imageio-ffmpeg.  An MP4 is encoded as the frames arrive
+(libx264 :data:`MP4_PRESET`, yuv420p, BT.709; scaling and padding are done by ffmpeg).  A
+GIF takes three ffmpeg passes: while recording, the frames are scaled and stored losslessly
+in a temporary file (H.264 in RGB at QP 0, which costs less than quantising each frame and
+next to nothing for an unchanged picture); at the end ``palettegen`` makes one palette of the
+whole recording and ``paletteuse`` writes the GIF with it, storing only the rectangle that
+changed since the frame before.  The thread
 only waits on the pipe, so it never competes with the GUI thread for the GIL.  The child runs
 at a lower CPU priority (nice :data:`ENCODER_NICE`, the training engine's).  When the encoder
 falls so far behind that the queue is full, the frames that come due hold the last stored
@@ -53,7 +56,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import io
 import json
 import math
 import os
@@ -304,80 +306,151 @@ def _hex_colour(colour: tuple[int, int, int]) -> str:
     return "0x{:02X}{:02X}{:02X}".format(*colour)
 
 
-def mp4_filter(capture: tuple[int, int], out: tuple[int, int], background: tuple[int, int, int]) -> str:
-    """The ffmpeg filter chain taking frames of size ``capture`` to ``out`` (even): crop an odd
-    last pixel, or scale keeping the proportions and pad with ``background``; then BT.709 yuv420p."""
+def _fit_filters(
+    capture: tuple[int, int], out: tuple[int, int], background: tuple[int, int, int], *, even: bool, scale: str = ""
+) -> list[str]:
+    """ffmpeg filters taking frames of size ``capture`` to ``out``: crop an odd last pixel, or
+    scale keeping the proportions (to even sizes if ``even``) and pad with ``background``.
+    ``scale`` holds options for the scaler (colour conversion), applied in any case."""
     (iw, ih), (ow, oh) = capture, out
-    parts: list[str] = []
-    colour = "out_color_matrix=bt709:out_range=tv"
+    own_scale = [f"scale={scale}"] if scale else []
     if (iw, ih) == (ow, oh):
-        parts.append(f"scale={colour}")
-    elif 0 <= iw - ow <= 1 and 0 <= ih - oh <= 1:
-        parts.append(f"crop={ow}:{oh}:0:0")
-        parts.append(f"scale={colour}")
-    else:
-        fw, fh = _fit((iw, ih), (ow, oh))
-        if (fw, fh) != (ow, oh):
-            fw, fh = _even(fw), _even(fh)
-        parts.append(f"scale={fw}:{fh}:flags=area:{colour}")
-        if (fw, fh) != (ow, oh):
-            parts.append(f"pad={ow}:{oh}:{(ow - fw) // 2}:{(oh - fh) // 2}:color={_hex_colour(background)}")
+        return own_scale
+    if 0 <= iw - ow <= 1 and 0 <= ih - oh <= 1:
+        return [f"crop={ow}:{oh}:0:0", *own_scale]
+    fw, fh = _fit((iw, ih), (ow, oh))
+    if even and (fw, fh) != (ow, oh):
+        fw, fh = _even(fw), _even(fh)
+    parts = [f"scale={fw}:{fh}:flags=area" + (f":{scale}" if scale else "")]
+    if (fw, fh) != (ow, oh):
+        parts.append(f"pad={ow}:{oh}:{(ow - fw) // 2}:{(oh - fh) // 2}:color={_hex_colour(background)}")
+    return parts
+
+
+def mp4_filter(capture: tuple[int, int], out: tuple[int, int], background: tuple[int, int, int]) -> str:
+    """The ffmpeg filter chain taking frames of size ``capture`` to ``out`` (even), then to
+    BT.709 yuv420p."""
+    parts = _fit_filters(capture, out, background, even=True, scale="out_color_matrix=bt709:out_range=tv")
     # tag the stream as BT.709 so players convert it back with the matrix it was made with
     parts += ["format=yuv420p", "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"]
     return ",".join(parts)
 
 
+def _ffmpeg(*args: str) -> list[str]:
+    return [_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
+
+
+def _raw_input(capture: tuple[int, int], fps: float) -> list[str]:
+    """ffmpeg options reading raw BGRX frames of size ``capture`` from stdin at ``fps``."""
+    size = f"{capture[0]}x{capture[1]}"
+    return ["-f", "rawvideo", "-pix_fmt", "bgra", "-video_size", size, "-framerate", _fps_text(fps), "-i", "pipe:0"]
+
+
+def _fps_text(fps: float) -> str:
+    return str(Fraction(fps).limit_denominator(1001))
+
+
 def _mp4_command(
     tmp: Path, capture: tuple[int, int], out: tuple[int, int], fps: float, comment: str | None, bg: Any
 ) -> list[str]:
-    fps_text = str(Fraction(fps).limit_denominator(1001))
     threads = MP4_THREADS if MP4_THREADS > 0 else max(1, (os.cpu_count() or 2) - 2)
-    cmd = [_ffmpeg_exe(), *"-hide_banner -loglevel error -y -f rawvideo -pix_fmt bgra".split()]
-    cmd += ["-video_size", f"{capture[0]}x{capture[1]}", "-framerate", fps_text, "-i", "pipe:0", "-an"]
-    cmd += ["-vf", mp4_filter(capture, out, bg), "-c:v", "libx264", "-preset", MP4_PRESET, "-crf", str(MP4_CRF)]
-    cmd += ["-pix_fmt", "yuv420p", "-r", fps_text, "-threads", str(threads), "-movflags", "+faststart"]
+    cmd = _ffmpeg(*_raw_input(capture, fps), "-an", "-vf", mp4_filter(capture, out, bg))
+    cmd += ["-c:v", "libx264", "-preset", MP4_PRESET, "-crf", str(MP4_CRF), "-pix_fmt", "yuv420p"]
+    cmd += ["-r", _fps_text(fps), "-threads", str(threads), "-movflags", "+faststart"]
     if comment is not None:
         cmd += ["-metadata", f"comment={comment}"]
     return [*cmd, "-f", "mp4", str(tmp)]
 
 
+def _gif_frames_path(tmp: Path) -> Path:
+    """Where a GIF's frames wait, losslessly compressed, for the palette passes."""
+    return tmp.with_name(tmp.name + ".frames.part")
+
+
+def _gif_palette_path(tmp: Path) -> Path:
+    return tmp.with_name(tmp.name + ".palette.part")
+
+
 def _gif_command(
     tmp: Path, capture: tuple[int, int], out: tuple[int, int], fps: float, comment: str | None, bg: Any
 ) -> list[str]:
-    params = {"path": str(tmp), "capture": capture, "out": out, "fps": fps, "comment": comment, "background": bg}
-    code = "import sys; from app.recording import gif_encoder_main; sys.exit(gif_encoder_main(sys.argv[1:]))"
-    return [sys.executable, "-c", code, json.dumps(params)]
+    """The GIF's first pass, while frames arrive: scaled to the file's size and stored losslessly
+    (H.264 in RGB at QP 0: an unchanged picture costs next to nothing)."""
+    cmd = _ffmpeg(*_raw_input(capture, fps), "-an")
+    scaling = _fit_filters(capture, out, bg, even=False)
+    if scaling:
+        cmd += ["-vf", ",".join(scaling)]
+    cmd += ["-c:v", "libx264rgb", "-qp", "0", "-preset", "ultrafast", "-pix_fmt", "bgr0"]
+    return [*cmd, "-f", "matroska", str(_gif_frames_path(tmp))]
+
+
+def _gif_palette_commands(tmp: Path) -> list[list[str]]:
+    """The GIF's passes once every frame is in: ffmpeg's ``palettegen`` makes one palette of
+    the whole recording, ``paletteuse`` maps every frame to it (no dithering: flat colours and
+    text stay flat) and stores only the rectangle that changed since the frame before."""
+    frames, palette = str(_gif_frames_path(tmp)), str(_gif_palette_path(tmp))
+    return [
+        _ffmpeg("-i", frames, "-vf", "palettegen=stats_mode=full", "-update", "1", "-c:v", "png", "-f", "image2", palette),
+        _ffmpeg(
+            "-i", frames, "-i", palette, "-lavfi", "[0:v][1:v]paletteuse=dither=none:diff_mode=rectangle",
+            "-loop", "0", "-f", "gif", str(tmp),
+        ),
+    ]  # fmt: skip
+
+
+def gif_comment_block(comment: str) -> bytes:
+    """A GIF comment extension holding ``comment`` (ffmpeg's GIF muxer writes none)."""
+    data = comment.encode("utf-8")
+    return b"\x21\xfe" + b"".join(bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255)) + b"\x00"
+
+
+def _insert_gif_comment(path: Path, comment: str) -> None:
+    """Rewrite the GIF at ``path`` with ``comment`` right after its screen descriptor and global
+    colour table, where readers look for it."""
+    with open(path, "rb") as src:
+        head = src.read(13)
+        if len(head) < 13 or head[:3] != b"GIF":
+            raise ExportError("ffmpeg did not write a GIF")
+        if head[10] & 0x80:  # a global colour table of 2^(n+1) colours follows
+            head += src.read(3 * (2 << (head[10] & 7)))
+        with_comment = path.with_name(path.name + ".comment")
+        try:
+            with open(with_comment, "wb") as dst:
+                dst.write(head + gif_comment_block(comment))
+                shutil.copyfileobj(src, dst, 1 << 20)
+            os.replace(with_comment, path)
+        finally:
+            with contextlib.suppress(OSError):
+                with_comment.unlink()
+
+
+def _niced(cmd: list[str]) -> tuple[list[str], int]:
+    """``cmd`` at the encoders' lower CPU priority (nice :data:`ENCODER_NICE`), and the process
+    creation flags that do it on Windows."""
+    if ENCODER_NICE <= 0:
+        return cmd, 0
+    if sys.platform == "win32":
+        return cmd, subprocess.IDLE_PRIORITY_CLASS if ENCODER_NICE >= 15 else subprocess.BELOW_NORMAL_PRIORITY_CLASS
+    nice = shutil.which("nice")
+    return ([nice, "-n", str(ENCODER_NICE), *cmd] if nice is not None else cmd), 0
 
 
 class _PipeWriter:
-    """A child process that reads raw BGRX frames of the capture size on its stdin and writes
-    the file: ffmpeg for an MP4, :func:`gif_encoder_main` for a GIF (in its own process, so
-    its Python work never competes with the GUI thread for the GIL).  It runs at a lower CPU
-    priority (nice :data:`ENCODER_NICE`)."""
+    """An ffmpeg process that reads raw BGRX frames of the capture size on its stdin and writes
+    the file (an MP4; a GIF's lossless first pass), at a lower CPU priority."""
 
-    def __init__(self, cmd: list[str], name: str, capture: tuple[int, int], *, counted: bool) -> None:
+    def __init__(self, cmd: list[str], name: str, capture: tuple[int, int]) -> None:
         self.name = name
         self.capture = capture
-        #: each picture is sent once, after its frame count (the GIF encoder), instead of once a frame
-        self.counted = counted
         self._stderr = tempfile.TemporaryFile()
-        flags = 0
-        if ENCODER_NICE > 0:
-            if sys.platform == "win32":
-                flags = subprocess.IDLE_PRIORITY_CLASS if ENCODER_NICE >= 15 else subprocess.BELOW_NORMAL_PRIORITY_CLASS
-            elif (nice := shutil.which("nice")) is not None:
-                cmd = [nice, "-n", str(ENCODER_NICE), *cmd]
-        env = dict(os.environ)
-        # the GIF encoder imports this package: make it importable however the app was started
-        root = str(Path(__file__).resolve().parents[1])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        cmd, flags = _niced(cmd)
         try:
             self.proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr, env=env, creationflags=flags
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr, creationflags=flags
             )
         except OSError as exc:
             self._stderr.close()
-            raise ExportError(f"cannot start {name}: {exc.strerror or exc}") from exc
+            raise ExportError(f"cannot start {name}: {os_reason(exc)}") from exc
 
     def _says(self) -> str:
         try:
@@ -401,12 +474,8 @@ class _PipeWriter:
         data = memoryview(np.ascontiguousarray(frame)).cast("B")
         assert self.proc.stdin is not None
         try:
-            if self.counted:
-                self.proc.stdin.write(count.to_bytes(4, "little"))
+            for _ in range(count):
                 self.proc.stdin.write(data)
-            else:
-                for _ in range(count):
-                    self.proc.stdin.write(data)
         except (BrokenPipeError, OSError) as exc:
             raise self._failure("stopped while recording") from exc
 
@@ -430,6 +499,50 @@ class _PipeWriter:
         self._stderr.close()
 
 
+class _GifPipeWriter(_PipeWriter):
+    """A GIF in three ffmpeg passes: the frames, stored losslessly while they arrive
+    (:func:`_gif_command`), then the palette of the whole recording and the GIF itself
+    (:func:`_gif_palette_commands`) once they are all in; the comment goes in last."""
+
+    def __init__(self, tmp: Path, cmd: list[str], capture: tuple[int, int], comment: str | None) -> None:
+        self.tmp = tmp
+        self.comment = comment
+        self._passes: subprocess.Popen[bytes] | None = None
+        super().__init__(cmd, "the GIF encoder", capture)
+
+    def close(self) -> None:
+        try:
+            super().close()
+            for cmd in _gif_palette_commands(self.tmp):
+                niced, flags = _niced(cmd)
+                self._passes = subprocess.Popen(
+                    niced, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, creationflags=flags
+                )
+                _, said = self._passes.communicate()
+                if self._passes.returncode != 0:
+                    first = said.decode("utf-8", "replace").strip().splitlines()[:1]
+                    raise ExportError(f"{self.name} failed: " + (first[0] if first else f"exit status {self._passes.returncode}"))
+            if self.comment:
+                try:
+                    _insert_gif_comment(self.tmp, self.comment)
+                except OSError as exc:
+                    raise ExportError(f"{self.name} failed: {os_reason(exc)}") from exc
+        finally:
+            self._remove_passes()
+
+    def abort(self) -> None:
+        if self._passes is not None:
+            with contextlib.suppress(OSError):
+                self._passes.kill()
+        super().abort()
+        self._remove_passes()
+
+    def _remove_passes(self) -> None:
+        for path in (_gif_frames_path(self.tmp), _gif_palette_path(self.tmp)):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
 def _resize_bgrx(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Stretch a (h, w, 4) BGRX frame to ``size`` (w, h) with Pillow (releases the GIL)."""
     from PIL import Image
@@ -437,222 +550,6 @@ def _resize_bgrx(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     h, w = frame.shape[:2]
     im = Image.frombuffer("RGBA", (w, h), np.ascontiguousarray(frame), "raw", "RGBA", 0, 1)
     return np.asarray(im.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0))
-
-
-def gif_delays(frames: int, fps: float) -> list[int]:
-    """Per-frame delays in 1/100 s whose running sum stays within 0.005 s of k / fps."""
-    return [round(100 * (k + 1) / fps) - round(100 * k / fps) for k in range(frames)]
-
-
-class _GifWriter:
-    """Writes an animated GIF frame by frame: Pillow quantises each frame (no dithering, its
-    own colour table) and encodes it.  Only the rectangle that changed since the previous frame
-    is stored (disposal "leave in place"), its unchanged pixels transparent."""
-
-    def __init__(self, tmp: Path, out: tuple[int, int], fps: float, comment: str | None, bg: Any) -> None:
-        self.out = out
-        self.fps = fps
-        self.bg = tuple(bg)
-        self.count = 0
-        self.time_cs = 0
-        self.previous: np.ndarray | None = None
-        self._unchanged: tuple[bytes, int, bytes] | None = None
-        self.fh = open(tmp, "wb")  # closed in close() / abort()
-        header = [b"GIF89a", out[0].to_bytes(2, "little"), out[1].to_bytes(2, "little"), b"\x00\x00\x00"]
-        # loop forever
-        header.append(b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")
-        if comment:
-            data = comment.encode("utf-8")
-            header.append(b"\x21\xfe")
-            header.extend(bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255))
-            header.append(b"\x00")
-        self.fh.write(b"".join(header))
-
-    def _rgb(self, bgrx: np.ndarray) -> np.ndarray:
-        from PIL import Image
-
-        h, w = bgrx.shape[:2]
-        im = Image.frombuffer("RGB", (w, h), np.ascontiguousarray(bgrx), "raw", "BGRX", 0, 1)
-        if (w, h) != self.out:
-            fw, fh = _fit((w, h), self.out)
-            im = im.resize((fw, fh), Image.Resampling.BILINEAR, reducing_gap=1.0)
-            if (fw, fh) != self.out:
-                canvas = Image.new("RGB", self.out, self.bg)
-                canvas.paste(im, ((self.out[0] - fw) // 2, (self.out[1] - fh) // 2))
-                im = canvas
-        return np.asarray(im)
-
-    def write(self, bgrx: np.ndarray, count: int = 1) -> None:
-        """Append a (height, width, 4) B, G, R, X picture as the next ``count`` frames."""
-        from PIL import Image
-
-        rgb = self._rgb(bgrx)
-        previous = self.previous
-        self.previous = rgb
-        if previous is None:
-            crop = np.ascontiguousarray(rgb)
-            frame = Image.fromarray(crop, "RGB").quantize(
-                256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-            )
-            self._emit((0, 0), crop.shape[:2], _encoded(frame), transparent=False)
-        else:
-            changed = np.any(rgb != previous, axis=2)
-            rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-            if not rows.size:
-                self._emit_unchanged()
-            else:
-                x0, y0, x1, y1 = int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
-                crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-                # pixels that did not change become the transparent index: long runs of one
-                # index compress well (about half the size of storing the whole rectangle)
-                quantised = Image.fromarray(crop, "RGB").quantize(
-                    _TRANSPARENT, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-                )
-                indices = np.array(quantised, dtype=np.uint8)
-                indices[~changed[y0:y1, x0:x1]] = _TRANSPARENT
-                palette = (quantised.getpalette() or [])[: 3 * _TRANSPARENT]
-                frame = Image.fromarray(indices, "P")
-                frame.putpalette(palette + [0] * (768 - len(palette)))
-                self._emit((x0, y0), crop.shape[:2], _encoded(frame), transparent=True)
-        for _ in range(count - 1):
-            self._emit_unchanged()
-
-    def _emit_unchanged(self) -> None:
-        """A frame that changes nothing: one transparent pixel (it keeps the frame count)."""
-        if self._unchanged is None:
-            from PIL import Image
-
-            frame = Image.fromarray(np.full((1, 1), _TRANSPARENT, np.uint8), "P")
-            frame.putpalette([0] * 768)
-            self._unchanged = _encoded(frame)
-        self._emit((0, 0), (1, 1), self._unchanged, transparent=True)
-
-    def _emit(
-        self, origin: tuple[int, int], shape: tuple[int, int], parts: tuple[bytes, int, bytes], *, transparent: bool
-    ) -> None:
-        table, flags, lzw = parts
-        end_cs = round(100 * (self.count + 1) / self.fps)
-        delay = end_cs - self.time_cs
-        self.time_cs = end_cs
-        control = 0x04  # graphic control: disposal 1 (leave in place)
-        if transparent:
-            control |= 0x01  # the transparent index is used
-            table = table.ljust(768, b"\x00")  # Pillow writes 8-bit codes: any table size works
-        size_bits = max(0, (len(table) // 3).bit_length() - 2)
-        (x0, y0), (h, w) = origin, shape
-        self.fh.write(
-            b"".join(
-                (
-                    b"\x21\xf9\x04" + bytes([control]) + delay.to_bytes(2, "little") + bytes([_TRANSPARENT, 0]),
-                    b"\x2c",
-                    x0.to_bytes(2, "little"),
-                    y0.to_bytes(2, "little"),
-                    w.to_bytes(2, "little"),
-                    h.to_bytes(2, "little"),
-                    bytes([0x80 | (flags & 0x40) | size_bits]),
-                    table,
-                    lzw,
-                )
-            )
-        )
-        self.count += 1
-
-    def close(self) -> None:
-        self.fh.write(b"\x3b")
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-        self.fh.close()
-
-    def abort(self) -> None:
-        # closing flushes the buffer, which fails again on a full disk: the file is closed
-        # anyway, and the error that made us abort is the one to report
-        with contextlib.suppress(OSError):
-            self.fh.close()
-
-
-#: the colour index a GIF frame leaves transparent (the last of 256)
-_TRANSPARENT = 255
-
-
-def _encoded(frame: Any) -> tuple[bytes, int, bytes]:
-    """(colour table, descriptor flags, LZW data) of a Pillow "P" image, encoded by Pillow."""
-    buf = io.BytesIO()
-    frame.save(buf, "GIF", interlace=False, optimize=False)
-    return _gif_image_parts(buf.getvalue())
-
-
-def _skip_sub_blocks(data: bytes, pos: int) -> int:
-    while data[pos]:
-        pos += data[pos] + 1
-    return pos + 1
-
-
-def _gif_image_parts(data: bytes) -> tuple[bytes, int, bytes]:
-    """(colour table, image descriptor flags, LZW code size + data sub-blocks) of the first
-    image of a GIF file written by Pillow."""
-    if data[:3] != b"GIF":
-        raise ExportError("Pillow did not write a GIF frame")
-    packed = data[10]
-    pos = 13
-    table = b""
-    if packed & 0x80:
-        n = 3 * (2 << (packed & 7))
-        table = data[pos : pos + n]
-        pos += n
-    while data[pos] == 0x21:  # extensions
-        pos = _skip_sub_blocks(data, pos + 2)
-    if data[pos] != 0x2C:
-        raise ExportError("Pillow wrote a GIF frame without an image")
-    flags = data[pos + 9]
-    pos += 10
-    if flags & 0x80:
-        n = 3 * (2 << (flags & 7))
-        table = data[pos : pos + n]
-        pos += n
-    if not table:
-        table = b"\x00\x00\x00\xff\xff\xff"
-    start = pos
-    pos = _skip_sub_blocks(data, pos + 1)
-    return table, flags, data[start:pos]
-
-
-def gif_encoder_main(argv: list[str]) -> int:
-    """The GIF encoder process: reads pictures (a frame count, then raw BGRX pixels of
-    ``capture`` size) on stdin until it closes and writes them as an animated GIF.
-    ``argv[0]``: JSON with path, capture, out, fps, comment and background.  Exit status 0, or
-    1 with one line on stderr."""
-    params = json.loads(argv[0])
-    w, h = params["capture"]
-    writer = None
-    try:
-        writer = _GifWriter(
-            Path(params["path"]), tuple(params["out"]), params["fps"], params["comment"], tuple(params["background"])
-        )
-        # each picture: its frame count (4 bytes, little-endian), then width × height × 4 bytes
-        frame = bytearray(4 + w * h * 4)
-        view = memoryview(frame)
-        stdin = sys.stdin.buffer
-        while True:
-            got = 0
-            while got < len(frame):
-                n = stdin.readinto(view[got:])
-                if not n:
-                    break
-                got += n
-            if got == 0:
-                break
-            if got < len(frame):
-                raise ExportError(f"the last frame was cut short ({got} of {len(frame)} bytes)")
-            count = int.from_bytes(frame[:4], "little")
-            writer.write(np.frombuffer(frame, dtype=np.uint8, offset=4).reshape(h, w, 4), count)
-        writer.close()
-        return 0
-    except Exception as exc:
-        if writer is not None:
-            writer.abort()
-        message = os_reason(exc) if isinstance(exc, OSError) else str(exc)
-        sys.stderr.write(f"{message}\n")
-        return 1
 
 
 # -- the encoder thread -------------------------------------------------------------------------
@@ -702,10 +599,11 @@ class _Encoder:
             comment = None
             if self.plan.config_text is not None:
                 comment = json.dumps(json.loads(self.plan.config_text), sort_keys=True, separators=(",", ":"))
-            mp4 = self.plan.kind == ".mp4"
-            command = _mp4_command if mp4 else _gif_command
-            cmd = command(self.tmp, self.capture, self.out, self.plan.fps, comment, self.background)
-            self._writer = _PipeWriter(cmd, "ffmpeg" if mp4 else "the GIF encoder", self.capture, counted=not mp4)
+            args = (self.tmp, self.capture, self.out, self.plan.fps, comment, self.background)
+            if self.plan.kind == ".mp4":
+                self._writer = _PipeWriter(_mp4_command(*args), "ffmpeg", self.capture)
+            else:
+                self._writer = _GifPipeWriter(self.tmp, _gif_command(*args), self.capture, comment)
             while not self._abort.is_set():
                 try:
                     item = self.queue.get(timeout=0.05)
@@ -1459,7 +1357,6 @@ __all__ = [
     "Recorder",
     "RecordingResult",
     "backing_store_image",
-    "gif_delays",
     "grab_image",
     "image_array",
     "output_size",

@@ -33,7 +33,7 @@ _REASONS = {
     errno.EROFS: "the folder is on a read-only disk",
     errno.EACCES: "no permission to write there",
     errno.EPERM: "no permission to write there",
-    errno.ENOENT: "the folder does not exist",
+    errno.ENOENT: "no such file or folder",
     errno.EISDIR: "it is a folder",
     errno.ENOTDIR: "a part of the path is not a folder",
     errno.ENAMETOOLONG: "the file name is too long",

@@ -62,6 +62,7 @@ class Transport:
         on_step: Callable[[], None],
         on_reset: Callable[[], None],
         on_speed: Callable[[float | None], None],
+        on_restart: Callable[[], None] | None = None,
     ) -> None:
         self.playing = False
         bar = self.bar = _TransportBar(owner, self.retranslate)
@@ -79,6 +80,13 @@ class Transport:
         self.reset_action.triggered.connect(on_reset)
         for action in (self.play_action, self.step_action, self.reset_action):
             bar.addAction(action)
+        # shown only while an engine is dead or not responding
+        self.restart_action = QtGui.QAction(bar)
+        self.restart_action.setObjectName("restart_engine")
+        self.restart_action.setVisible(False)
+        if on_restart is not None:
+            self.restart_action.triggered.connect(on_restart)
+            bar.addAction(self.restart_action)
         bar.addSeparator()
         self.speed_label = QtWidgets.QLabel()
         self.speed_label.setObjectName("speed_label")
@@ -120,6 +128,10 @@ class Transport:
         self.playing = playing
         self.play_action.setText(pause_text() if playing else play_text())
 
+    def show_restart(self, visible: bool) -> None:
+        """Offer (or stop offering) to restart the training engine."""
+        self.restart_action.setVisible(visible)
+
     def retranslate(self) -> None:
         """Set every text again in the current language (the speed box keeps its choice)."""
         translate = QtCore.QCoreApplication.translate
@@ -127,6 +139,7 @@ class Transport:
         self.show_playing(self.playing)
         self.step_action.setText(translate("Transport", "Step (S / →)"))
         self.reset_action.setText(translate("Transport", "⟲ Reset (R)"))
+        self.restart_action.setText(translate("Transport", "⟳ Restart engine"))
         # the spaces keep the label off its neighbours
         self.speed_label.setText(" " + translate("Transport", "Speed") + " ")
         for index, speed in enumerate(self.speeds):

@@ -4,22 +4,51 @@ The worker owns the child process that runs the Trainer (see ``engine_process``)
 commands to it, and keeps what arrives for the GUI to *pull* on its display timer: the newest
 snapshot, every snapshot since the last pull (for the history) and the newest weights.
 Nothing here touches a widget.
+
+The engine's lifecycle lives here too.  An engine that dies (killed, crashed, failed to start)
+is reported once as the message ``("died", reason)``; one that stays silent for HANG_SECONDS
+while it should be working as ``("hung", seconds)`` (and ``("responding", "")`` if it comes
+back).  ``TrainingController.restart()`` replaces a dead or hung engine with a fresh thread and
+process; the windows call it (through ``reset``) when the user presses Play, Step or Reset.
+Stopping never waits more than the caller's budget: an engine that does not quit in time is
+killed (SIGKILL also ends a stopped process).  Every started controller is counted, so the
+windows can refuse to start more engines than the machine can run (``ensure_room``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import queue
+import signal
 import threading
 import time
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as wait_for
 from typing import Any
 
 from PySide6 import QtCore
 
 from app import engine_process
 from model import Snapshot
+
+#: while playing (or waiting for an answer) this long without a word from the engine, the
+#: engine is reported as not responding (it says "alive" twice a second)
+HANG_SECONDS = 5.0
+#: the same, before its first word: a spawned engine imports NumPy first, slow on a busy machine
+START_SECONDS = 20.0
+#: the most engine processes alive at once: one per core and one more, but never fewer than
+#: the main window's run and a four-run comparison
+ENGINE_LIMIT = max((os.cpu_count() or 1) + 1, 5)
+
+Engine = Callable[[Any], None]
+
+
+class EngineLimitError(ValueError):
+    """Starting more engines would pass ENGINE_LIMIT (the message is for the user)."""
 
 
 @dataclass
@@ -38,13 +67,22 @@ class TrainingWorker(QtCore.QObject):
 
     finished = QtCore.Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine | None = None) -> None:
         super().__init__()
         self._commands: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self._lock = threading.Lock()
         self._updates = Updates()
         self._stop = threading.Event()
+        self._engine = engine or engine_process.serve
         self.steps_received = 0
+        #: the engine process, once started (the controller kills it when it will not quit)
+        self.proc: Any = None
+        #: time.monotonic() of the engine's last message (written here, read by the GUI)
+        self.last_message = time.monotonic()
+        #: the engine has sent at least one message
+        self.heard = False
+        #: the engine died on its own (killed, crashed, could not start), not asked to stop
+        self.dead = False
 
     # -- called from the GUI thread (thread-safe) ----------------------------------------
     def send(self, *command: Any) -> None:
@@ -59,6 +97,13 @@ class TrainingWorker(QtCore.QObject):
     def stop(self) -> None:
         self._stop.set()
 
+    def kill(self) -> None:
+        """End the engine process now (SIGKILL: also a stopped or hung one)."""
+        proc = self.proc
+        if proc is not None:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                proc.kill()
+
     # -- runs in the worker thread -------------------------------------------------------
     @QtCore.Slot()
     def work(self) -> None:
@@ -68,25 +113,44 @@ class TrainingWorker(QtCore.QObject):
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         ctx = mp.get_context("spawn")
         parent, child = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=engine_process.serve, args=(child,), daemon=True, name="backprop-lab-engine")
-        proc.start()
+        proc = ctx.Process(target=self._engine, args=(child,), daemon=True, name="backprop-lab-engine")
+        try:
+            proc.start()
+        except Exception as exc:  # no process at all (out of memory, no fork): say why
+            child.close()
+            parent.close()
+            self._died(f"{type(exc).__name__}: {exc}")
+            self.finished.emit()
+            return
+        self.proc = proc
         child.close()
+        crash: str | None = None
         try:
             while not self._stop.is_set():
-                self._forward_commands(parent)
-                if parent.poll(0.005):
-                    try:
-                        msg = parent.recv()
-                    except (EOFError, OSError):
-                        with self._lock:
-                            self._updates.messages.append(("error", "the training process stopped"))
-                        break
+                try:
+                    self._forward_commands(parent)
+                except OSError:
+                    pass  # a broken pipe: the engine is gone, and the read below says so
+                ready = wait_for([parent, proc.sentinel], timeout=0.005)
+                if not ready:
+                    continue
+                if parent not in ready:  # the process ended and left nothing to read
+                    self._died(crash or exit_reason(proc))
+                    break
+                try:
+                    msg = parent.recv()
+                except (EOFError, OSError):
+                    self._died(crash or exit_reason(proc))
+                    break
+                self.last_message = time.monotonic()
+                self.heard = True
+                if msg[0] == "crashed":
+                    crash = str(msg[1])
+                elif msg[0] != "alive":
                     self._store(msg)
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 parent.send(("quit",))
-            except (BrokenPipeError, OSError):
-                pass
             # Keep reading until the child has quit: it may be blocked sending to us.
             deadline = time.perf_counter() + 0.3
             while proc.is_alive() and time.perf_counter() < deadline:
@@ -97,10 +161,15 @@ class TrainingWorker(QtCore.QObject):
                     break
             proc.join(timeout=0.05)
             if proc.is_alive():
-                proc.terminate()
-                proc.join(timeout=0.2)
+                proc.kill()  # a stopped or busy engine: SIGTERM would wait for it
+                proc.join(timeout=0.5)
             parent.close()
             self.finished.emit()
+
+    def _died(self, reason: str) -> None:
+        self.dead = True
+        with self._lock:
+            self._updates.messages.append(("died", reason))
 
     def _forward_commands(self, conn: Any) -> None:
         while True:
@@ -127,26 +196,110 @@ class TrainingWorker(QtCore.QObject):
                 self._updates.messages.append((kind, str(msg[1])))
 
 
-class TrainingController(QtCore.QObject):
-    """GUI-side handle: starts the worker thread, sends commands, pulls updates."""
+def exit_reason(proc: Any) -> str:
+    """How an engine process ended, for the message that reports its death."""
+    proc.join(timeout=0.5)
+    code = proc.exitcode
+    if code is None:
+        return "no answer"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
 
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+
+#: every controller whose engine may be running (counted against ENGINE_LIMIT)
+_controllers: weakref.WeakSet[TrainingController] = weakref.WeakSet()
+
+
+def live_engines() -> int:
+    """How many engine processes are running (or starting) for a window."""
+    return sum(1 for c in list(_controllers) if c.engine_running)
+
+
+def ensure_room(count: int) -> None:
+    """Raise EngineLimitError (a message for the user) when ``count`` more engines would pass
+    ENGINE_LIMIT; the caller starts none of them then."""
+    running = live_engines()
+    if running + count > ENGINE_LIMIT:
+        text = QtCore.QCoreApplication.translate(
+            "Engines",
+            "Too many runs at once: {running} are running and this needs {count} more, but this "
+            "machine runs at most {limit} ({cores} cores). Close a compare window first.",
+        )
+        raise EngineLimitError(text.format(running=running, count=count, limit=ENGINE_LIMIT, cores=os.cpu_count() or 1))
+
+
+class TrainingController(QtCore.QObject):
+    """GUI-side handle: starts the worker thread, sends commands, pulls updates.
+
+    ``engine`` is the child process's entry point (tests pass a faulty one)."""
+
+    def __init__(self, parent: QtCore.QObject | None = None, *, engine: Engine | None = None) -> None:
         super().__init__(parent)
+        self._engine = engine
+        self.playing = False
+        #: the newest config sent with reset (what a restarted engine is rebuilt from)
+        self.config: dict[str, Any] | None = None
+        self._speed: tuple[float | None] | None = None
+        #: time.monotonic() of the newest command that asks the engine to work
+        self._asked = 0.0
+        self.hung = False
+        self._start()
+        _controllers.add(self)
+
+    def _start(self) -> None:
         self.thread = QtCore.QThread()
         self.thread.setObjectName("backprop-lab-worker")
-        self.worker = TrainingWorker()
+        self.worker = TrainingWorker(self._engine)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.work)
         # Direct: the GUI thread may be blocked in wait() and could not run a queued quit().
         self.worker.finished.connect(self.thread.quit, QtCore.Qt.ConnectionType.DirectConnection)
-        self.playing = False
+        self.hung = False
+        self._hung_at = 0.0
+        self._asked = time.monotonic()
         self.thread.start()
 
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def engine_running(self) -> bool:
+        """The engine process is running or starting (not dead, not stopped)."""
+        return self.thread.isRunning() and not self.worker.dead
+
+    @property
+    def needs_restart(self) -> bool:
+        """The engine died or does not respond: only a fresh one will train."""
+        return self.worker.dead or self.hung or not self.thread.isRunning()
+
+    def restart(self) -> None:
+        """Replace the engine (dead, hung or not) with a fresh thread and process.  The new
+        engine has no network: send ``reset`` next (``play`` and ``step`` do it themselves)."""
+        stop_controllers([self], 1000)
+        self._start()
+        _controllers.add(self)
+        if self._speed is not None:
+            self.worker.send("speed", self._speed[0])
+
+    def _revive(self) -> None:
+        if self.needs_restart and self.config is not None:
+            self.restart()
+            self.worker.send("reset", self.config)
+
+    # -- commands ------------------------------------------------------------------------
     def reset(self, config_dict: dict[str, Any]) -> None:
+        self.config = config_dict
+        if self.needs_restart:
+            self.restart()
+        self._asked = time.monotonic()
         self.worker.send("reset", config_dict)
 
     def play(self) -> None:
+        self._revive()
         self.playing = True
+        self._asked = time.monotonic()
         self.worker.send("play")
 
     def pause(self) -> None:
@@ -154,33 +307,83 @@ class TrainingController(QtCore.QObject):
         self.worker.send("pause")
 
     def step(self, n: int = 1) -> None:
+        self._revive()
         self.playing = False
+        self._asked = time.monotonic()
         self.worker.send("step", n)
 
     def walk(self) -> None:
         """Pause and ask for the backward walk of the next batch (arrives in ``Updates.walk``)."""
         self.playing = False
+        self._asked = time.monotonic()
         self.worker.send("walk")
 
     def apply_live(self, changes: dict[str, Any]) -> None:
+        if self.config is not None:
+            self.config = {**self.config, **changes}
         self.worker.send("live", changes)
 
     def set_speed(self, steps_per_second: float | None) -> None:
+        self._speed = (steps_per_second,)
         self.worker.send("speed", steps_per_second)
 
     def take(self) -> Updates:
-        return self.worker.take()
+        updates = self.worker.take()
+        for kind, _ in updates.messages:
+            if kind == "paused":
+                self.playing = False
+        self._watch(updates)
+        return updates
+
+    def _watch(self, updates: Updates) -> None:
+        """Report an engine that stays silent while it should work (and its return)."""
+        worker = self.worker
+        if worker.dead or not self.thread.isRunning():
+            return
+        heard = worker.last_message
+        if self.hung:
+            if heard > self._hung_at:
+                self.hung = False
+                updates.messages.append(("responding", ""))
+            return
+        waiting = self.playing or self._asked > heard
+        limit = HANG_SECONDS if worker.heard else START_SECONDS
+        silent = time.monotonic() - max(heard, self._asked)
+        if waiting and silent > limit:
+            self.hung = True
+            self._hung_at = time.monotonic()
+            updates.messages.append(("hung", f"{silent:.0f}"))
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         """Stop the worker and its process; True when the thread ended within the timeout.
 
-        A thread that overruns the timeout (a very busy machine) is still waited for, a
-        little longer, so that no thread outlives its window."""
-        if not self.thread.isRunning():
-            return True
-        self.worker.stop()
-        ok = bool(self.thread.wait(max(1, timeout_ms)))
-        if not ok:
-            self.thread.quit()
-            self.thread.wait(3000)
-        return ok
+        An engine that does not quit within half the budget is killed, so a hung or stopped
+        engine delays closing by at most the budget."""
+        return stop_controllers([self], timeout_ms)
+
+
+def stop_controllers(controllers: Iterable[TrainingController], timeout_ms: int = 1000) -> bool:
+    """Stop every controller's worker and engine at once; True when every thread ended within
+    ``timeout_ms``.  Engines still running at half the budget are killed."""
+    controllers = list(controllers)
+    for c in controllers:
+        _controllers.discard(c)
+        c.worker.stop()
+    start = time.perf_counter()
+
+    def left(share: float) -> int:
+        return max(1, int(timeout_ms * share - 1000 * (time.perf_counter() - start)))
+
+    ok = all([c.thread.wait(left(0.5)) for c in controllers])
+    if not ok:
+        for c in controllers:
+            if c.thread.isRunning():
+                c.worker.kill()
+        ok = all([c.thread.wait(left(1.0)) for c in controllers])
+    if not ok:
+        # Never seen: the engine was killed, so its pipe has ended.  A thread must still not
+        # outlive its window (destroying a running QThread aborts the process).
+        for c in controllers:
+            c.thread.quit()
+            c.thread.wait(3000)
+    return ok

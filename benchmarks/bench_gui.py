@@ -1,13 +1,36 @@
-"""Frame rate and training speed of the live window (run by hand; prints JSON).
+"""Frame rate and training speed of the live windows (run by hand; prints JSON).
 
-The window runs at the requested size with every view showing, training the lecture config
-(spiral, 10 × 32, batch 64, ReLU).  Frames are counted from real paint events of the
-Gradients view's viewport; training speed is read from the snapshots' step numbers.  The
-headless engine's speed (Trainer.step() in a loop, no GUI) is measured in the same run,
-before and after the GUI phase, so the ratio compares like with like.
+One measurement opens a real window at the requested size, lets it train live (worker thread
++ engine process, exactly as the app runs), counts the frames the user sees and reads the
+training speed from the snapshots' step numbers.  Frames are counted from real paint events
+of one plot's viewport (paint events closer than 2 ms are one frame): the Gradients view in
+the main window, the overlaid gradient plot in a compare window.  The headless engine's speed
+(Trainer.step() in a loop in a fresh process, no GUI) is measured in the same run, before and
+after the GUI phase, so the ratio compares like with like.
 
-    python benchmarks/bench_gui.py                  # offscreen
-    xvfb-run -a -s "-screen 0 1920x1080x24" env QT_QPA_PLATFORM=xcb python benchmarks/bench_gui.py
+    # the whole table of issue 10 (every row in its own process), under a real X server:
+    xvfb-run -a -s "-screen 0 3840x2160x24" env QT_QPA_PLATFORM=xcb \\
+        python benchmarks/bench_gui.py --suite
+
+    # the same, interleaved with an older checkout, reporting after/before ratios:
+    git worktree add /tmp/base <old-commit>
+    xvfb-run -a -s "-screen 0 3840x2160x24" env QT_QPA_PLATFORM=xcb \\
+        python benchmarks/bench_gui.py --suite --base /tmp/base --rounds 2
+
+    # one row:
+    ... python benchmarks/bench_gui.py --compare noisy-relu --size 1920x1080
+    ... python benchmarks/bench_gui.py --size 3840x2160            # the main window
+    ... env QT_SCALE_FACTOR=2 python benchmarks/bench_gui.py --size 1920x1080
+
+Numbers (JSON keys):
+
+* ``fps_median`` — frames per second from the median frame interval;
+* ``frame_interval_p95_ms`` — the 95th percentile of the frame intervals;
+* ``training_ratio`` — main window: training steps/s under the GUI ÷ one headless engine's;
+  compare window: the *sum* of the runs' steps/s ÷ one headless engine's (the mean of the
+  runs' configs measured headless, one at a time).
+
+``--code DIR`` measures the app's code in DIR (an older checkout) with this script.
 """
 
 from __future__ import annotations
@@ -17,39 +40,147 @@ import itertools
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+HERE = Path(__file__).resolve()
+
+
+def _code_root(argv: list[str]) -> Path:
+    """The checkout whose app is measured (``--code DIR``; this one by default)."""
+    for i, arg in enumerate(argv):
+        if arg == "--code" and i + 1 < len(argv):
+            return Path(argv[i + 1]).resolve()
+        if arg.startswith("--code="):
+            return Path(arg.split("=", 1)[1]).resolve()
+    return HERE.parents[1]
+
+
+ROOT = _code_root(sys.argv)
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# engine processes and CLI children import the same code
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 
-from model import ExperimentConfig
+from model import ExperimentConfig  # noqa: E402
 
 LECTURE = ExperimentConfig(dataset="spiral", depth=10, width=32, batch_size=64, activation="relu", init="he_normal")
+
+#: The rows of issue 10's table: (name, extra arguments, environment, targets).
+SUITE: list[tuple[str, list[str], dict[str, str], dict[str, tuple[str, float]]]] = [
+    (
+        "noisy-relu 3 runs 1920x1080",
+        ["--compare", "noisy-relu", "--size", "1920x1080"],
+        {},
+        {"fps_median": (">=", 30), "frame_interval_p95_ms": ("<=", 50), "training_ratio": (">=", 0.6)},
+    ),
+    ("relu-rescue 2 runs 1920x1080", ["--compare", "relu-rescue", "--size", "1920x1080"], {}, {"fps_median": (">=", 45)}),
+    (
+        "main window 3840x2160",
+        ["--size", "3840x2160"],
+        {},
+        {"fps_median": (">=", 50), "training_ratio": (">=", 0.7)},
+    ),
+    (
+        "main window 1920x1080 at QT_SCALE_FACTOR=2",
+        ["--size", "1920x1080"],
+        {"QT_SCALE_FACTOR": "2"},
+        {"fps_median": (">=", 50)},
+    ),
+]
 
 
 def headless_steps_per_s(config: ExperimentConfig, seconds: float) -> float:
     """Trainer.step() in a loop in a fresh child process (as the app's engine runs it)."""
-    import subprocess
-
-    root = str(Path(__file__).resolve().parents[1])
     code = (
-        f"import time,sys,json;sys.path.insert(0,{root!r});from model import ExperimentConfig,Trainer;"
+        f"import time,sys,json;sys.path.insert(0,{str(ROOT)!r});from model import ExperimentConfig,Trainer;"
         "t=Trainer(ExperimentConfig.from_dict(json.loads(sys.argv[1])));n=0;t0=time.perf_counter()\n"
         f"while time.perf_counter()-t0<{seconds}:\n t.step();n+=1\n"
         "print(n/(time.perf_counter()-t0))"
     )
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     out = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(config.to_dict())], capture_output=True, text=True, env=env
+        [sys.executable, "-c", code, json.dumps(config.to_dict())], capture_output=True, text=True, env=env, check=True
     )
     return float(out.stdout.strip())
 
 
-def measure_gui(config: ExperimentConfig, size: tuple[int, int], warmup: float, seconds: float) -> dict:
+class _PaintCounter:
+    """Times of paint events of the graphics views' viewports under ``widget``."""
+
+    def __init__(self, widget: Any) -> None:
+        from PySide6 import QtCore
+
+        self.paints: list[float] = []
+        paints = self.paints
+
+        class Filter(QtCore.QObject):
+            def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
+                if event.type() == QtCore.QEvent.Type.Paint:
+                    paints.append(time.perf_counter())
+                return False
+
+        self.filter = Filter()
+        from PySide6 import QtWidgets
+
+        for view in widget.findChildren(QtWidgets.QGraphicsView):
+            view.viewport().installEventFilter(self.filter)
+
+    def frames(self) -> list[float]:
+        # paint events of one frame arrive together: merge those closer than 2 ms
+        frames: list[float] = []
+        for t in self.paints:
+            if not frames or t - frames[-1] > 0.002:
+                frames.append(t)
+        return frames
+
+
+def _timed(obj: Any, method: str, costs: list[float]) -> None:
+    """Wrap ``obj.method`` to append its duration to ``costs``."""
+    original = getattr(obj, method)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            costs.append(time.perf_counter() - t0)
+
+    setattr(obj, method, timed)
+
+
+def _frame_numbers(frames: list[float], elapsed: float) -> dict[str, Any]:
+    intervals = sorted(b - a for a, b in itertools.pairwise(frames))
+    if not intervals:
+        return {"frames": len(frames), "fps_mean": len(frames) / elapsed, "fps_median": 0.0}
+    median = statistics.median(intervals)
+    return {
+        "frames": len(frames),
+        "fps_mean": len(frames) / elapsed,
+        "fps_median": 1.0 / median,
+        "frame_interval_median_ms": 1e3 * median,
+        "frame_interval_p95_ms": 1e3 * intervals[int(0.95 * (len(intervals) - 1))],
+    }
+
+
+def _run_for(app: Any, duration: float) -> None:
     from PySide6 import QtCore
 
+    end = time.perf_counter() + duration
+    while time.perf_counter() < end:
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+
+def _close(app: Any, window: Any) -> None:
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+
+def measure_main(config: ExperimentConfig, size: tuple[int, int], warmup: float, seconds: float) -> dict[str, Any]:
     from app.main_window import MainWindow, make_application
     from app.worker import TrainingController
 
@@ -57,93 +188,208 @@ def measure_gui(config: ExperimentConfig, size: tuple[int, int], warmup: float, 
     window = MainWindow(config, controller=TrainingController())
     window.resize(*size)
     window.show()
-
-    paints: list[float] = []
+    counter = _PaintCounter(window.views["gradients"])
     view_costs: dict[str, list[float]] = {name: [] for name in window.views}
-
-    target = window.views["gradients"]
-
-    class PaintCounter(QtCore.QObject):
-        def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-            if event.type() == QtCore.QEvent.Type.Paint:
-                paints.append(time.perf_counter())
-            return False
-
-    counter = PaintCounter()
-    for child in target.findChildren(QtCore.QObject):
-        if child.objectName() == "qt_scrollarea_viewport" or child.metaObject().className() == "QWidget":
-            child.installEventFilter(counter)
-
-    # per-view cost of show_snapshot, measured by wrapping it
     for name, view in window.views.items():
-        original = view.show_snapshot
+        _timed(view, "show_snapshot", view_costs[name])
 
-        def timed(*args, _orig=original, _name=name, **kwargs):  # type: ignore[no-untyped-def]
-            t0 = time.perf_counter()
-            _orig(*args, **kwargs)
-            view_costs[_name].append(time.perf_counter() - t0)
-
-        view.show_snapshot = timed  # type: ignore[method-assign]
-
-    def run_for(duration: float) -> None:
-        end = time.perf_counter() + duration
-        while time.perf_counter() < end:
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
-
-    run_for(warmup)
-    paints.clear()
+    _run_for(app, warmup)
+    counter.paints.clear()
     for costs in view_costs.values():
         costs.clear()
     step0 = window.latest.step if window.latest else 0
     t0 = time.perf_counter()
-    run_for(seconds)
+    _run_for(app, seconds)
     elapsed = time.perf_counter() - t0
     step1 = window.latest.step if window.latest else 0
-
-    # paint events of one frame arrive together: merge those closer than 2 ms
-    frames = []
-    for t in paints:
-        if not frames or t - frames[-1] > 0.002:
-            frames.append(t)
-    intervals = sorted(b - a for a, b in itertools.pairwise(frames))
-    window.close()
-    window.deleteLater()
-    app.processEvents()
-    p95 = intervals[int(0.95 * (len(intervals) - 1))] if intervals else float("nan")
+    window_size = (window.width(), window.height())
+    _close(app, window)
     return {
-        "frames": len(frames),
-        "fps_mean": len(frames) / elapsed,
-        "frame_interval_median_ms": 1e3 * statistics.median(intervals) if intervals else None,
-        "frame_interval_p95_ms": 1e3 * p95,
-        "fps_from_median": 1.0 / statistics.median(intervals) if intervals else None,
+        **_frame_numbers(counter.frames(), elapsed),
         "training_steps_per_s": (step1 - step0) / elapsed,
-        "show_snapshot_median_ms": {
-            k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()
-        },
-        "platform": os.environ.get("QT_QPA_PLATFORM"),
+        "window_size": window_size,
+        "show_snapshot_median_ms": {k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()},
     }
+
+
+def measure_compare(scene_name: str, size: tuple[int, int], warmup: float, seconds: float) -> dict[str, Any]:
+    from app.compare_window import open_scene_compare
+    from app.main_window import make_application
+    from model.scenes import load_scene
+
+    app = make_application()
+    window = open_scene_compare(load_scene(scene_name))
+    window.resize(*size)
+    window.show()
+    counter = _PaintCounter(window.overlay)
+    draw_costs: list[float] = []
+    _timed(window, "_draw", draw_costs)
+    view_costs: dict[str, list[float]] = {}
+    for column in window.columns:
+        for name, view in column.views.items():
+            _timed(view, "show_snapshot", view_costs.setdefault(name, []))
+    _timed(window.overlay, "show_snapshots", view_costs.setdefault("overlay", []))
+
+    def steps() -> list[int]:
+        return [column.latest.step if column.latest else 0 for column in window.columns]
+
+    _run_for(app, warmup)
+    counter.paints.clear()
+    draw_costs.clear()
+    for costs in view_costs.values():
+        costs.clear()
+    steps0 = steps()
+    t0 = time.perf_counter()
+    _run_for(app, seconds)
+    elapsed = time.perf_counter() - t0
+    steps1 = steps()
+    window_size = (window.width(), window.height())
+    _close(app, window)
+    per_run = [(b - a) / elapsed for a, b in zip(steps0, steps1, strict=True)]
+    return {
+        **_frame_numbers(counter.frames(), elapsed),
+        "training_steps_per_s": sum(per_run),
+        "runs_steps_per_s": per_run,
+        "window_size": window_size,
+        "draw_median_ms": round(1e3 * statistics.median(draw_costs), 2) if draw_costs else None,
+        "show_snapshot_median_ms": {k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()},
+        "show_snapshot_calls": {k: len(v) for k, v in view_costs.items()},
+    }
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    size = _size(args.size)
+    if args.compare:
+        from model.scenes import load_scene
+
+        configs = [run.config for run in load_scene(args.compare).runs]
+    else:
+        configs = [LECTURE]
+    distinct = list({json.dumps(c.to_dict(), sort_keys=True): c for c in configs}.values())
+    before = [headless_steps_per_s(c, args.headless_seconds) for c in distinct]
+    if args.compare:
+        gui = measure_compare(args.compare, size, args.warmup, args.seconds)
+    else:
+        gui = measure_main(LECTURE, size, args.warmup, args.seconds)
+    after = [headless_steps_per_s(c, args.headless_seconds) for c in distinct]
+    headless = statistics.mean(before + after)
+    return {
+        "what": f"compare {args.compare}" if args.compare else "main window, lecture config",
+        "code": str(ROOT),
+        "size": args.size,
+        "qt_scale_factor": os.environ.get("QT_SCALE_FACTOR"),
+        "platform": os.environ.get("QT_QPA_PLATFORM"),
+        "headless_steps_per_s": {"before": before, "after": after, "mean": headless},
+        "fps_median": gui["fps_median"],
+        "frame_interval_p95_ms": gui.get("frame_interval_p95_ms"),
+        "training_ratio": gui["training_steps_per_s"] / headless,
+        "gui": gui,
+        "load_average": os.getloadavg(),
+    }
+
+
+def _size(text: str) -> tuple[int, int]:
+    w, h = (int(v) for v in text.lower().split("x"))
+    return w, h
+
+
+def _row(args: argparse.Namespace, extra: list[str], env: dict[str, str], code: Path) -> dict[str, Any]:
+    """One measurement in a fresh process (the Qt scale factor is read once per process)."""
+    cmd = [sys.executable, str(HERE), "--code", str(code), *extra]
+    cmd += ["--seconds", str(args.seconds), "--warmup", str(args.warmup)]
+    cmd += ["--headless-seconds", str(args.headless_seconds)]
+    child_env = {k: v for k, v in os.environ.items() if k not in ("QT_SCALE_FACTOR", "PYTHONPATH")}
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**child_env, **env}, check=False)
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1:] or [f"exit {out.returncode}"]}
+    return json.loads(out.stdout)
+
+
+def _verdict(result: dict[str, Any], targets: dict[str, tuple[str, float]]) -> dict[str, Any]:
+    verdicts = {}
+    for key, (op, limit) in targets.items():
+        value = result.get(key)
+        ok = value is not None and (value >= limit if op == ">=" else value <= limit)
+        verdicts[key] = {"value": value, "target": f"{op} {limit}", "met": ok}
+    return verdicts
+
+
+def suite(args: argparse.Namespace) -> dict[str, Any]:
+    here = HERE.parents[1]
+    base = Path(args.base).resolve() if args.base else None
+    rows: dict[str, Any] = {}
+    for name, extra, env, targets in SUITE:
+        if args.only and not any(word in name for word in args.only):
+            continue
+        after_runs: list[dict[str, Any]] = []
+        before_runs: list[dict[str, Any]] = []
+        for r in range(args.rounds):
+            # alternate the order: neither side always gets the quieter half
+            order = [("after", here), ("before", base)] if r % 2 == 0 else [("before", base), ("after", here)]
+            for side, code in order:
+                if code is None:
+                    continue
+                result = _row(args, extra, env, code)
+                (after_runs if side == "after" else before_runs).append(result)
+                print(f"# {name} [{side}] round {r + 1}: " + _brief(result), file=sys.stderr, flush=True)
+        row: dict[str, Any] = {"after": _median_row(after_runs), "targets": None}
+        row["targets"] = _verdict(row["after"], targets)
+        if before_runs:
+            row["before"] = _median_row(before_runs)
+            row["after_over_before"] = {
+                key: _ratio(row["after"].get(key), row["before"].get(key))
+                for key in ("fps_median", "frame_interval_p95_ms", "training_ratio")
+            }
+        row["runs"] = {"after": after_runs, "before": before_runs}
+        rows[name] = row
+    return {
+        "rows": rows,
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "load_average_end": os.getloadavg(),
+        "cpus": os.cpu_count(),
+    }
+
+
+def _brief(result: dict[str, Any]) -> str:
+    if "error" in result:
+        return f"error {result['error']}"
+    p95 = result.get("frame_interval_p95_ms")
+    return (
+        f"fps {result['fps_median']:.1f}  p95 {p95 if p95 is None else round(p95, 1)} ms  "
+        f"training ratio {result['training_ratio']:.2f}"
+    )
+
+
+def _median_row(results: list[dict[str, Any]]) -> dict[str, Any]:
+    good = [r for r in results if "error" not in r]
+    if not good:
+        return {"error": [r.get("error") for r in results]}
+    out: dict[str, Any] = {}
+    for key in ("fps_median", "frame_interval_p95_ms", "training_ratio"):
+        values = [r[key] for r in good if r.get(key) is not None]
+        out[key] = statistics.median(values) if values else None
+    return out
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--size", default="1920x1080")
-    p.add_argument("--seconds", type=float, default=10.0)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--compare", metavar="SCENE", help="a multi-run scene, measured in the compare window")
+    p.add_argument("--size", default="1920x1080", help="window size WxH (logical pixels)")
+    p.add_argument("--seconds", type=float, default=10.0, help="measured seconds of live training")
     p.add_argument("--warmup", type=float, default=3.0)
+    p.add_argument("--headless-seconds", type=float, default=3.0, help="per headless measurement")
+    p.add_argument("--suite", action="store_true", help="every row of the table, each in its own process")
+    p.add_argument("--only", nargs="*", help="with --suite: rows whose name contains one of these words")
+    p.add_argument("--base", metavar="DIR", help="with --suite: also measure this checkout, interleaved")
+    p.add_argument("--rounds", type=int, default=1, help="with --suite: measurements per row and side")
+    p.add_argument("--code", metavar="DIR", help="measure the app in this checkout")
     args = p.parse_args()
-    size = tuple(int(v) for v in args.size.split("x"))
-    before = headless_steps_per_s(LECTURE, 5.0)
-    gui = measure_gui(LECTURE, size, args.warmup, args.seconds)  # type: ignore[arg-type]
-    after = headless_steps_per_s(LECTURE, 5.0)
-    headless = (before + after) / 2
-    result = {
-        "config": "lecture (spiral, 10x32, batch 64, relu, he_normal)",
-        "size": args.size,
-        "headless_steps_per_s": {"before": before, "after": after, "mean": headless},
-        "gui": gui,
-        "training_under_gui_over_headless": gui["training_steps_per_s"] / headless,
-        "targets": {"median_fps": ">= 30", "p95_frame_ms": "<= 50", "training_ratio": ">= 0.6"},
-        "load_average": os.getloadavg(),
-    }
+    result = suite(args) if args.suite else measure(args)
     print(json.dumps(result, indent=2))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -98,10 +99,10 @@ class ExperimentConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         not_text = [k for k in data if not isinstance(k, str)]
         if not_text:
-            raise ConfigError(f"config field names must be text; got {not_text[0]!r}")
+            raise ConfigError(f"config field names must be text; got {_shown(not_text[0])}")
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"unknown config field {unknown[0]!r}; known fields: {', '.join(sorted(known))}")
+            raise ConfigError(f"unknown config field {_shown(unknown[0])}; known fields: {', '.join(sorted(known))}")
         return cls(**dict(data))
 
     def replace(self, **changes: Any) -> ExperimentConfig:
@@ -109,7 +110,7 @@ class ExperimentConfig:
         known = {f.name for f in dataclasses.fields(self)}
         for key in changes:
             if key not in known:
-                raise ConfigError(f"unknown config field {key!r}")
+                raise ConfigError(f"unknown config field {_shown(key)}")
         return dataclasses.replace(self, **changes)
 
     @property
@@ -120,16 +121,33 @@ class ExperimentConfig:
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ExperimentConfig))
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 2
+_REPR.maxstring = 40
+_REPR.maxother = 40
+_REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = 4
+
+
+def _shown(value: Any) -> str:
+    """``value`` for an error message: short, whatever it is (deeply nested, huge, odd)."""
+    if isinstance(value, str) and len(value) <= 24:
+        return repr(value)  # short texts in full, as typed
+    try:
+        return _REPR.repr(value)
+    except Exception:  # a message must never fail to be written
+        return f"a {type(value).__name__}"
+
+
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if not isinstance(value, str) or value not in allowed:
-        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {_shown(value)}")
 
 
 def _int(name: str, value: Any, lo: int, hi: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{name} must be an integer in [{lo}, {hi}]; got {value!r}")
+        raise ConfigError(f"{name} must be an integer in [{lo}, {hi}]; got {_shown(value)}")
     if not lo <= value <= hi:
-        raise ConfigError(f"{name} must be in [{lo}, {hi}]; got {value}")
+        raise ConfigError(f"{name} must be in [{lo}, {hi}]; got {_shown(value)}")
 
 
 def _real(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> None:
@@ -137,20 +155,20 @@ def _real(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False,
     hi_b = ")" if hi_open else "]"
     rng = f"{lo_b}{lo:g}, {hi:g}{hi_b}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{name} must be a number in {rng}; got {value!r}")
+        raise ConfigError(f"{name} must be a number in {rng}; got {_shown(value)}")
     try:
         v = float(value)
     except OverflowError:
-        raise ConfigError(f"{name} must be in {rng}; got {value!r}") from None
+        raise ConfigError(f"{name} must be in {rng}; got {_shown(value)}") from None
     if not math.isfinite(v):
-        raise ConfigError(f"{name} must be a finite number in {rng}; got {value!r}")
+        raise ConfigError(f"{name} must be a finite number in {rng}; got {_shown(value)}")
     if (v < lo or (lo_open and v == lo)) or (v > hi or (hi_open and v == hi)):
-        raise ConfigError(f"{name} must be in {rng}; got {value!r}")
+        raise ConfigError(f"{name} must be in {rng}; got {_shown(value)}")
 
 
 def _bool(name: str, value: Any) -> None:
     if not isinstance(value, bool):
-        raise ConfigError(f"{name} must be true or false; got {value!r}")
+        raise ConfigError(f"{name} must be true or false; got {_shown(value)}")
 
 
 def _optional_positive(name: str, value: Any) -> None:

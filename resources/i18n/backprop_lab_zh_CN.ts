@@ -114,6 +114,37 @@
     </message>
 </context>
 <context>
+    <name>CompareFileMenu</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export every run&apos;s metrics</source>
+        <translation>导出每个运行的指标</translation>
+    </message>
+    <message>
+        <source>Export every run&apos;s metrics (CSV)…</source>
+        <translation>导出每个运行的指标（CSV）…</translation>
+    </message>
+    <message>
+        <source>Export every run&apos;s metrics (JSON)…</source>
+        <translation>导出每个运行的指标（JSON）…</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved {path}.</source>
+        <translation>已保存 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>CompareGradientsView</name>
     <message>
         <source>Gradient by layer</source>
@@ -126,6 +157,25 @@
     <message>
         <source>{name}: {quantity}, the backprop signal reaching each layer (input L1 left → output right)</source>
         <translation>{name}：{quantity}，即到达每一层的反向传播信号（左为输入 L1 → 右为输出）</translation>
+    </message>
+</context>
+<context>
+    <name>CompareRecording</name>
+    <message>
+        <source>Record GIF or MP4…</source>
+        <translation>录制 GIF 或 MP4…</translation>
+    </message>
+    <message>
+        <source>Recording {path}: {frames} frames at {fps} fps…</source>
+        <translation>正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
+    </message>
+    <message>
+        <source>Saved {path} ({frames} frames).</source>
+        <translation>已保存 {path}（{frames} 帧）。</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>停止录制</translation>
     </message>
 </context>
 <context>
@@ -393,6 +443,52 @@
     <message>
         <source>Units per layer</source>
         <translation>每层单元数</translation>
+    </message>
+</context>
+<context>
+    <name>EngineNotice</name>
+    <message>
+        <source>A fresh training engine started from the configuration.</source>
+        <translation>已按当前配置启动新的训练引擎。</translation>
+    </message>
+    <message>
+        <source>Engine not responding ({seconds} s): press Restart engine.</source>
+        <translation>引擎无响应（{seconds} 秒）：请按“重启引擎”。</translation>
+    </message>
+    <message>
+        <source>Engine stopped ({reason}): Play, Step or Reset starts a fresh one.</source>
+        <translation>引擎已停止（{reason}）：按播放、单步或重置将启动新引擎。</translation>
+    </message>
+    <message>
+        <source>Paused in the background: press Space (Play) to go on.</source>
+        <translation>已在后台暂停：按空格（播放）继续。</translation>
+    </message>
+    <message>
+        <source>The training engine is not responding (silent for {seconds} s). Press Restart engine to start a fresh one from the configuration, or wait.</source>
+        <translation>训练引擎无响应（已 {seconds} 秒没有消息）。按“重启引擎”按当前配置启动新引擎，或继续等待。</translation>
+    </message>
+    <message>
+        <source>The training engine stopped ({reason}). Press Play, Step or Reset to start a fresh one from the configuration; the history so far stays visible and can be exported.</source>
+        <translation>训练引擎已停止（{reason}）。按播放、单步或重置将按当前配置启动新引擎；已有的历史记录仍然显示，并且可以导出。</translation>
+    </message>
+    <message>
+        <source>exit status {code}</source>
+        <translation>退出状态 {code}</translation>
+    </message>
+    <message>
+        <source>killed by {signal}</source>
+        <translation>被 {signal} 终止</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>无应答</translation>
+    </message>
+</context>
+<context>
+    <name>Engines</name>
+    <message>
+        <source>Too many runs at once: {running} are running and this needs {count} more, but this machine runs at most {limit} ({cores} cores). Close a compare window first.</source>
+        <translation>同时运行的训练过多：已有 {running} 个在运行，此操作还需要 {count} 个，但本机最多运行 {limit} 个（{cores} 个核心）。请先关闭一个对比窗口。</translation>
     </message>
 </context>
 <context>
@@ -1348,6 +1444,10 @@
     <message>
         <source>⟲ Reset (R)</source>
         <translation>⟲ 重置 (R)</translation>
+    </message>
+    <message>
+        <source>⟳ Restart engine</source>
+        <translation>⟳ 重启引擎</translation>
     </message>
 </context>
 <context>

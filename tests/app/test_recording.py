@@ -13,12 +13,12 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import recording
 from app.export import ExportError
 from app.main_window import MainWindow, make_application
-from app.recording import RecordDialog, Recorder, RecordingResult, gif_delays, output_size, record_run
+from app.recording import RecordDialog, Recorder, RecordingResult, output_size, record_run
 from model import ExperimentConfig
 
 CONFIG = ExperimentConfig(depth=3, width=8, n_samples=200)
@@ -168,13 +168,20 @@ def test_a_slow_encoder_holds_frames_but_keeps_count_and_timing(
 ) -> None:
     """A full queue never blocks the live view: the frames that come due hold the last stored
     picture, and the file still has every frame at the right time."""
+    # a pipe between the recorder and ffmpeg that passes on one frame every 0.12 s
     slow = (
-        "import sys, time; from app import recording as r; write = r._GifWriter.write\n"
-        "def slow(self, *args):\n    time.sleep(0.12)\n    write(self, *args)\n"
-        "r._GifWriter.write = slow; sys.exit(r.gif_encoder_main(sys.argv[1:]))"
+        "import subprocess, sys, time\n"
+        "encoder = subprocess.Popen(sys.argv[2:], stdin=subprocess.PIPE)\n"
+        "while frame := sys.stdin.buffer.read(int(sys.argv[1])):\n"
+        "    time.sleep(0.12)\n    encoder.stdin.write(frame)\n"
+        "encoder.stdin.close()\nsys.exit(encoder.wait())"
     )
     original = recording._gif_command
-    monkeypatch.setattr(recording, "_gif_command", lambda *args: [sys.executable, "-c", slow, original(*args)[-1]])
+
+    def slow_command(tmp, capture, *rest):  # type: ignore[no-untyped-def]
+        return [sys.executable, "-c", slow, str(capture[0] * capture[1] * 4), *original(tmp, capture, *rest)]
+
+    monkeypatch.setattr(recording, "_gif_command", slow_command)
     monkeypatch.setattr(recording, "QUEUE_BYTES", 1)  # room for two pictures
     out = tmp_path / "slow.gif"
     result = _record_live(qtbot, Recorder(ticker, out, fps=20, duration_s=1.0))
@@ -191,8 +198,9 @@ def test_a_slow_encoder_holds_frames_but_keeps_count_and_timing(
     assert any(not np.array_equal(recorder_frames[0], f) for f in recorder_frames[1:])
 
 
-def test_cancel_writes_nothing(ticker: Ticker, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "cancelled.mp4"
+@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
+def test_cancel_writes_nothing(ticker: Ticker, qtbot, tmp_path: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / f"cancelled{suffix}"
     recorder = Recorder(ticker, out, fps=20, duration_s=30, config=CONFIG)
     recorder.start()
     qtbot.waitUntil(lambda: recorder.frames_captured >= 2, timeout=5000)
@@ -243,6 +251,24 @@ def test_gif_encoder_failure_names_the_cause(
     qtbot.waitUntil(lambda: bool(errors), timeout=10000)
     assert "quota.gif" in errors[0] and "the GIF encoder" in errors[0] and "disk quota exceeded" in errors[0]
     assert list(tmp_path.iterdir()) == []
+    recorder.deleteLater()
+
+
+def test_gif_palette_pass_failure_names_the_cause_and_cleans_up(
+    ticker: Ticker,
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    failing = [sys.executable, "-c", "import sys; sys.stderr.write('No space left on device\\n'); sys.exit(1)"]
+    monkeypatch.setattr(recording, "_gif_palette_commands", lambda tmp: [failing])
+    recorder = Recorder(ticker, tmp_path / "full.gif", fps=10, duration_s=0.5, config=CONFIG)
+    errors: list[str] = []
+    recorder.failed.connect(errors.append)
+    recorder.start()
+    qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+    assert "full.gif" in errors[0] and "the GIF encoder" in errors[0] and "No space left on device" in errors[0]
+    assert list(tmp_path.iterdir()) == []  # neither the GIF nor its frames or palette
     recorder.deleteLater()
 
 
@@ -303,12 +329,35 @@ def test_output_size_rules() -> None:
     assert output_size(".gif", (1920, 1080), None, gif_max_width=None) == (1920, 1080)
 
 
-def test_gif_delays_add_up_to_real_time() -> None:
-    for fps in (1, 7, 15, 24, 30, 50):
-        delays = gif_delays(300, fps)
-        assert all(d >= 2 for d in delays)
-        for k in (1, 17, 299):
-            assert abs(sum(delays[:k]) / 100 - k / fps) <= 0.005 + 1e-9
+def _encode_gif(path: Path, pictures: list[tuple[np.ndarray, int]], fps: float, config: object = None) -> None:
+    """Write (h, w, 3) RGB pictures, each as its number of frames, through the recorder's own
+    encoder (queue, thread and ffmpeg passes)."""
+    h, w = pictures[0][0].shape[:2]
+    plan = recording._plan(path, fps, sum(n for _, n in pictures) / fps, None, config)
+    encoder = recording._Encoder(plan, (w, h), gif_max_width=None)
+    for rgb, count in pictures:
+        bgrx = np.ascontiguousarray(_bgrx(rgb))
+        image = QtGui.QImage(bgrx.data, w, h, 4 * w, QtGui.QImage.Format.Format_RGB32).copy()
+        encoder.put(image, count, block=True)
+    encoder.finish()
+    encoder.wait()
+    encoder.finalize(force=False)
+
+
+@pytest.mark.parametrize("fps", [7, 15, 30, 50])
+def test_gif_delays_add_up_to_real_time(tmp_path: Path, fps: int) -> None:
+    rng = np.random.default_rng(fps)
+    pictures = [(rng.integers(0, 256, size=(8, 8, 3), dtype=np.uint8), 1) for _ in range(60)]
+    out = tmp_path / "timing.gif"
+    _encode_gif(out, pictures, fps)
+    with Image.open(out) as im:
+        assert im.n_frames == 60
+        elapsed_ms = 0
+        for k in range(60):
+            im.seek(k)
+            assert im.info["duration"] >= 20  # browsers slow down shorter delays
+            elapsed_ms += im.info["duration"]
+            assert abs(elapsed_ms / 1000 - (k + 1) / fps) <= 0.005 + 1e-9, f"frame {k}"
 
 
 def _bgrx(rgb: np.ndarray) -> np.ndarray:
@@ -316,8 +365,8 @@ def _bgrx(rgb: np.ndarray) -> np.ndarray:
 
 
 def test_gif_frames_decode_to_exactly_what_was_written(tmp_path: Path) -> None:
-    """Few colours survive quantisation exactly: the changed rectangles, the transparent
-    unchanged pixels and the one-pixel frames of unchanged pictures must rebuild every frame."""
+    """Few colours survive quantisation exactly: the changed rectangles and the frames of
+    unchanged pictures must rebuild every frame, and the comment must not disturb them."""
     rng = np.random.default_rng(1)
     colours = rng.integers(0, 256, size=(6, 3), dtype=np.uint8)
     frame = colours[rng.integers(0, 6, size=(48, 64))]
@@ -329,13 +378,13 @@ def test_gif_frames_decode_to_exactly_what_was_written(tmp_path: Path) -> None:
             frame[y : y + 8, x : x + 8] = colours[rng.integers(0, 6, size=(8, 8))]
             frame[rng.integers(0, 48), rng.integers(0, 64)] = colours[k % 6]
         written.append(frame)
-    writer = recording._GifWriter(tmp_path / "exact.gif", (64, 48), 10, "a comment", (255, 255, 255))
-    for rgb in written:
-        writer.write(_bgrx(rgb))
-    writer.write(_bgrx(written[2]), 3)  # one picture as three frames
-    writer.close()
+    out = tmp_path / "exact.gif"
+    _encode_gif(out, [*((rgb, 1) for rgb in written), (written[2], 3)], 10, CONFIG)  # one picture as three frames
+    with Image.open(out) as im:
+        assert json.loads(im.info["comment"]) == CONFIG.to_dict()
     written += [written[2]] * 3
     decoded = _frames(tmp_path / "exact.gif")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exact.gif", "exact.gif.json"]  # no pass left behind
     assert decoded.shape == (11, 48, 64, 3)
     for k, (got, want) in enumerate(zip(decoded, written, strict=True)):
         assert np.array_equal(got, want), f"frame {k}"

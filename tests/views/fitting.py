@@ -102,6 +102,11 @@ def text_problems(view: QtWidgets.QWidget) -> list[str]:
     return problems
 
 
+def _shown(label: QtWidgets.QLabel) -> str:
+    """What a label draws (a fitting label may draw its text elided)."""
+    return label.shown_text() if hasattr(label, "shown_text") else label.text()
+
+
 def label_problems(window: QtWidgets.QWidget) -> list[str]:
     """Visible QLabels of ``window`` whose text is cut (wider or taller than the label, unless
     elided with the full text as tooltip) or that overlap another visible label."""
@@ -111,12 +116,12 @@ def label_problems(window: QtWidgets.QWidget) -> list[str]:
     labels = [
         label
         for label in window.findChildren(QtWidgets.QLabel)
-        if label.isVisible() and label.text().strip() and label.width() > 0
+        if label.isVisible() and _shown(label).strip() and label.width() > 0
     ]
     rects = {}
     for label in labels:
         inner = label.contentsRect().adjusted(label.margin(), label.margin(), -label.margin(), -label.margin())
-        text = label.text()
+        text = _shown(label)
         elided = "…" in text and bool(label.toolTip())
         if label.textFormat() == QtCore.Qt.TextFormat.PlainText or not QtCore.Qt.mightBeRichText(text):
             metrics = QtGui.QFontMetrics(label.font())
@@ -153,5 +158,5 @@ def label_problems(window: QtWidgets.QWidget) -> list[str]:
                 continue
             overlap = ra.intersected(rb)
             if overlap.width() > 2 and overlap.height() > 2:
-                problems.append(f"label {a.text()[:30]!r} overlaps {b.text()[:30]!r}")
+                problems.append(f"label {_shown(a)[:30]!r} overlaps {_shown(b)[:30]!r}")
     return problems

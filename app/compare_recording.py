@@ -1,0 +1,202 @@
+"""Recording a comparison: the headless ``--record`` of a multi-run scene and File → Record…
+in the compare window.
+
+Both reuse :mod:`app.recording`: its parameter checks, encoder (MP4 through the bundled
+ffmpeg, GIF through Pillow in a child process), atomic write and sidecar; the live one its
+:class:`~app.recording.Recorder` and :class:`~app.recording.RecordDialog`.  The sidecar of a
+comparison holds every run's label and config (``CompareWindow.config_record()``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.engine_process import diverged_message, ready_info
+from app.export import ExportError
+from app.recording import (
+    GIF_MAX_WIDTH,
+    RecordingResult,
+    _check_targets,
+    _Encoder,
+    _plan,
+    _process_events,
+    _settled_frame,
+    _window_colour,
+    output_size,
+)
+from app.worker import Updates
+from model import Trainer
+
+translate = QtCore.QCoreApplication.translate
+
+
+def record_compare(
+    window: Any,
+    steps: int,
+    path: str | os.PathLike[str],
+    *,
+    fps: float = 30,
+    duration_s: float = 10.0,
+    size: tuple[int, int] = (1920, 1080),
+    force: bool = False,
+    gif_max_width: int | None = GIF_MAX_WIDTH,
+    progress: Callable[[int, int], None] | None = None,
+) -> RecordingResult:
+    """Train every run of a compare ``window`` (fed by hand: ``controllers=None``) for ``steps``
+    steps in this process and record the window laid out at ``size``.
+
+    As :func:`app.recording.record_run` does for one run: frame ``i`` shows every run after
+    ``round(steps * (i + 1) / frames)`` steps (the last step of each frame detailed); a run
+    that diverges stops while the others go on.
+    """
+    plan = _plan(path, fps, duration_s, size, window.config_record())
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ExportError(f"steps must be a whole number ≥ 0; got {steps!r}")
+    _check_targets(plan, force)
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        raise ExportError("record_compare needs a QApplication")
+    assert plan.size is not None
+    window.resize(*plan.size)
+    window.show()
+    _process_events(app, 3)
+
+    trainers = [Trainer(config) for _, config in window.runs]
+    for index, trainer in enumerate(trainers):
+        window.apply_updates(index, Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()]))
+    frame, method = _settled_frame(app, window, None)
+    plan = dataclasses.replace(
+        plan, size=output_size(plan.kind, plan.size, None if plan.kind == ".gif" else plan.size, gif_max_width)
+    )
+    encoder = _Encoder(
+        plan, (frame.width(), frame.height()), gif_max_width=gif_max_width, background=_window_colour(window)
+    )
+    done = [0] * len(trainers)
+    diverged = [False] * len(trainers)
+    try:
+        for i in range(plan.frames):
+            goal = round(steps * (i + 1) / plan.frames)
+            fed = False
+            for index, trainer in enumerate(trainers):
+                batch = []
+                while done[index] < goal and not diverged[index]:
+                    done[index] += 1
+                    snap = trainer.step(detail=done[index] == goal)
+                    batch.append(snap)
+                    diverged[index] = snap.diverged
+                if batch:
+                    messages = [("paused", diverged_message(batch[-1]))] if batch[-1].diverged else []
+                    window.apply_updates(index, Updates(snapshots=batch, messages=messages))
+                    fed = True
+            if fed:
+                frame, method = _settled_frame(app, window, method)
+            encoder.put(frame, block=True)
+            if progress is not None:
+                progress(i + 1, plan.frames)
+        encoder.finish()
+        encoder.wait()
+        return encoder.finalize(force, capture=method)
+    except BaseException:
+        encoder.abort()
+        raise
+
+
+class CompareRecording(QtCore.QObject):
+    """File → Record… of a compare window: asks with the main window's dialog, records the
+    live window with a :class:`~app.recording.Recorder` and tells the window how it went
+    (``notify(text, kind)``).  ``action`` is the menu entry; its text says what it will do."""
+
+    def __init__(self, window: Any, notify: Callable[[str, str], None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.notify = notify
+        self.recorder: Any = None
+        self.action = QtGui.QAction(window)
+        self.action.setObjectName("record")
+        self.action.triggered.connect(self.ask)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        recording = self.recorder is not None and self.recorder.is_recording
+        if recording:
+            self.action.setText(translate("CompareRecording", "Stop recording"))
+        else:
+            self.action.setText(translate("CompareRecording", "Record GIF or MP4…"))
+
+    def _suggested(self) -> Path:
+        scene = getattr(self.window, "scene", None)
+        name = scene.name if scene is not None else "backprop-lab-compare"
+        return Path.home() / f"{name}.mp4"
+
+    def ask(self) -> None:
+        """Ask for file, frame rate, duration and size, then record; while recording, stop."""
+        from app.recording import RecordDialog
+
+        if self.recorder is not None and self.recorder.is_recording:
+            self.stop()
+            return
+        dialog = RecordDialog(self.window, path=self._suggested())
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        path, fps, duration, size = dialog.values()
+        self.start(path, fps=fps, duration_s=duration, size=size, force=dialog.force)
+
+    def start(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        fps: float = 30,
+        duration_s: float = 10.0,
+        size: tuple[int, int] | None = None,
+        force: bool = False,
+    ) -> Any:
+        """Record the window as it trains (the Recorder, or None after telling why not)."""
+        from app.recording import Recorder
+
+        try:
+            recorder = Recorder(
+                self.window, path, fps=fps, duration_s=duration_s, size=size, force=force,
+                config=self.window.config_record(),
+            )  # fmt: skip
+            recorder.finished.connect(self._on_finished)
+            recorder.failed.connect(self._on_failed)
+            recorder.start()
+        except ExportError as exc:
+            self.notify(str(exc), "error")
+            return None
+        self.recorder = recorder
+        self.retranslate()
+        text = translate("CompareRecording", "Recording {path}: {frames} frames at {fps} fps…")
+        self.notify(text.format(path=Path(path).name, frames=recorder.frames_total, fps=fps), "info")
+        return recorder
+
+    def stop(self) -> None:
+        if self.recorder is not None and self.recorder.is_recording:
+            self.recorder.stop_capture()
+
+    def finish_now(self) -> None:
+        """The window closes: complete the file with what was captured."""
+        if self.recorder is not None and self.recorder.is_recording:
+            try:
+                self.recorder.stop()
+            except ExportError:
+                pass
+
+    @QtCore.Slot(object)
+    def _on_finished(self, result: Any) -> None:
+        self.recorder = None
+        self.retranslate()
+        text = translate("CompareRecording", "Saved {path} ({frames} frames).")
+        self.notify(text.format(path=result.path, frames=result.frames), "info")
+
+    @QtCore.Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.recorder = None
+        self.retranslate()
+        self.notify(message, "error")
