@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from views import theme
+
 _fake: QtCore.QRect | None = None
 
 
@@ -25,6 +27,11 @@ def available_geometry(widget: QtWidgets.QWidget | None = None) -> QtCore.QRect:
     screen = widget.screen() if widget is not None else None
     screen = screen or QtGui.QGuiApplication.primaryScreen()
     return screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 1920, 1080)
+
+
+def fake_active() -> bool:
+    """True while :func:`fake_available_geometry` pretends a screen size."""
+    return _fake is not None
 
 
 @contextlib.contextmanager
@@ -56,6 +63,14 @@ def room_for(window: QtWidgets.QWidget) -> QtCore.QSize:
     return QtCore.QSize(area.width() - m.left() - m.right(), area.height() - m.top() - m.bottom())
 
 
+def screen_room(window: QtWidgets.QWidget) -> QtCore.QSize | None:
+    """:func:`room_for` on a real (or faked) screen; None offscreen, where there is no screen
+    to fit (headless renders choose their own size)."""
+    if _fake is None and QtGui.QGuiApplication.platformName() == "offscreen":
+        return None
+    return room_for(window)
+
+
 def fit_to_screen(window: QtWidgets.QWidget, wanted: QtCore.QSize | None = None) -> None:
     """Resize ``window`` to ``wanted`` (default: its size) but no larger than the screen allows,
     and move it so its frame lies inside the available geometry.  Full-screen and maximised
@@ -68,14 +83,15 @@ def fit_to_screen(window: QtWidgets.QWidget, wanted: QtCore.QSize | None = None)
             window.resize(wanted)
         return
     room = room_for(window)
-    size = wanted or window.size()
-    size = QtCore.QSize(min(size.width(), room.width()), min(size.height(), room.height()))
-    # never below what the contents need (a window that cannot fit shows its scroll bars)
-    size = size.expandedTo(window.minimumSizeHint()).boundedTo(QtCore.QSize(room.width(), room.height())).expandedTo(
-        window.minimumSize()
-    )
-    if size != window.size():
+    target = wanted or window.size()
+    target = QtCore.QSize(min(target.width(), room.width()), min(target.height(), room.height()))
+    # a resize may let the contents reflow to a smaller minimum: try again (a few times)
+    for _ in range(4):
+        size = target.expandedTo(window.minimumSizeHint()).expandedTo(window.minimumSize())
+        if size == window.size():
+            break
         window.resize(size)
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest)
     area = available_geometry(window)
     frame = window.frameGeometry()
     x = min(max(frame.left(), area.left()), max(area.left(), area.right() + 1 - frame.width()))
@@ -109,6 +125,13 @@ class FitLabel(QtWidgets.QLabel):
     def max_pt(self) -> int:
         """The point size the text gets when it fits one line."""
         return self._max_pt
+
+    def set_sizes(self, max_pt: int, min_pt: int) -> None:
+        """New type sizes (after a scale change)."""
+        if (max_pt, min(min_pt, max_pt)) != (self._max_pt, self._min_pt):
+            self._max_pt, self._min_pt = max_pt, min(min_pt, max_pt)
+            self._fitted = None
+            self._refit(self.width())
 
     def text(self) -> str:  # the text asked for (what is drawn may be elided: shown_text)
         return self.full_text
@@ -196,6 +219,10 @@ class WrapFitLabel(QtWidgets.QLabel):
     window's height: the font shrinks from ``max_pt`` to ``min_pt`` to fit, and below that the
     text is cut at the height with the full text in the tooltip."""
 
+    #: below this window height per unit of type scale the caption is dropped (its text stays
+    #: in the tooltip; C hides or shows it as before): the views need the room
+    DROP_BELOW_PER_SCALE = 400
+
     def __init__(self, max_pt: int, min_pt: int, max_share: float = 0.15) -> None:
         super().__init__()
         self._max_pt, self._min_pt = max_pt, min(min_pt, max_pt)
@@ -232,10 +259,16 @@ class WrapFitLabel(QtWidgets.QLabel):
         width = self.width()
         window = self.window()
         limit = max(40, int(window.height() * self.max_share)) if window is not self else 10**6
+        if window is not self and window.height() < self.DROP_BELOW_PER_SCALE * theme.scale():
+            limit = 0
         key = (self.text(), width, limit)
         if key == self._fitted or width <= 0:
             return
         self._fitted = key
+        if limit == 0:
+            self.setToolTip(QtGui.QTextDocumentFragment.fromHtml(self.text()).toPlainText())
+            self.setFixedHeight(0)
+            return
         font = QtGui.QFont(self.font())
         height = 0
         for size in range(self._max_pt, self._min_pt - 1, -1):

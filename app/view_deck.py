@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.layout_fit import shed_row
+from app.layout_fit import available_geometry, fake_active, screen_room, shed_row
 from app.timeline_bar import TimelineBar
 from views import theme
 
@@ -238,3 +238,134 @@ class FitTimelineBar(TimelineBar):
         keep, shed = self._parts()
         shed_row(self, keep, shed)
         super().resizeEvent(event)
+
+
+class RunDeck(QtWidgets.QWidget):
+    """The compare window's run columns (or panels) in a grid of ``per_row`` per row when
+    they fit, else in pages of one row (fewer per row, down to one) with a tab bar."""
+
+    def __init__(self, columns: Sequence[QtWidgets.QWidget], per_row: int, titles: Callable[[int], str]) -> None:
+        super().__init__()
+        self.setObjectName("run_deck")
+        self.columns = list(columns)
+        self.per_row = per_row
+        self._titles = titles
+        self.tabs = QtWidgets.QTabBar()
+        self.tabs.setObjectName("run_pages")
+        self.tabs.setExpanding(False)
+        self.tabs.setDrawBase(False)
+        self.tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.tabs.setElideMode(QtCore.Qt.TextElideMode.ElideRight)
+        self.stack = QtWidgets.QStackedWidget()
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.stack, 1)
+        self.tabs.currentChanged.connect(self.stack.setCurrentIndex)
+        #: (columns per row, rows per page)
+        self.shape: tuple[int, int] | None = None
+        n = len(self.columns)
+        self._arrange((per_row, -(-n // per_row)))
+        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            shortcut = QtGui.QShortcut(QtGui.QKeySequence(keys), self)
+            shortcut.setContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda step=step: self.turn(step))
+
+    def pages(self) -> int:
+        return self.stack.count()
+
+    def turn(self, step: int) -> None:
+        if self.pages() > 1:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.pages())
+
+    def _need(self) -> QtCore.QSize:
+        need = QtCore.QSize(0, 0)
+        for column in self.columns:
+            need = need.expandedTo(column.minimumSizeHint())
+        return need
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        need = self._need()
+        tabs = self.tabs.sizeHint().height() + 2 if len(self.columns) > 1 else 0
+        return QtCore.QSize(need.width(), need.height() + tabs)
+
+    def choose(self, size: QtCore.QSize) -> tuple[int, int]:
+        n, need = len(self.columns), self._need()
+        tabs = self.tabs.sizeHint().height() + 2
+        candidates = [(self.per_row, -(-n // self.per_row))]
+        candidates += [(cols, 1) for cols in range(max(self.per_row, n), 0, -1)]
+        for cols, rows in candidates:
+            pages = -(-n // (cols * rows))
+            height = size.height() - (tabs if pages > 1 else 0)
+            if cols * need.width() + SPACING * (cols - 1) <= size.width() and rows * need.height() + SPACING * (
+                rows - 1
+            ) <= height:
+                return cols, rows
+        return 1, 1
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        shape = self.choose(event.size())
+        if shape != self.shape:
+            self._arrange(shape)
+
+    def _arrange(self, shape: tuple[int, int]) -> None:
+        self.shape = shape
+        cols, rows = shape
+        per_page = cols * rows
+        current = self.tabs.currentIndex()
+        for column in self.columns:
+            column.setParent(None)
+        while self.stack.count():
+            old = self.stack.widget(0)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+        for start in range(0, len(self.columns), per_page):
+            page = QtWidgets.QWidget()
+            grid = QtWidgets.QGridLayout(page)
+            grid.setContentsMargins(0, 0, 0, 0)
+            grid.setHorizontalSpacing(10)
+            grid.setVerticalSpacing(SPACING)
+            members = self.columns[start : start + per_page]
+            for k, column in enumerate(members):
+                grid.addWidget(column, k // cols, k % cols)
+                column.show()
+            for c in range(cols):
+                grid.setColumnStretch(c, 1)
+            self.stack.addWidget(page)
+            title = " · ".join(self._titles(start + k) for k in range(len(members)))
+            self.tabs.setTabToolTip(self.tabs.addTab(title), title)
+        self.tabs.blockSignals(False)
+        self.tabs.setVisible(self.stack.count() > 1)
+        self.tabs.setCurrentIndex(min(max(current, 0), self.stack.count() - 1))
+        self.stack.setCurrentIndex(self.tabs.currentIndex())
+
+
+#: the compare window's overlaid gradient plot never gets less than this (pixels)
+OVERLAY_FLOOR = 120
+
+
+def overlay_room(window: QtWidgets.QMainWindow, overlay: QtWidgets.QWidget, height: int) -> int:
+    """The height ``overlay`` may take in ``window`` (``height`` tall) while everything else in
+    it keeps its minimum: the runs below it reflow into pages before the window grows."""
+    central = window.centralWidget()
+    if central is None:
+        return height
+    room = screen_room(window)
+    if room is not None:
+        height = min(height, room.height())  # the window itself is about to shrink to it
+    chrome = window.height() - central.height()  # menu bar, toolbar, status bar
+    others = central.minimumSizeHint().height() - overlay.height()
+    return max(OVERLAY_FLOOR, height - chrome - others)
+
+
+def column_gradients_min(default: int) -> int:
+    """A compare column's smallest gradients view: ``default`` (tall enough for its heat map)
+    on a tall screen; on a short one less (the view drops its heat map), so the column fits."""
+    if QtGui.QGuiApplication.platformName() == "offscreen" and not fake_active():
+        return default
+    return max(160, min(default, available_geometry().height() - 560))

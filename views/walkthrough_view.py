@@ -487,6 +487,8 @@ class WalkthroughView(QtWidgets.QWidget):
         self._set_tick_font(self._tick_pt)
         left.setTextPen(t.foreground)
         left.setPen(pg.mkPen(t.foreground, width=theme.px(1)))
+        # a decade label at the very bottom would be cut in half by the view's edge: dropped
+        left.setStyle(hideOverlappingLabels=True)
 
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.62, brush=t.blue, pen=pg.mkPen(None))
         self.bar_plot.addItem(self.bars)

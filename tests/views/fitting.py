@@ -104,7 +104,10 @@ def text_problems(view: QtWidgets.QWidget) -> list[str]:
 
 def _shown(label: QtWidgets.QLabel) -> str:
     """What a label draws (a fitting label may draw its text elided)."""
-    return label.shown_text() if hasattr(label, "shown_text") else label.text()
+    shown = getattr(label, "shown_text", None)
+    if callable(shown):
+        return str(shown())
+    return shown if isinstance(shown, str) else label.text()
 
 
 def label_problems(window: QtWidgets.QWidget) -> list[str]:
@@ -116,14 +119,15 @@ def label_problems(window: QtWidgets.QWidget) -> list[str]:
     labels = [
         label
         for label in window.findChildren(QtWidgets.QLabel)
-        if label.isVisible() and _shown(label).strip() and label.width() > 0
+        # a label squeezed to no height is dropped (a secondary text on a short screen), not cut
+        if label.isVisible() and _shown(label).strip() and label.width() > 0 and label.height() > 1
     ]
     rects = {}
     for label in labels:
         inner = label.contentsRect().adjusted(label.margin(), label.margin(), -label.margin(), -label.margin())
         text = _shown(label)
         elided = "…" in text and bool(label.toolTip())
-        if label.textFormat() == QtCore.Qt.TextFormat.PlainText or not QtCore.Qt.mightBeRichText(text):
+        if label.textFormat() == QtCore.Qt.TextFormat.PlainText or not QtGui.Qt.mightBeRichText(text):
             metrics = QtGui.QFontMetrics(label.font())
             if label.wordWrap():
                 need = metrics.boundingRect(
@@ -148,9 +152,11 @@ def label_problems(window: QtWidgets.QWidget) -> list[str]:
                 f"label {label.objectName() or type(label.parent()).__name__} {text[:40]!r} cut "
                 f"({label.width()}×{label.height()})"
             )
-        # visible part, in window coordinates (a label scrolled out of a scroll area is not cut)
-        top_left = label.mapTo(window, QtCore.QPoint(0, 0))
-        rects[label] = QtCore.QRect(top_left, label.size())
+        # the visible part, in window coordinates (a label scrolled out of a scroll area's
+        # viewport is hidden by it, not overlapped)
+        visible = label.visibleRegion().boundingRect()
+        if not visible.isEmpty():
+            rects[label] = visible.translated(label.mapTo(window, QtCore.QPoint(0, 0)))
     items = list(rects.items())
     for i, (a, ra) in enumerate(items):
         for b, rb in items[i + 1 :]:
