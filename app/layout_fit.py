@@ -86,12 +86,17 @@ def fit_to_screen(window: QtWidgets.QWidget, wanted: QtCore.QSize | None = None)
     target = wanted or window.size()
     target = QtCore.QSize(min(target.width(), room.width()), min(target.height(), room.height()))
     # a resize may let the contents reflow to a smaller minimum: try again (a few times)
-    for _ in range(4):
+    stable = 0
+    for _ in range(8):
         size = target.expandedTo(window.minimumSizeHint()).expandedTo(window.minimumSize())
         if size == window.size():
-            break
-        window.resize(size)
-        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest)
+            stable += 1
+            if stable == 2:  # twice: a reflow may lower the minimum one event later
+                break
+        else:
+            stable = 0
+            window.resize(size)
+        QtCore.QCoreApplication.processEvents()
     area = available_geometry(window)
     frame = window.frameGeometry()
     x = min(max(frame.left(), area.left()), max(area.left(), area.right() + 1 - frame.width()))

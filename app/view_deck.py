@@ -346,7 +346,7 @@ class RunDeck(QtWidgets.QWidget):
 
 
 #: the compare window's overlaid gradient plot never gets less than this (pixels)
-OVERLAY_FLOOR = 120
+OVERLAY_FLOOR = 100
 
 
 def overlay_room(window: QtWidgets.QMainWindow, overlay: QtWidgets.QWidget, height: int) -> int:
