@@ -17,10 +17,17 @@ from views.theme import SCALE_MAX, SCALE_MIN
 VIEW_NAMES = ("network", "gradients", "activations", "loss", "output", "activation_function")
 
 
+def _say_error(message: str) -> None:
+    """One line on stderr: control characters a file name or value may carry (a newline in
+    an argument) are shown escaped."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    sys.stderr.write(f"backprop-lab: error: {text}\n")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # one clear line, no usage dump, exit status 2
-        sys.stderr.write(f"backprop-lab: error: {message}\n")
+        _say_error(message)
         raise SystemExit(2)
 
 
@@ -122,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_scenes:
         for name in list_scenes():
             scene = load_scene(name)
+            if scene.sweep is not None:
+                grid = "×".join(str(n) for n in scene.sweep.shape)
+                print(f"{name:20s} {scene.title}  [phase diagram {grid} × {scene.sweep.seeds} seed(s): sweep --scene]")
+                continue
             print(f"{name:20s} {scene.title}  [{len(scene.runs)} run(s), {scene.steps} steps]")
         return 0
     scene: Scene | None = None
@@ -177,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"folder {out.parent} does not exist")
         if not os.access(out.parent, os.W_OK):
             parser.error(f"cannot write in folder {out.parent} (read-only or no permission)")
+    if headless and scene is not None and scene.sweep is not None:
+        hint = f"backprop-lab sweep --scene {scene.name} --out OUT.csv --plot OUT.png"
+        parser.error(f"scene {scene.name} is a phase diagram: {hint}")
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         steps = args.steps or (scene.steps if scene is not None else 200)
@@ -193,7 +207,7 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
     try:
         app = make_application(theme_name=args.theme or "light", scale=args.scale or 1.0, language=args.lang or "en")
     except ValueError as exc:
-        sys.stderr.write(f"backprop-lab: error: {exc}\n")
+        _say_error(str(exc))
         return 2
     from app.qt_messages import silence_platform_noise
 
@@ -204,7 +218,7 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
         try:
             parts = run_compare_headless(app, scene, steps, args)
         except ExportError as exc:
-            sys.stderr.write(f"backprop-lab: error: {exc}\n")
+            _say_error(str(exc))
             return 2
         print(f"wrote {', '.join(parts)} after {steps} steps")
         return 0
@@ -248,7 +262,7 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
                 metrics_csv(window.history, args.metrics, force=args.force, config=config.to_dict())
             written.append(str(args.metrics))
     except ExportError as exc:
-        sys.stderr.write(f"backprop-lab: error: {exc}\n")
+        _say_error(str(exc))
         return 2
     finally:
         window.close()
@@ -275,7 +289,7 @@ def _interactive(config: ExperimentConfig | None, scene: Scene | None, args: arg
             language=args.lang or prefs.language,
         )
     except ValueError as exc:
-        sys.stderr.write(f"backprop-lab: error: {exc}\n")
+        _say_error(str(exc))
         return 2
     if config is None:
         # no --config or --scene: carry on with the last session's experiment

@@ -1,5 +1,6 @@
-"""The compare window's File menu: save or copy a picture, record a GIF or MP4, export every
-run's statistics, close.  Its texts follow the language (``retranslate``)."""
+"""The compare window's menus.  File: save or copy a picture, record a GIF or MP4, export
+every run's statistics, close.  View: each run's activations instead of its decision regions
+(ReLU beside Leaky ReLU: dead units).  Their texts follow the language (``retranslate``)."""
 
 from __future__ import annotations
 
@@ -35,13 +36,32 @@ class CompareFileMenu(QtCore.QObject):
             self.metrics_actions[suffix] = action
         self.menu.addSeparator()
         self.menu.addAction(window.close_action)
+        self.view_menu = window.menuBar().addMenu("")
+        self.view_menu.setObjectName("view_menu")
+        self.activations_action = self.view_menu.addAction("")
+        self.activations_action.setObjectName("show_activations")
+        self.activations_action.setCheckable(True)
+        self.activations_action.toggled.connect(self._on_activations_toggled)
         self.retranslate()
+
+    def _on_activations_toggled(self, checked: bool) -> None:
+        self.window.show_detail_view("activations" if checked else "output")
+
+    def show_detail_view(self, name: str) -> None:
+        """Tick the menu entry to match (without toggling again)."""
+        self.activations_action.blockSignals(True)
+        self.activations_action.setChecked(name == "activations")
+        self.activations_action.blockSignals(False)
 
     def retranslate(self) -> None:
         self.menu.setTitle(translate("CompareFileMenu", "&File"))
         self.metrics_actions[".csv"].setText(translate("CompareFileMenu", "Export every run's metrics (CSV)…"))
         self.metrics_actions[".json"].setText(translate("CompareFileMenu", "Export every run's metrics (JSON)…"))
         self.recording.retranslate()
+        self.view_menu.setTitle(translate("CompareFileMenu", "&View"))
+        self.activations_action.setText(
+            translate("CompareFileMenu", "Activations instead of decision regions (dead and saturated units)")
+        )
 
     def export_metrics_dialog(self, suffix: str) -> None:
         scene = getattr(self.window, "scene", None)

@@ -32,6 +32,8 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import engine_notice
+from app.background import BackgroundPause
+from app.compare_cadence import Cadence, engine_share
 from app.export import copy_to_clipboard, render_png
 from app.headless import offline_updates
 from app.save_dialogs import SaveDialogs
@@ -43,10 +45,12 @@ from model import ExperimentConfig, Snapshot
 from model.history import History
 from model.scenes import Scene
 from views import theme
+from views.activations_view import ActivationsView
 from views.compare_gradients_view import MAX_RUNS, CompareGradientsView, run_colour, run_symbol
 from views.gradients_view import GradientsView
 from views.loss_view import LossView
 from views.output_view import OutputView
+from views.settle import quiet_axes, settle
 
 APP_TITLE = "Backprop Lab"
 MIN_RUNS = 2
@@ -269,6 +273,9 @@ class RunColumn(QtWidgets.QFrame):
         #: the verdict while the run's engine is dead or hung (else None)
         self.trouble: Callable[[], tuple[str, str]] | None = None
         self.dirty = False
+        #: a snapshot arrived that the overlay has not drawn yet
+        self.fresh = False
+        self._output_drawn: Snapshot | None = None
         #: newest snapshot with an output sample (only detail steps have one)
         self.output_snapshot: Snapshot | None = None
         self.slow_dirty = False
@@ -318,9 +325,11 @@ class RunColumn(QtWidgets.QFrame):
             "gradients": GradientsView(),
             "loss": LossView(),
             "output": OutputView(),
+            "activations": ActivationsView(),
         }
         for view in self.views.values():
             view.setMinimumSize(120, 120)
+            quiet_axes(view)
         # below this the gradients view drops its heat map (and leaves the space empty)
         self.views["gradients"].setMinimumHeight(column_gradients_min(GRADIENTS_MIN_HEIGHT))
 
@@ -341,6 +350,7 @@ class RunColumn(QtWidgets.QFrame):
             row.addWidget(self.views["gradients"], 40)
             row.addWidget(self.views["loss"], 34)
             row.addWidget(self.views["output"], 26)
+            row.addWidget(self.views["activations"], 26)
             layout.addLayout(row, 1)
         else:
             # a column: the texts, the gradients (tall enough for its heat map), loss | output
@@ -352,7 +362,11 @@ class RunColumn(QtWidgets.QFrame):
             row.setSpacing(4)
             row.addWidget(self.views["loss"], 11)
             row.addWidget(self.views["output"], 9)
+            row.addWidget(self.views["activations"], 9)
             layout.addLayout(row, 2)
+        #: "output" or "activations": the one of the two that shares its place with the other
+        self.detail_view = "output"
+        self.views["activations"].hide()
         self.start()
 
     # -- lifecycle of a run ---------------------------------------------------------------
@@ -361,8 +375,8 @@ class RunColumn(QtWidgets.QFrame):
         self.history = History(self.config.depth + 1)
         self.latest = None
         self.diverged = False
-        self.dirty = False
-        self.output_snapshot = None
+        self.dirty = self.fresh = False
+        self.output_snapshot = self._output_drawn = None
         self.slow_dirty = False
         self.trouble = None
         for view in self.views.values():
@@ -397,7 +411,7 @@ class RunColumn(QtWidgets.QFrame):
         if updates.snapshots:
             self.latest = updates.snapshots[-1]
             self.last_finite = newest_finite(updates.snapshots) or self.last_finite
-            self.dirty = self.slow_dirty = True
+            self.dirty = self.slow_dirty = self.fresh = True
 
     def _on_ready(self, info: dict[str, Any]) -> None:
         self.dataset = types.SimpleNamespace(**info["dataset"])
@@ -408,30 +422,81 @@ class RunColumn(QtWidgets.QFrame):
         self.diverged = False
         for name in ("gradients", "loss", "output"):
             self.views[name].set_experiment(self.config, self.dataset)  # type: ignore[attr-defined]
+        self.views["activations"].set_experiment(self.config)  # type: ignore[attr-defined]
 
     def draw(self, now: float | None = None) -> bool:
         """Draw what arrived since the last draw; True when the newest snapshot was drawn.
 
         ``now`` (time.monotonic()) lets the slow views wait for their turn; ``None`` draws
-        everything at once (offline feeding, screenshots).
+        everything at once (offline feeding, screenshots).  The live window draws through
+        ``draw_fast`` and ``draw_slow`` on its cadence (app/compare_cadence.py).
         """
-        snap = self.latest
-        if snap is None:
+        if self.latest is None:
             self.dirty = self.slow_dirty = False
             return False
-        # a diverged step is told by the verdict; the views keep the last finite state
+        if now is None or self.slow_due(now):
+            self.draw_slow(now)
+        return self.draw_fast()
+
+    def slow_due(self, now: float) -> bool:
+        """True when the loss and output views have something new and their time has come."""
+        return self.slow_dirty and self.latest is not None and now >= self._slow_due
+
+    def draw_slow(self, now: float | None) -> None:
+        """The loss and output views (a diverged step is told by the verdict; the views keep
+        the last finite state)."""
+        self.slow_dirty = False
         shown = self.shown
-        if self.slow_dirty and (now is None or now >= self._slow_due):
-            self.slow_dirty = False
-            self.views["loss"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
-            if self.output_snapshot is not None:
-                self.views["output"].show_snapshot(self.output_snapshot, self.history)  # type: ignore[attr-defined]
-            if now is not None:
-                self._slow_due = max(self._slow_due + SLOW_INTERVAL, now)
-        if not self.dirty:
+        if shown is None:
+            return
+        self.views["loss"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
+        settle(self.views["loss"])
+        if self.detail_view == "activations":
+            self.views["activations"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
+            settle(self.views["activations"])
+        elif self.output_snapshot is not None and self.output_snapshot is not self._output_drawn:
+            # the decision regions are computed from the sample: only a new one is drawn
+            self._output_drawn = self.output_snapshot
+            self.views["output"].show_snapshot(self.output_snapshot, self.history)  # type: ignore[attr-defined]
+            settle(self.views["output"])
+        if now is not None:
+            self._slow_due = max(self._slow_due + SLOW_INTERVAL, now)
+
+    def show_detail_view(self, name: str) -> None:
+        """Show the ``"output"`` or the ``"activations"`` view in their shared place."""
+        if name not in ("output", "activations"):
+            raise ValueError(f"a column shows the output or the activations view, not {name!r}")
+        self.detail_view = name
+        self.views["output"].setVisible(name == "output")
+        self.views["activations"].setVisible(name == "activations")
+        self.forget_drawn_output()
+        self.slow_dirty = self.latest is not None
+
+    def forget_drawn_output(self) -> None:
+        """The next slow draw draws the output view again (after a past step was shown)."""
+        self._output_drawn = None
+
+    def show_past(self, snap: Snapshot, history: Any) -> None:
+        """Draw a recorded step (the timeline) in every view, with its numbers."""
+        for name in ("gradients", "loss", "activations"):
+            self.views[name].show_snapshot(snap, history)  # type: ignore[attr-defined]
+        if snap.output is not None:
+            self.views["output"].show_snapshot(snap, history)  # type: ignore[attr-defined]
+            self._output_drawn = None
+        for view in self.views.values():
+            settle(view)
+        self._show_stats(snap)
+        self._say(functools.partial(_snapshot_verdict, snap))
+
+    def draw_fast(self) -> bool:
+        """The gradient view, the numbers and the verdict; True when there was something new."""
+        snap = self.latest
+        if not self.dirty or snap is None:
+            self.dirty = False
             return False
         self.dirty = False
-        self.views["gradients"].show_snapshot(shown, self.history)  # type: ignore[attr-defined]
+        self.views["gradients"].show_snapshot(self.shown, self.history)  # type: ignore[attr-defined]
+        settle(self.views["gradients"])
         self._show_stats(snap)
         if snap.diverged:
             self.diverged = True
@@ -549,6 +614,7 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         labels = [label for label, _ in self.runs]
 
         self.overlay = CompareGradientsView()
+        quiet_axes(self.overlay)
         self.overlay.set_runs(labels, [config.depth + 1 for _, config in self.runs])
         #: four runs do not fit four ~450 px columns (the loss view alone needs ~310 px beside
         #: anything else): they are shown as 2 × 2 wide panels instead
@@ -558,6 +624,7 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         self._bind_shortcuts()
         self.retranslate()
 
+        self.cadence = Cadence(len(self.columns))
         self.timer = QtCore.QTimer(self)
         self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_MS)
@@ -567,6 +634,8 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         for column in self.columns:
             column.stagger(now, column.index / len(self.columns))
         if self.controllers is not None:
+            #: hidden or minimised, the window pauses its runs (app.background)
+            self.background = BackgroundPause(self)
             self.timer.start()
             if autoplay:
                 self.play()
@@ -634,6 +703,10 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         from app.compare_file_menu import CompareFileMenu
 
         self.file_menu = CompareFileMenu(self)
+        from app.compare_timeline import CompareTimeline
+
+        self.timeline = CompareTimeline(self)
+        outer.addWidget(self.timeline.bar)
 
     def retranslate(self) -> None:
         """Set the window's own texts in the current language (the toolbar and the columns
@@ -759,6 +832,7 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
             self.play()
 
     def play(self) -> None:
+        self.timeline.go_live()
         self._revive_engines()
         live = [i for i, column in enumerate(self.columns) if not column.diverged]
         if not live:
@@ -779,6 +853,7 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
 
     def step_once(self) -> None:
         self.pause()
+        self.timeline.go_live()
         self._revive_engines()
         if self.controllers is not None:
             for column, controller in zip(self.columns, self.controllers, strict=True):
@@ -808,8 +883,12 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         for column in self.columns:
             column.start()
         self.overlay.clear()
+        if hasattr(self, "timeline"):
+            self.timeline.clear()
         if self.controllers is not None:
+            share = engine_share(len(self.runs))
             for (_, config), controller in zip(self.runs, self.controllers, strict=True):
+                controller.set_share(share)
                 controller.reset(config.to_dict())
                 if was_playing:
                     controller.play()
@@ -817,6 +896,13 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
     def set_speed(self, steps_per_second: float | None) -> None:
         """Train every run at ``steps_per_second`` (None: as fast as possible)."""
         self.transport.set_speed(steps_per_second)
+
+    def show_detail_view(self, name: str) -> None:
+        """Every run shows its ``"output"`` or its ``"activations"`` view beside its loss."""
+        for column in self.columns:
+            column.show_detail_view(name)
+        self.file_menu.show_detail_view(name)
+        self._draw(None)
 
     def _on_speed(self, steps_per_second: float | None) -> None:
         if self.controllers is not None:
@@ -827,24 +913,33 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
     def _on_frame(self) -> None:
         assert self.controllers is not None
         for i, controller in enumerate(self.controllers):
-            self.columns[i].apply_updates(controller.take())
+            updates = controller.take()
+            self.columns[i].apply_updates(updates)
+            self.timeline.record(i, updates)
         lost = any(controller.needs_restart for controller in self.controllers)
         if lost != self.transport.restart_action.isVisible():
             self.transport.show_restart(lost)
-        self._draw(time.monotonic())
+        if self.timeline.is_live():  # a scrubbed past step stays on screen
+            self._draw(time.monotonic())
 
     def apply_updates(self, index: int, updates: Updates) -> None:
         """Feed run ``index`` by hand (offline mode) and draw everything that changed."""
         self.columns[index].apply_updates(updates)
+        self.timeline.record(index, updates)
         self._draw(None)
 
     def _draw(self, now: float | None) -> None:
-        changed = False
-        for column in self.columns:
-            if column.dirty or column.slow_dirty:
-                changed = column.draw(now) or changed
-        if changed:
+        if now is None:
+            for column in self.columns:
+                if column.dirty or column.slow_dirty:
+                    column.draw(None)
+        else:
+            self.cadence.draw(self.columns, now)
+        if any(column.fresh for column in self.columns):
+            for column in self.columns:
+                column.fresh = False
             self.overlay.show_snapshots([column.shown for column in self.columns])
+            settle(self.overlay)
         if self.playing and all(column.diverged for column in self.columns):
             self.playing = False
             self.transport.show_playing(False)
@@ -853,6 +948,8 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
     def _message_text(key: str) -> str:
         if key == "all_diverged":
             return translate("CompareWindow", "Every run diverged: reset (R) to start again.")
+        if key == "background":
+            return engine_notice.paused_in_background()
         return translate("CompareWindow", "Reset: fresh networks from the same seeds.")
 
     def _show_message(self, key: str, kind: str) -> None:
@@ -900,6 +997,7 @@ def open_scene_compare(
     window = CompareWindow(runs, title=scene.title, caption=scene.caption, controllers=controllers, autoplay=autoplay)
     window.scene = scene
     window.set_speed(scene.speed)
+    window.show_detail_view(scene.compare_view)
     return window
 
 

@@ -5,7 +5,8 @@ never waits on the trainer's GIL and vice versa.  The protocol is a duplex Pipe 
 
 Commands (parent → child): ``("reset", config_dict)``, ``("play",)``, ``("pause",)``,
 ``("step", n)``, ``("live", changes)``, ``("speed", steps_per_second_or_None)``,
-``("walk",)`` (pause, then walk the backward pass of the next batch), ``("quit",)``.
+``("walk",)`` (pause, then walk the backward pass of the next batch), ``("share", k)``
+(detail and output steps k times less often: k runs share the cores), ``("quit",)``.
 
 Messages (child → parent): ``("ready", info)`` after every reset, ``("snapshots", list,
 weights_or_None)`` in batches about 60 times a second, ``("paused", reason)``,
@@ -45,6 +46,8 @@ class EngineLoop:
         self.trainer: Trainer | None = None
         self.playing = False
         self.steps_per_second: float | None = None
+        #: how many runs share the machine's cores with this one (≥ 1; see "share")
+        self.share = 1.0
         self.pending: list[Snapshot] = []
         self.last_send = 0.0
         self.last_detail = 0.0
@@ -80,6 +83,10 @@ class EngineLoop:
             elif kind == "speed":
                 self.steps_per_second = cmd[1]
                 self.next_slow_step = time.perf_counter()
+            elif kind == "share":
+                # this run shares the machine with others (a compare window): its heavy
+                # statistics and output samples come that many times less often
+                self.share = max(1.0, float(cmd[1]))
             elif kind == "walk":
                 self._walk()
             elif kind == "quit":
@@ -141,8 +148,8 @@ class EngineLoop:
             t = time.perf_counter()
             # heavy statistics at most ~30 Hz and never more than ~20 % of the time; the
             # output sample (a forward pass over a grid) at most ~5 Hz, within ~10 %
-            detail = t - self.last_detail >= max(DETAIL_INTERVAL, 4.0 * self.detail_cost)
-            output = detail and t - self.last_output >= max(OUTPUT_INTERVAL, 9.0 * self.output_cost)
+            detail = t - self.last_detail >= self.share * max(DETAIL_INTERVAL, 4.0 * self.detail_cost)
+            output = detail and t - self.last_output >= self.share * max(OUTPUT_INTERVAL, 9.0 * self.output_cost)
             if not self._train_one(detail=detail, output=output) or t >= end:
                 break
 

@@ -310,7 +310,7 @@ def _metric_table(history: History) -> tuple[list[str], np.ndarray]:
     n = len(history)
     blocks = [history.steps.astype(np.float64).reshape(n, 1)]
     blocks.extend(np.asarray(history.scalar(name), dtype=np.float64).reshape(n, 1) for name in METRIC_SCALARS)
-    blocks.extend(np.asarray(history.layer_stat(name), dtype=np.float64).reshape(n, -1) for name in LAYER_STAT_NAMES)
+    blocks.extend(np.asarray(history.layer_stat(name), dtype=np.float64).reshape(n, history.n_layers) for name in LAYER_STAT_NAMES)
     return metric_columns(history.n_layers), np.hstack(blocks)
 
 
@@ -364,7 +364,7 @@ def metrics_dict(history: History, config: Any = None) -> dict[str, Any]:
         "steps": [int(s) for s in history.steps],
         "scalars": {name: [_json_value(v) for v in history.scalar(name)] for name in METRIC_SCALARS},
         "layers": {
-            name: [[_json_value(v) for v in row] for row in history.layer_stat(name).reshape(n, -1)]
+            name: [[_json_value(v) for v in row] for row in history.layer_stat(name).reshape(n, history.n_layers)]
             for name in LAYER_STAT_NAMES
         },
     }

@@ -24,10 +24,18 @@ def apply_look(
     lang = None if language is None else i18n.check(language)
     s = clamp_scale(scale)
     theme.apply_pyqtgraph(t, scale=s)
-    app.setStyle("Fusion")
-    app.setPalette(theme.qt_palette(t))
+    # Each of these re-polishes or re-lays out every widget of every open window (compare
+    # windows included): only what changed is set.  setStyle creates a new style object and
+    # re-polishes everything even when the name is the same.
+    style = app.style()
+    if style is None or style.name().lower() != "fusion":
+        app.setStyle("Fusion")
+    palette = theme.qt_palette(t)
+    if app.palette() != palette:
+        app.setPalette(palette)
     font = app.font()
-    font.setPointSizeF(BASE_POINT_SIZE * s)
-    app.setFont(font)
+    if font.pointSizeF() != BASE_POINT_SIZE * s:
+        font.setPointSizeF(BASE_POINT_SIZE * s)
+        app.setFont(font)
     if lang is not None:
         i18n.install(app, lang)

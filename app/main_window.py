@@ -10,6 +10,7 @@ window is fed by hand (``feed``), which the headless screenshot mode and tests u
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 import time
 import types
@@ -22,6 +23,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import engine_notice, i18n
+from app.background import close_scene_windows, pause_in_background
 from app.config_io import CONFIG_SUFFIXES, load_runs_file, save_config_file
 from app.export import ExportError, copy_to_clipboard, metrics_csv, metrics_json, render_png, render_svg
 from app.layout_fit import FitLabel, WrapFitLabel, dock_width, fit_form, fit_to_screen
@@ -32,8 +34,9 @@ from app.save_dialogs import SaveDialogs
 from app.status import newest_finite, verdict
 from app.toast import Messages
 from app.transport import Transport
+from app.view_cadence import ViewCadence
 from app.view_deck import FitTimelineBar, ViewDeck
-from app.worker import TrainingController, Updates
+from app.worker import EngineLimitError, TrainingController, Updates, ensure_room, stop_controllers
 from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
 from model.config import DATASET_NAMES, INIT_NAMES, LOSS_NAMES, MAX_DEPTH, MAX_WIDTH, OPTIMIZER_NAMES
@@ -49,8 +52,18 @@ from views.loss_view import LossView
 from views.network_view import NetworkView
 from views.output_view import OutputView
 from views.walkthrough_view import WalkthroughView
+from views.settle import quiet_axes, settle
 
 APP_TITLE = "Backprop Lab"
+#: seconds between redraws of each view while training live (0: every frame; app/view_cadence.py)
+VIEW_INTERVALS = {
+    "gradients": 0.0,
+    "network": 1 / 15,
+    "loss": 1 / 15,
+    "activations": 1 / 10,
+    "output": 1 / 5,
+    "activation_function": 1 / 5,
+}
 FRAME_MS = 16
 VIEW_NAMES: tuple[str, ...] = ("network", "gradients", "activations", "loss", "output", "activation_function")
 #: picture sizes offered by the export menus: (key, scale, exact size)
@@ -335,6 +348,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             "output": OutputView(),
             "activation_function": ActivationFunctionView(),
         }
+        for view in self.views.values():
+            quiet_axes(view)  # views/settle.py
+        self.view_cadence = ViewCadence(VIEW_INTERVALS)
         # its own top-level window, but owned by this one (deleted with it)
         self.walkthrough = WalkthroughView(self)
         self.walkthrough.setWindowFlag(QtCore.Qt.WindowType.Window, True)
@@ -531,6 +547,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             except ConfigError:
                 continue
             runs = self.tr("  ({n} runs, compare)").format(n=len(scene.runs)) if len(scene.runs) > 1 else ""
+            runs = self.tr("  (phase diagram)") if scene.is_sweep else runs
             action = scenes.addAction(f"{scene_title(scene)}{runs}")
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.open_scene(n))
@@ -547,6 +564,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         lecture = bar.addMenu(self.tr("&Lecture"))
         walk = lecture.addAction(self.tr("Backward pass walk-through (W)"))
         walk.triggered.connect(self.start_walkthrough)
+        phase = lecture.addAction(self.tr("Phase diagram…"))
+        phase.setObjectName("phase_diagram")
+        phase.triggered.connect(lambda: self.open_phase_diagram())
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.setObjectName("view_menu")
         for action in (a["fullscreen"], a["controls"], a["caption"]):
@@ -618,7 +638,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         except ConfigError as exc:
             self._show_message(str(exc), "error")
             return None
+        if scene.is_sweep:
+            return self.open_phase_diagram(scene)
         if len(scene.runs) == 1:
+            pause_in_background(self.compare_windows)  # this window is the active scene now
             self.set_scene(scene)
             self.load_config(scene.runs[0].config)
             self.set_speed(scene.speed)
@@ -626,8 +649,38 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         from app.compare_window import open_scene_compare
 
         factory = TrainingController if self.controller is not None else None
+        place = close_scene_windows(self.compare_windows)  # the new scene takes its place
+        try:
+            if factory is not None:
+                ensure_room(len(scene.runs))
+        except EngineLimitError as exc:
+            self._show_message(str(exc), "error")
+            return None
+        pause_in_background(self.compare_windows)
         window = open_scene_compare(scene, factory)
         self._track(window)
+        if place is not None:
+            window.setGeometry(place)
+        return window
+
+    def open_phase_diagram(self, scene: Scene | None = None) -> QtWidgets.QMainWindow:
+        """A sweep window: the scene's phase diagram, or gain × bias std of the current config
+        (app/sweep_window.py); clicking a point opens its config here."""
+        from app.sweep_window import SweepWindow, default_spec
+
+        def open_here(config: ExperimentConfig) -> None:
+            self.load_config(config)
+            self.raise_()
+            self.activateWindow()
+
+        if scene is not None and scene.sweep is not None:
+            window = SweepWindow(scene.sweep, measure=scene.sweep_measure, scene=scene, open_config=open_here)
+        else:
+            window = SweepWindow(default_spec(self.config), open_config=open_here)
+        self._track(window)
+        if self.controller is not None:  # a live window (not a headless render or a test)
+            window.show()
+            window.start()
         return window
 
     def compare_with(self, variants: list[dict[str, Any]]) -> QtWidgets.QMainWindow | None:
@@ -635,6 +688,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
 
         try:
             factory = TrainingController if self.controller is not None else None
+            if factory is not None:
+                ensure_room(len(variants) + 1)
             window = open_variants_compare(self.config, variants, controllers_factory=factory)
         except (ConfigError, ValueError) as exc:
             self._show_message(str(exc), "error")
@@ -675,6 +730,10 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     def _forget(self, window: QtWidgets.QMainWindow) -> None:
         if window in self.compare_windows:
             self.compare_windows.remove(window)
+        # a closed window's Python side (its runs' workers, their pipes and process handles,
+        # tens of MB of history) sits in reference cycles that Python's collector reaches only
+        # rarely on a large heap: collect now, once the deletion has finished
+        QtCore.QTimer.singleShot(0, gc.collect)
 
     def set_scene(self, scene: Scene | None) -> None:
         """Show the scene's title and caption above the views (None hides them)."""
@@ -954,17 +1013,20 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     # -- configs: files and drag-and-drop ----------------------------------------------
     def load_config_path(self, path: str | Path) -> bool:
         """Load the config in ``path`` (JSON, or a PNG exported by the app); a bad file is
-        reported in the message area and changes nothing."""
+        reported in the message area and in a dialog, and changes nothing."""
         try:
             runs = load_runs_file(path)
         except ConfigError as exc:
             self._show_message(str(exc), "error")
+            self._alert(self.tr("Cannot open this file"), str(exc))
             return False
         if len(runs) > 1:
             # a compare-window picture: compare the same runs again
             from app.compare_window import CompareWindow
 
             try:
+                if self.controller is not None:
+                    ensure_room(len(runs))
                 controllers = [TrainingController() for _ in runs] if self.controller is not None else None
                 window = CompareWindow(runs, title=Path(path).stem, controllers=controllers)
             except ValueError as exc:
@@ -1171,6 +1233,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         assert self.controller is not None
         updates = self.controller.take()
         self.apply_updates(updates)
+        self.view_cadence.catch_up(time.monotonic())
 
     def apply_updates(self, updates: Updates) -> None:
         if updates.ready is not None:
@@ -1275,9 +1338,16 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         weights = weights if past else self.weights
         # a diverged step is reported by the banner; the views keep the last finite state
         shown = snap if past and not snap.diverged else (self.last_finite or snap)
-        v["network"].show_snapshot(shown, history, weights)
-        for name in ("gradients", "activations", "loss", "output", "activation_function"):
-            v[name].show_snapshot(shown, history)
+
+        def draw(name: str) -> None:
+            if name == "network":
+                v[name].show_snapshot(shown, history, weights)
+            else:
+                v[name].show_snapshot(shown, history)
+            settle(v[name])  # one paint per update (views/settle.py)
+
+        # live: the gradients every frame, the other views on staggered clocks (app/view_cadence.py)
+        self.view_cadence.frame(time.monotonic(), draw, everything=past or self.controller is None)
         self.step_label.setText(self.tr("step {step}").format(step=f"{snap.step:,}"))
         if len(self._rates) >= 2 and self.controller is not None and not past:
             (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]
@@ -1361,6 +1431,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
                 pass  # already reported through ``failed``
         self.save_prefs()
         self.timer.stop()
+        # every engine of every window stops at once: closing waits at most a second in all
+        own = [self.controller] if self.controller is not None else []
+        stop_controllers(own + [c for w in self.compare_windows for c in getattr(w, "controllers", None) or []])
         for window in self.compare_windows:
             window.close()
         self.compare_windows.clear()

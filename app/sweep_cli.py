@@ -2,7 +2,7 @@
 
     backprop-lab sweep [--config F | --scene NAME] [--set FIELD=VALUE]...
         --vary FIELD=V1,V2|FIELD=START:STOP:N[:log] [--vary ...] [--seeds K] [--steps N]
-        --out OUT.csv|OUT.json [--workers W] [--scheduler tcp://HOST:PORT]
+        --out OUT.csv|OUT.json [--plot OUT.png [--measure M]] [--workers W] [--scheduler tcp://HOST:PORT]
         [--resume] [--force]
 
 Bad fields or values exit 2 with one line on stderr.  Ctrl+C stops cleanly: finished points
@@ -20,6 +20,7 @@ from app.config_io import load_config_file
 from model import ConfigError, ExperimentConfig
 from model.scenes import Scene, load_scene
 from model.sweep import (
+    MEASURES,
     Progress,
     ResultFile,
     SweepError,
@@ -66,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=_count(1, 100), help="seeds per grid point (median over them; default 1)")
     p.add_argument("--steps", type=_count(0, 1_000_000), help="training steps per run (0: at initialisation)")
     p.add_argument("--out", type=Path, required=True, help="results: .csv (one row per point) or .json")
+    p.add_argument("--plot", type=Path, help="also draw the phase diagram (or curve) to this PNG")
+    p.add_argument("--measure", help="the measure --plot draws (default: the scene's, else grad_ratio_init)")
     p.add_argument("--workers", type=_count(1, 1024), help="local worker processes (default: the cores)")
     p.add_argument("--scheduler", help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--resume", action="store_true", help="keep the points already in --out and run the rest")
@@ -118,6 +121,15 @@ def main(argv: list[str] | None = None) -> int:
     except SweepError as exc:
         parser.error(str(exc))
     outputs = [out] + ([result.sidecar] if result.sidecar is not None else [])
+    if args.plot is not None:
+        if args.plot.suffix.lower() != ".png":
+            parser.error(f"--plot must name a .png file, got {args.plot}")
+        outputs += [args.plot, args.plot.with_name(args.plot.name + ".json")]
+    measure = args.measure or (
+        scene.sweep_measure if scene is not None and scene.sweep is not None else "grad_ratio_init"
+    )
+    if measure not in MEASURES:
+        parser.error(f"--measure must be one of {', '.join(MEASURES)}; got {measure!r}")
     for path in outputs:
         if not path.parent.exists():
             parser.error(f"folder {path.parent} does not exist")
@@ -180,6 +192,22 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     result.finish()
     written_files = [str(out)] + ([str(result.sidecar)] if result.sidecar is not None else [])
+    if args.plot is not None:
+        from app.sweep_plot import PlotError, plot_png
+
+        try:
+            plot_png(
+                spec,
+                result.rows,
+                measure,
+                args.plot,
+                force=args.force,
+                scene=scene if scene is not None and scene.sweep is not None else None,
+            )
+        except PlotError as exc:
+            sys.stderr.write(f"{PROG}: error: {exc}\n")
+            return 2
+        written_files.append(str(args.plot))
     resumed = f" ({done_before} kept from before)" if done_before else ""
     print(f"wrote {', '.join(written_files)}: {have} points{resumed}, {spec.seeds} seed(s), {spec.steps} steps")
     return 0

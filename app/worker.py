@@ -83,10 +83,14 @@ class TrainingWorker(QtCore.QObject):
         self.heard = False
         #: the engine died on its own (killed, crashed, could not start), not asked to stop
         self.dead = False
+        #: write end of the pipe that wakes the worker thread for a command (None when closed)
+        self._wake_fd: int | None = None
+        self._wake_lock = threading.Lock()
 
     # -- called from the GUI thread (thread-safe) ----------------------------------------
     def send(self, *command: Any) -> None:
         self._commands.put(command)
+        self._wake()
 
     def take(self) -> Updates:
         with self._lock:
@@ -96,6 +100,15 @@ class TrainingWorker(QtCore.QObject):
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        # the worker sleeps until the engine or this pipe has something (no polling: a
+        # thread waking every few ms takes the GIL from the GUI thread as often)
+        with self._wake_lock:
+            if self._wake_fd is not None:
+                with contextlib.suppress(OSError):
+                    os.write(self._wake_fd, b"!")
 
     def kill(self) -> None:
         """End the engine process now (SIGKILL: also a stopped or hung one)."""
@@ -124,6 +137,10 @@ class TrainingWorker(QtCore.QObject):
             return
         self.proc = proc
         child.close()
+        wake_r, wake_w = os.pipe()
+        os.set_blocking(wake_w, False)
+        with self._wake_lock:
+            self._wake_fd = wake_w
         crash: str | None = None
         try:
             while not self._stop.is_set():
@@ -131,7 +148,10 @@ class TrainingWorker(QtCore.QObject):
                     self._forward_commands(parent)
                 except OSError:
                     pass  # a broken pipe: the engine is gone, and the read below says so
-                ready = wait_for([parent, proc.sentinel], timeout=0.005)
+                ready = wait_for([parent, proc.sentinel, wake_r], timeout=0.25)
+                if wake_r in ready:
+                    os.read(wake_r, 4096)
+                    ready.remove(wake_r)
                 if not ready:
                     continue
                 if parent not in ready:  # the process ended and left nothing to read
@@ -151,6 +171,8 @@ class TrainingWorker(QtCore.QObject):
         finally:
             with contextlib.suppress(OSError):
                 parent.send(("quit",))
+            if not self.heard:
+                proc.kill()  # still starting (importing NumPy): it would not read "quit" soon
             # Keep reading until the child has quit: it may be blocked sending to us.
             deadline = time.perf_counter() + 0.3
             while proc.is_alive() and time.perf_counter() < deadline:
@@ -164,6 +186,10 @@ class TrainingWorker(QtCore.QObject):
                 proc.kill()  # a stopped or busy engine: SIGTERM would wait for it
                 proc.join(timeout=0.5)
             parent.close()
+            with self._wake_lock:
+                self._wake_fd = None
+            os.close(wake_r)
+            os.close(wake_w)
             self.finished.emit()
 
     def _died(self, reason: str) -> None:
@@ -244,6 +270,7 @@ class TrainingController(QtCore.QObject):
         #: the newest config sent with reset (what a restarted engine is rebuilt from)
         self.config: dict[str, Any] | None = None
         self._speed: tuple[float | None] | None = None
+        self._share = 1.0
         #: time.monotonic() of the newest command that asks the engine to work
         self._asked = 0.0
         self.hung = False
@@ -282,6 +309,8 @@ class TrainingController(QtCore.QObject):
         _controllers.add(self)
         if self._speed is not None:
             self.worker.send("speed", self._speed[0])
+        if self._share != 1.0:
+            self.worker.send("share", self._share)
 
     def _revive(self) -> None:
         if self.needs_restart and self.config is not None:
@@ -326,6 +355,11 @@ class TrainingController(QtCore.QObject):
     def set_speed(self, steps_per_second: float | None) -> None:
         self._speed = (steps_per_second,)
         self.worker.send("speed", steps_per_second)
+
+    def set_share(self, share: float) -> None:
+        """``share`` runs train on this machine at once: detail steps come that many times less often."""
+        self._share = share
+        self.worker.send("share", share)
 
     def take(self) -> Updates:
         updates = self.worker.take()

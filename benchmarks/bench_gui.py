@@ -152,12 +152,16 @@ def _timed(obj: Any, method: str, costs: list[float]) -> None:
     setattr(obj, method, timed)
 
 
-def _frame_numbers(frames: list[float], elapsed: float) -> dict[str, Any]:
+def _frame_numbers(frames: list[float], elapsed: float, cpu: float) -> dict[str, Any]:
+    """Frame statistics; ``cpu`` (the GUI process's CPU seconds, every thread) gives the cost
+    of a frame, a number that depends less on what else the machine is doing than fps."""
     intervals = sorted(b - a for a, b in itertools.pairwise(frames))
+    cost = {"gui_cpu_share": cpu / elapsed, "gui_cpu_ms_per_frame": 1e3 * cpu / max(len(frames), 1)}
     if not intervals:
-        return {"frames": len(frames), "fps_mean": len(frames) / elapsed, "fps_median": 0.0}
+        return {"frames": len(frames), "fps_mean": len(frames) / elapsed, "fps_median": 0.0, **cost}
     median = statistics.median(intervals)
     return {
+        **cost,
         "frames": len(frames),
         "fps_mean": len(frames) / elapsed,
         "fps_median": 1.0 / median,
@@ -186,6 +190,8 @@ def measure_main(config: ExperimentConfig, size: tuple[int, int], warmup: float,
 
     app = make_application()
     window = MainWindow(config, controller=TrainingController())
+    if hasattr(window, "set_speed"):
+        window.set_speed(None)
     window.resize(*size)
     window.show()
     counter = _PaintCounter(window.views["gradients"])
@@ -198,14 +204,14 @@ def measure_main(config: ExperimentConfig, size: tuple[int, int], warmup: float,
     for costs in view_costs.values():
         costs.clear()
     step0 = window.latest.step if window.latest else 0
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     _run_for(app, seconds)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     step1 = window.latest.step if window.latest else 0
     window_size = (window.width(), window.height())
     _close(app, window)
     return {
-        **_frame_numbers(counter.frames(), elapsed),
+        **_frame_numbers(counter.frames(), elapsed, cpu),
         "training_steps_per_s": (step1 - step0) / elapsed,
         "window_size": window_size,
         "show_snapshot_median_ms": {k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()},
@@ -219,6 +225,8 @@ def measure_compare(scene_name: str, size: tuple[int, int], warmup: float, secon
 
     app = make_application()
     window = open_scene_compare(load_scene(scene_name))
+    if hasattr(window, "set_speed"):
+        window.set_speed(None)  # as fast as possible, not the scene's narrating pace
     window.resize(*size)
     window.show()
     counter = _PaintCounter(window.overlay)
@@ -239,21 +247,116 @@ def measure_compare(scene_name: str, size: tuple[int, int], warmup: float, secon
     for costs in view_costs.values():
         costs.clear()
     steps0 = steps()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     _run_for(app, seconds)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     steps1 = steps()
     window_size = (window.width(), window.height())
     _close(app, window)
     per_run = [(b - a) / elapsed for a, b in zip(steps0, steps1, strict=True)]
     return {
-        **_frame_numbers(counter.frames(), elapsed),
+        **_frame_numbers(counter.frames(), elapsed, cpu),
         "training_steps_per_s": sum(per_run),
         "runs_steps_per_s": per_run,
         "window_size": window_size,
         "draw_median_ms": round(1e3 * statistics.median(draw_costs), 2) if draw_costs else None,
         "show_snapshot_median_ms": {k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()},
         "show_snapshot_calls": {k: len(v) for k, v in view_costs.items()},
+    }
+
+
+def _recorded_feed(configs: list[ExperimentConfig], frames: int, steps_per_frame: int) -> list[list[Any]]:
+    """What the engines would send for ``frames`` display frames: per frame and run, an
+    Updates with ``steps_per_frame`` snapshots (the last detailed every 2nd frame, with an
+    output sample every 12th and the weights every 12th), after the run's "ready" update."""
+    from app.engine_process import ready_info
+    from app.worker import Updates
+    from model import Trainer
+
+    feed: list[list[Any]] = []
+    trainers = [Trainer(c) for c in configs]
+    feed.append([Updates(ready=ready_info(t), snapshots=[t.inspect()]) for t in trainers])
+    for f in range(frames):
+        row = []
+        for t in trainers:
+            batch = []
+            for k in range(steps_per_frame):
+                last = k == steps_per_frame - 1
+                batch.append(t.step(detail=last and f % 2 == 0, output=last and f % 12 == 0))
+            weights = [w.copy() for w in t.network.weights] if f % 12 == 0 else None
+            row.append(Updates(snapshots=batch, weights=weights))
+        feed.append(row)
+    return feed
+
+
+def measure_frame_cost(args: argparse.Namespace) -> dict[str, Any]:
+    """CPU time of the GUI thread per display frame, the engines replaced by recorded updates.
+
+    Every frame feeds each run the updates an engine sends in 1/60 s at ~600 steps/s, draws
+    as the live window's display timer does and lets Qt paint and flush.  No engine process
+    runs, so the number depends little on what else the machine does: it is the window's own
+    cost of a frame (1000 / it = the frame rate one free core could reach)."""
+    from PySide6 import QtCore
+
+    from app.main_window import MainWindow, make_application
+
+    size = _size(args.size)
+    app = make_application()
+    if args.compare:
+        from app.compare_window import open_scene_compare
+        from model.scenes import load_scene
+
+        scene = load_scene(args.compare)
+        window = open_scene_compare(scene, None)
+        configs = [run.config for run in scene.runs]
+    else:
+        window = MainWindow(LECTURE, controller=None)
+        configs = [LECTURE]
+        # drawn as a live window is (a window without a controller draws every view at
+        # once, for headless pictures); nothing calls the controller here
+        window.controller = object()
+    window.resize(*size)
+    window.show()
+    feed = _recorded_feed(configs, args.frames + 30, 10)
+    counter = _PaintCounter(window.overlay if args.compare else window.views["gradients"])
+
+    def one_frame(row: list[Any]) -> None:
+        if args.compare:
+            for i, updates in enumerate(row):
+                window.columns[i].apply_updates(updates)
+                if hasattr(window, "timeline"):
+                    window.timeline.record(i, updates)
+            window._draw(time.monotonic())
+        else:
+            window.apply_updates(row[0])
+            if hasattr(window, "view_cadence"):
+                window.view_cadence.catch_up(time.monotonic())  # as the display timer does
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents)
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents)
+
+    for row in feed[:31]:  # ready, then a warm-up
+        one_frame(row)
+    counter.paints.clear()
+    costs = []
+    for row in feed[31:]:
+        t0 = time.thread_time()
+        one_frame(row)
+        costs.append(time.thread_time() - t0)
+    if not args.compare:
+        window.controller = None
+    _close(app, window)
+    costs.sort()
+    return {
+        "what": f"frame cost, compare {args.compare}" if args.compare else "frame cost, main window",
+        "code": str(ROOT),
+        "size": args.size,
+        "qt_scale_factor": os.environ.get("QT_SCALE_FACTOR"),
+        "platform": os.environ.get("QT_QPA_PLATFORM"),
+        "frames": len(costs),
+        "gradient_plot_paints": len(counter.frames()),
+        "frame_cpu_ms_median": 1e3 * statistics.median(costs),
+        "frame_cpu_ms_p95": 1e3 * costs[int(0.95 * (len(costs) - 1))],
+        "load_average": os.getloadavg(),
     }
 
 
@@ -283,6 +386,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "fps_median": gui["fps_median"],
         "frame_interval_p95_ms": gui.get("frame_interval_p95_ms"),
         "training_ratio": gui["training_steps_per_s"] / headless,
+        "gui_cpu_ms_per_frame": gui["gui_cpu_ms_per_frame"],
         "gui": gui,
         "load_average": os.getloadavg(),
     }
@@ -298,6 +402,8 @@ def _row(args: argparse.Namespace, extra: list[str], env: dict[str, str], code: 
     cmd = [sys.executable, str(HERE), "--code", str(code), *extra]
     cmd += ["--seconds", str(args.seconds), "--warmup", str(args.warmup)]
     cmd += ["--headless-seconds", str(args.headless_seconds)]
+    if args.frame_cost:
+        cmd += ["--frame-cost", "--frames", str(args.frames)]
     child_env = {k: v for k, v in os.environ.items() if k not in ("QT_SCALE_FACTOR", "PYTHONPATH")}
     out = subprocess.run(cmd, capture_output=True, text=True, env={**child_env, **env}, check=False)
     if out.returncode != 0:
@@ -326,6 +432,7 @@ def suite(args: argparse.Namespace) -> dict[str, Any]:
         for r in range(args.rounds):
             # alternate the order: neither side always gets the quieter half
             order = [("after", here), ("before", base)] if r % 2 == 0 else [("before", base), ("after", here)]
+            # (without --base, "after" is simply this checkout)
             for side, code in order:
                 if code is None:
                     continue
@@ -333,12 +440,13 @@ def suite(args: argparse.Namespace) -> dict[str, Any]:
                 (after_runs if side == "after" else before_runs).append(result)
                 print(f"# {name} [{side}] round {r + 1}: " + _brief(result), file=sys.stderr, flush=True)
         row: dict[str, Any] = {"after": _median_row(after_runs), "targets": None}
-        row["targets"] = _verdict(row["after"], targets)
+        row["targets"] = {} if args.frame_cost else _verdict(row["after"], targets)
         if before_runs:
             row["before"] = _median_row(before_runs)
             row["after_over_before"] = {
                 key: _ratio(row["after"].get(key), row["before"].get(key))
-                for key in ("fps_median", "frame_interval_p95_ms", "training_ratio")
+                for key in KEYS
+                if key in row["after"]
             }
         row["runs"] = {"after": after_runs, "before": before_runs}
         rows[name] = row
@@ -351,13 +459,29 @@ def suite(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+KEYS = (
+    "fps_median",
+    "frame_interval_p95_ms",
+    "training_ratio",
+    "gui_cpu_ms_per_frame",
+    "frame_cpu_ms_median",
+    "frame_cpu_ms_p95",
+)
+
+
 def _brief(result: dict[str, Any]) -> str:
     if "error" in result:
         return f"error {result['error']}"
+    if "frame_cpu_ms_median" in result:
+        return (
+            f"GUI thread CPU per frame: median {result['frame_cpu_ms_median']:.1f} ms, "
+            f"p95 {result['frame_cpu_ms_p95']:.1f} ms  load {result['load_average'][0]:.1f}"
+        )
     p95 = result.get("frame_interval_p95_ms")
     return (
         f"fps {result['fps_median']:.1f}  p95 {p95 if p95 is None else round(p95, 1)} ms  "
-        f"training ratio {result['training_ratio']:.2f}"
+        f"training ratio {result['training_ratio']:.2f}  GUI CPU {result['gui_cpu_ms_per_frame']:.1f} ms/frame  "
+        f"load {result['load_average'][0]:.1f}"
     )
 
 
@@ -366,9 +490,10 @@ def _median_row(results: list[dict[str, Any]]) -> dict[str, Any]:
     if not good:
         return {"error": [r.get("error") for r in results]}
     out: dict[str, Any] = {}
-    for key in ("fps_median", "frame_interval_p95_ms", "training_ratio"):
+    for key in KEYS:
         values = [r[key] for r in good if r.get(key) is not None]
-        out[key] = statistics.median(values) if values else None
+        if values:
+            out[key] = statistics.median(values)
     return out
 
 
@@ -388,8 +513,17 @@ def main() -> None:
     p.add_argument("--base", metavar="DIR", help="with --suite: also measure this checkout, interleaved")
     p.add_argument("--rounds", type=int, default=1, help="with --suite: measurements per row and side")
     p.add_argument("--code", metavar="DIR", help="measure the app in this checkout")
+    p.add_argument(
+        "--frame-cost",
+        action="store_true",
+        help="the GUI thread's CPU per frame, fed recorded updates (no engines; steady on a busy machine)",
+    )
+    p.add_argument("--frames", type=int, default=300, help="with --frame-cost: frames measured")
     args = p.parse_args()
-    result = suite(args) if args.suite else measure(args)
+    if args.frame_cost and not args.suite:
+        result = measure_frame_cost(args)
+    else:
+        result = suite(args) if args.suite else measure(args)
     print(json.dumps(result, indent=2))
 
 

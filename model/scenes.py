@@ -8,6 +8,11 @@ A scene file is JSON::
 Optional: ``"title_zh"``, ``"caption_zh"`` (Simplified Chinese texts), per-run ``"label_zh"``
 and ``"speed"``: the recommended pace in training steps per second, slow enough to narrate (a
 scene starts at it; :data:`DEFAULT_SPEED` when absent).  Nothing in a scene file is executed; every config is validated.
+
+A scene of ``"type": "sweep"`` is a phase diagram: its one run is the base config and
+``"sweep": {"vary": ["init_scale=0.5:2.5:21", "bias_std=0:0.5:11"], "seeds": 1, "steps": 0,
+"measure": "grad_ratio_init"}`` the grid (``--vary`` syntax, see model/sweep.py), seeds per
+point, training steps per run and the measure the sweep window shows first.
 """
 
 from __future__ import annotations
@@ -19,12 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from model.config import ConfigError, ExperimentConfig
+from model.sweep import MEASURES, SweepError, SweepSpec, parse_vary
 
 MAX_RUNS = 4
 #: a scene's pace when its file names none (steps per second)
 DEFAULT_SPEED = 30.0
 #: the range of a recommended pace (steps per second)
 SPEED_RANGE = (0.1, 10_000.0)
+SCENE_TYPES = ("runs", "sweep")
+
+
+#: views a compare window can show beside each run's loss (see Scene.compare_view)
+COMPARE_VIEWS = ("output", "activations")
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,15 @@ class Scene:
     caption_zh: str = ""
     #: recommended training speed in steps per second (the scene starts at it)
     speed: float = DEFAULT_SPEED
+    #: in compare mode, the view beside each run's loss: "output" or "activations"
+    compare_view: str = "output"
+    #: a phase-diagram scene's grid (its base config is ``runs[0].config``); None for the others
+    sweep: SweepSpec | None = None
+    sweep_measure: str = ""
+
+    @property
+    def is_sweep(self) -> bool:
+        return self.sweep is not None
 
 
 def parse_speed(value: Any, where: str) -> float:
@@ -76,7 +96,7 @@ def parse_scene(name: str, data: Any) -> Scene:
     where = f"scene {name}"
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: must be a JSON object")
-    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh", "speed"}
+    allowed = {"title", "caption", "steps", "runs", "title_zh", "caption_zh", "speed", "type", "sweep", "compare_view"}
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
@@ -102,7 +122,19 @@ def parse_scene(name: str, data: Any) -> Scene:
                 label_zh=_text(run, "label_zh", rwhere, required=False),
             )
         )
+    kind = data.get("type", "runs")
+    if kind not in SCENE_TYPES:
+        raise ConfigError(f"{where}: 'type' must be one of {', '.join(SCENE_TYPES)}; got {kind!r}")
+    sweep, measure = None, ""
+    if kind == "sweep":
+        if len(runs) != 1:
+            raise ConfigError(f"{where}: a sweep scene has exactly one run (the base config)")
+        sweep, measure = _parse_sweep(data.get("sweep"), runs[0].config, where)
+    elif "sweep" in data:
+        raise ConfigError(f'{where}: \'sweep\' needs "type": "sweep"')
     return Scene(
+        sweep=sweep,
+        sweep_measure=measure,
         name=name,
         title=_text(data, "title", where),
         caption=_text(data, "caption", where),
@@ -111,7 +143,30 @@ def parse_scene(name: str, data: Any) -> Scene:
         title_zh=_text(data, "title_zh", where, required=False),
         caption_zh=_text(data, "caption_zh", where, required=False),
         speed=parse_speed(data["speed"], where) if "speed" in data else DEFAULT_SPEED,
+        compare_view=_compare_view(data.get("compare_view", "output"), where),
     )
+
+
+def _compare_view(value: Any, where: str) -> str:
+    if value not in COMPARE_VIEWS:
+        raise ConfigError(f"{where}: 'compare_view' must be one of {', '.join(COMPARE_VIEWS)}; got {value!r}")
+    return str(value)
+
+
+def _parse_sweep(data: Any, base: ExperimentConfig, where: str) -> tuple[SweepSpec, str]:
+    if not isinstance(data, dict) or set(data) - {"vary", "seeds", "steps", "measure"}:
+        raise ConfigError(f"{where}: 'sweep' must be an object with 'vary', 'seeds', 'steps' and 'measure'")
+    vary = data.get("vary")
+    if not isinstance(vary, list) or not all(isinstance(v, str) for v in vary):
+        raise ConfigError(f"{where}: sweep 'vary' must be a list of texts such as \"init_scale=0.5:2:11\"")
+    measure = data.get("measure", "grad_ratio_init")
+    if measure not in MEASURES:
+        raise ConfigError(f"{where}: sweep 'measure' must be one of {', '.join(MEASURES)}; got {measure!r}")
+    try:
+        spec = SweepSpec(base, tuple(parse_vary(v) for v in vary), data.get("seeds", 1), data.get("steps", 0))
+    except SweepError as exc:
+        raise ConfigError(f"{where}: sweep: {exc}") from None
+    return spec, measure
 
 
 def load_scene(name: str) -> Scene:

@@ -153,7 +153,9 @@ def parse_vary(text: str) -> Axis:
         try:
             start, stop, n = float(parts[0]), float(parts[1]), int(parts[2])
         except ValueError:
-            raise SweepError(f"--vary {name}: START and STOP must be numbers and N a whole number; got {spec!r}") from None
+            raise SweepError(
+                f"--vary {name}: START and STOP must be numbers and N a whole number; got {spec!r}"
+            ) from None
         if not (math.isfinite(start) and math.isfinite(stop)):
             raise SweepError(f"--vary {name}: START and STOP must be finite; got {spec!r}")
         if not 1 <= n <= MAX_POINTS_PER_AXIS:
@@ -166,7 +168,7 @@ def parse_vary(text: str) -> Axis:
         else:
             grid = np.linspace(start, stop, n)
         if kind == "int":
-            values = tuple(int(round(v)) for v in grid)
+            values = tuple(round(float(v)) for v in grid)
         else:
             values = tuple(float(f"{v:.12g}") for v in grid)
     if len(values) > MAX_POINTS_PER_AXIS:
@@ -275,7 +277,7 @@ def with_sets(base: ExperimentConfig, sets: Sequence[str]) -> ExperimentConfig:
 
 
 # -- one run ------------------------------------------------------------------------------------
-def _ratio(delta_norm: Sequence[float], depth: int) -> float:
+def _ratio(delta_norm: Sequence[float] | np.ndarray[Any, Any], depth: int) -> float:
     first, last = float(delta_norm[0]), float(delta_norm[depth - 1])
     with np.errstate(all="ignore"):
         return float(np.float64(first) / np.float64(last)) if last != 0.0 else (math.inf if first > 0 else math.nan)
@@ -397,7 +399,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else ("nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"))
+        return (
+            repr(value) if math.isfinite(value) else ("nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"))
+        )
     return str(value)
 
 
@@ -419,10 +423,17 @@ def _from_json(value: Any) -> float | None:
     return float(value)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600, widened to what open() would give
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
@@ -498,7 +509,9 @@ class ResultFile:
 
     def _check_same(self, meta: Any) -> None:
         if meta != json.loads(json.dumps(self.spec.to_dict())):
-            raise SweepError(f"cannot resume: {self.path} holds a different sweep (fields, values, seeds, steps or base config)")
+            raise SweepError(
+                f"cannot resume: {self.path} holds a different sweep (fields, values, seeds, steps or base config)"
+            )
 
     def _parse_csv_row(self, raw: Mapping[str, str]) -> dict[str, Any]:
         row: dict[str, Any] = {}
@@ -533,7 +546,7 @@ class ResultFile:
         if self.is_csv:
             assert self.sidecar is not None
             # the sidecar carries the base config, as every export's does
-            sidecar = {**self.spec.base.to_dict(), "sweep": self.spec.to_dict(), "format": "backprop-lab sweep"}
+            sidecar = sweep_record(self.spec)
             atomic_write(self.sidecar, json.dumps(sidecar, indent=2) + "\n")
             atomic_write(self.path, self._csv_text(self.rows))
         else:
@@ -582,6 +595,19 @@ class ResultFile:
         return {self._key(r) for r in self.rows}
 
 
+def sweep_record(spec: SweepSpec, measure: str | None = None) -> dict[str, Any]:
+    """What a sweep's exports carry: the base config (``--config`` reads it) and the sweep."""
+    record: dict[str, Any] = {
+        "format": "backprop-lab sweep",
+        "version": FORMAT_VERSION,
+        "config": spec.base.to_dict(),
+        "sweep": spec.to_dict(),
+    }
+    if measure is not None:
+        record["measure"] = measure
+    return record
+
+
 def rows_to_csv(spec: SweepSpec, rows: Sequence[Mapping[str, Any]]) -> str:
     """CSV text of ``rows`` (as the CLI writes it), for exports."""
     rf = ResultFile(Path("x.csv"), spec)
@@ -607,7 +633,9 @@ def local_executor(workers: int | None = None) -> cf.ProcessPoolExecutor:
     n = workers or os.cpu_count() or 1
     for name in BLAS_ENV:  # inherited by the workers: one BLAS thread per worker process
         os.environ.setdefault(name, "1")
-    return cf.ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
+    return cf.ProcessPoolExecutor(
+        max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker
+    )
 
 
 def stop_executor(executor: cf.Executor) -> None:

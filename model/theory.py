@@ -169,10 +169,10 @@ def moments(name: str, q: float, leaky_slope: float = 0.01) -> tuple[float, floa
     kinked = name not in SMOOTH
 
     def sq(u: Array) -> Array:
-        return act.fn(u) ** 2
+        return np.asarray(act.fn(u) ** 2, dtype=np.float64)
 
     def dsq(u: Array) -> Array:
-        return act.grad(u, act.fn(u)) ** 2
+        return np.asarray(act.grad(u, act.fn(u)) ** 2, dtype=np.float64)
 
     return gauss_expectation(sq, q, kinked), gauss_expectation(dsq, q, kinked)
 
@@ -288,7 +288,9 @@ def predict(config: ExperimentConfig) -> MeanField:
     return mean_field(config.activation, sw, config.bias_std, config.leaky_slope)
 
 
-def critical_sigma_w(activation: str, sigma_b: float, lo: float = 0.05, hi: float = 20.0, leaky_slope: float = 0.01) -> float | None:
+def critical_sigma_w(
+    activation: str, sigma_b: float, lo: float = 0.05, hi: float = 20.0, leaky_slope: float = 0.01
+) -> float | None:
     """σ_w on the edge of chaos (χ₁ = 1) for this σ_b, by bisection; None when χ₁ − 1 does not
     change sign on [lo, hi]."""
 

@@ -120,6 +120,14 @@
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Activations instead of decision regions (dead and saturated units)</source>
+        <translation>以激活代替决策区域（死亡与饱和的单元）</translation>
+    </message>
+    <message>
         <source>CSV table (*.csv)</source>
         <translation>CSV 表格 (*.csv)</translation>
     </message>
@@ -612,6 +620,10 @@
         <translation>   测试准确率 {acc}</translation>
     </message>
     <message>
+        <source>  (phase diagram)</source>
+        <translation>  （相图）</translation>
+    </message>
+    <message>
         <source>  ({n} runs, compare)</source>
         <translation>  （{n} 个运行，对比）</translation>
     </message>
@@ -706,6 +718,10 @@
     <message>
         <source>CSV table (*.csv)</source>
         <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Cannot open this file</source>
+        <translation>无法打开此文件</translation>
     </message>
     <message>
         <source>Config (*.json)</source>
@@ -830,6 +846,10 @@
     <message>
         <source>PRE-TRAINING layer {k} of {n} as an autoencoder (greedy, layer-wise) — supervised training follows</source>
         <translation>预训练：第 {k} / {n} 层作为自编码器训练（贪心、逐层）— 之后进行有监督训练</translation>
+    </message>
+    <message>
+        <source>Phase diagram…</source>
+        <translation>相图…</translation>
     </message>
     <message>
         <source>Preferences not saved</source>
@@ -1143,6 +1163,57 @@
     </message>
 </context>
 <context>
+    <name>PhaseView</name>
+    <message>
+        <source>No mean-field prediction for this sweep.</source>
+        <translation>平均场理论对这次扫描没有预测。</translation>
+    </message>
+    <message>
+        <source>Solid line: mean-field edge of chaos χ₁ = 1. Dashed: depth scale ξ = {levels} layers.</source>
+        <translation>实线：平均场混沌边缘 χ₁ = 1。虚线：深度尺度 ξ = {levels} 层。</translation>
+    </message>
+    <message>
+        <source>final test accuracy</source>
+        <translation>最终测试准确率</translation>
+    </message>
+    <message>
+        <source>final training loss</source>
+        <translation>最终训练损失</translation>
+    </message>
+    <message>
+        <source>mean-field depth scale ξ (layers)</source>
+        <translation>平均场深度尺度 ξ（层）</translation>
+    </message>
+    <message>
+        <source>mean-field q* (pre-activation variance)</source>
+        <translation>平均场 q*（激活前方差）</translation>
+    </message>
+    <message>
+        <source>mean-field χ₁ (gradient factor² per layer)</source>
+        <translation>平均场 χ₁（每层梯度因子的平方）</translation>
+    </message>
+    <message>
+        <source>not measured yet</source>
+        <translation>尚未测量</translation>
+    </message>
+    <message>
+        <source>share of seeds that diverged</source>
+        <translation>发散的种子所占比例</translation>
+    </message>
+    <message>
+        <source>{swatch} no number (every seed diverged, or a dead network).</source>
+        <translation>{swatch} 无数值（所有种子都发散了，或网络已死）。</translation>
+    </message>
+    <message>
+        <source>‖∂L/∂z‖ first ÷ last hidden layer, after training</source>
+        <translation>‖∂L/∂z‖ 第一隐藏层 ÷ 最后隐藏层，训练后</translation>
+    </message>
+    <message>
+        <source>‖∂L/∂z‖ first ÷ last hidden layer, at initialisation</source>
+        <translation>‖∂L/∂z‖ 第一隐藏层 ÷ 最后隐藏层，初始化时</translation>
+    </message>
+</context>
+<context>
     <name>RecordDialog</name>
     <message>
         <source> fps</source>
@@ -1358,6 +1429,105 @@
     <message>
         <source>VANISHING gradients: no gradient reaches layer 1 at all</source>
         <translation>梯度消失：没有任何梯度到达第 1 层</translation>
+    </message>
+</context>
+<context>
+    <name>SweepWindow</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export PNG (1×)…</source>
+        <translation>导出 PNG（1×）…</translation>
+    </message>
+    <message>
+        <source>Export PNG (2×)…</source>
+        <translation>导出 PNG（2×）…</translation>
+    </message>
+    <message>
+        <source>Export SVG…</source>
+        <translation>导出 SVG…</translation>
+    </message>
+    <message>
+        <source>Export the phase diagram as PNG</source>
+        <translation>将相图导出为 PNG</translation>
+    </message>
+    <message>
+        <source>Export the phase diagram as SVG</source>
+        <translation>将相图导出为 SVG</translation>
+    </message>
+    <message>
+        <source>Export the sweep&apos;s points as CSV</source>
+        <translation>将扫描的各点导出为 CSV</translation>
+    </message>
+    <message>
+        <source>No main window to open the config in.</source>
+        <translation>没有可以打开该配置的主窗口。</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Phase diagram</source>
+        <translation>相图</translation>
+    </message>
+    <message>
+        <source>Point at a cell for its numbers; click it to open that config in the main window.</source>
+        <translation>指向一个格子可查看它的数值；点击它可在主窗口中打开该配置。</translation>
+    </message>
+    <message>
+        <source>Run sweep</source>
+        <translation>运行扫描</translation>
+    </message>
+    <message>
+        <source>SVG images (*.svg)</source>
+        <translation>SVG 图像 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>The sweep stopped: {reason}</source>
+        <translation>扫描已停止：{reason}</translation>
+    </message>
+    <message>
+        <source>{activation}, {depth} hidden layers × {width}, {init}: each cell is one config of the grid ({seeds} seed(s), {steps} training steps). Blue: the gradient vanishes towards the first layer; red: it explodes.</source>
+        <translation>{activation}，{depth} 个隐藏层 × {width}，{init}：每个格子是网格中的一个配置（{seeds} 个种子，{steps} 步训练）。蓝色：梯度向第一层消失；红色：梯度爆炸。</translation>
+    </message>
+    <message>
+        <source>{done} / {total} points</source>
+        <translation>{done} / {total} 个点</translation>
+    </message>
+    <message>
+        <source>{title} — Backprop Lab</source>
+        <translation>{title} — Backprop Lab</translation>
     </message>
 </context>
 <context>

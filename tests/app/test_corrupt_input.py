@@ -352,3 +352,19 @@ def test_a_binary_or_huge_settings_file_still_starts(qtbot: Any, ini: Path) -> N
         qtbot.addWidget(w)
         w.prefs = None
         w.close()
+
+
+def test_the_window_refuses_a_bad_file_with_a_dialog_and_keeps_its_run(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6 import QtWidgets
+
+    make_application()
+    w = MainWindow(CONFIG, controller=None)
+    qtbot.addWidget(w)
+    w.show()
+    bad = tmp_path / "deep.json"
+    bad.write_text(_nested(10_000))
+    assert w.load_config_path(bad) is False
+    boxes = [b for b in w.findChildren(QtWidgets.QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1 and "nested too deeply" in boxes[0].text()
+    assert w.config == CONFIG
+    boxes[0].accept()

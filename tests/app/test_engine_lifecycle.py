@@ -163,6 +163,7 @@ def test_hung_engine_is_reported_and_restart_replaces_it(window: MainWindow, qtb
         assert window.transport.restart_action.isVisible()
         window.transport.restart_action.trigger()
         qtbot.waitUntil(lambda: _gone(pid), timeout=2000)  # the stopped engine was killed
+        qtbot.waitUntil(lambda: window.controller.worker.proc is not None, timeout=5000)
         assert _pid(window.controller) != pid
         qtbot.waitUntil(lambda: _step(window) > 20, timeout=20000)
         assert "not responding" not in window.banner.text()
@@ -231,7 +232,8 @@ def _run_step(w: CompareWindow, i: int) -> int:
     return latest.step if latest is not None else -1
 
 
-def test_compare_run_death_is_reported_and_play_restarts_only_that_run(qtbot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("how", ["play", "step", "reset", "restart button"])
+def test_compare_run_death_is_reported_and_a_command_restarts_it(qtbot, how: str) -> None:  # type: ignore[no-untyped-def]
     w = _compare(qtbot)
     assert w.controllers is not None
     try:
@@ -250,9 +252,21 @@ def test_compare_run_death_is_reported_and_play_restarts_only_that_run(qtbot) ->
         qtbot.waitUntil(lambda: _run_step(w, 1) > other + 20, timeout=20000)
         assert len(w.columns[0].history) > 10
         w.pause()
-        w.play()
+        if how == "play":
+            w.play()
+        elif how == "step":
+            w.step_once()
+            qtbot.waitUntil(lambda: _run_step(w, 0) == 1, timeout=20000)
+            w.play()
+        elif how == "reset":
+            w.reset()
+            w.play()
+        else:
+            w.transport.restart_action.trigger()
         qtbot.waitUntil(lambda: not dead.needs_restart and _run_step(w, 0) > 20, timeout=20000)
-        assert _pid(dead) != dead_pid and _pid(alive) == alive_pid
+        assert _pid(dead) != dead_pid
+        if how != "reset":
+            assert _pid(alive) == alive_pid  # only the dead run was restarted
         assert "SIGKILL" not in w.columns[0].verdict_label.text()
         qtbot.waitUntil(lambda: not w.transport.restart_action.isVisible(), timeout=2000)
     finally:
@@ -274,3 +288,21 @@ def test_closing_a_compare_window_with_stopped_engines_takes_under_a_second(qtbo
     assert all(not c.thread.isRunning() for c in w.controllers)
     assert all(_gone(pid) for pid in pids)
     QtWidgets.QApplication.processEvents()
+
+
+def test_closing_the_main_window_with_compare_windows_of_stopped_engines_takes_under_a_second(qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = _open(qtbot)
+    other = w.compare_with([{"activation": "tanh", "init": "xavier_normal"}])
+    assert isinstance(other, CompareWindow) and other.controllers is not None
+    controllers = [w.controller, *other.controllers]
+    qtbot.waitUntil(lambda: all(c.worker.heard for c in controllers), timeout=20000)
+    pids = [_pid(c) for c in controllers]
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    qtbot.wait(200)
+    t0 = time.perf_counter()
+    w.close()
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 1.0, elapsed
+    assert all(not c.thread.isRunning() for c in controllers)
+    assert all(_gone(pid) for pid in pids)

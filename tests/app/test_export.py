@@ -224,3 +224,15 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+def test_metrics_of_an_empty_history(tmp_path: Path) -> None:
+    # a fresh window (no step yet) exported its metrics with a ValueError from numpy
+    from model.history import History
+
+    empty = History(3)
+    export.metrics_csv(empty, tmp_path / "m.csv")
+    assert (tmp_path / "m.csv").read_text().count("\n") == 1  # the header only
+    export.metrics_json(empty, tmp_path / "m.json")
+    data = json.loads((tmp_path / "m.json").read_text())
+    assert data["steps"] == [] and all(rows == [] for rows in data["layers"].values())

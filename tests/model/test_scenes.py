@@ -13,6 +13,7 @@ import json
 import math
 import timeit
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,8 @@ REQUIRED = (
     "clipping",
     "batchnorm-rescue",
     "residual-rescue",
+    "edge-of-chaos",
+    "depth-vs-gain",
 )
 #: The room must see the claim within about 30 s at several hundred steps per second.
 MAX_STEPS = 3000
@@ -528,3 +531,63 @@ def test_residual_rescue() -> None:
     assert res.ratio() > 1.0 and plain.ratio() < 1e-4
     assert acc[1000] >= plain.accuracy + 0.1 and res.accuracy >= 0.85
     assert res.tail_loss() < 0.5
+
+
+# -- sweep scenes: phase diagrams ---------------------------------------------------------
+
+
+def _sweep_rows(name: str, keep: Callable[[tuple[Any, ...]], bool]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The scene's sweep measured at the grid points ``keep`` selects (in this process)."""
+    from model.sweep import SerialExecutor, run_sweep
+
+    scene = load_scene(name)
+    assert scene.sweep is not None
+    spec = scene.sweep
+    rows: list[dict[str, Any]] = []
+    skip = [p.key for p in spec.points() if not keep(p.key)]
+    run_sweep(spec, SerialExecutor(), rows.append, skip=skip)
+    return {tuple(r[f] for f in spec.fields): r for r in rows}
+
+
+def test_edge_of_chaos() -> None:
+    """Away from the critical line the measured ln(first ÷ last) of a fresh 30-layer tanh net is
+    29·½·ln χ₁ within 15 %; near it (|prediction| < ½) the gradient keeps its size."""
+    sigma_w = load_scene("edge-of-chaos").sweep.axes[0].values  # type: ignore[union-attr]
+    rows = _sweep_rows("edge-of-chaos", lambda k: k[0] in sigma_w[::4] and k[1] in (0.0, 0.25, 0.5))
+    assert len(rows) == 18
+    checked, near = [], []
+    for (sw, sb), row in rows.items():
+        predicted = 29 * 0.5 * math.log(row["chi1"])
+        measured = math.log(row["grad_ratio_init"])
+        if abs(predicted) >= 4:
+            checked.append((sw, sb, predicted, measured))
+            assert abs(measured - predicted) <= 0.15 * abs(predicted), (sw, sb, predicted, measured)
+        elif abs(predicted) >= 1:
+            assert measured * predicted > 0, (sw, sb, predicted, measured)  # the right phase
+        elif abs(predicted) < 0.5:
+            near.append((sw, sb))
+            assert abs(measured) < 1.0, (sw, sb, predicted, measured)
+    report("edge-of-chaos", checked=len(checked), near_critical=len(near),
+           worst=max(abs(m - p) / abs(p) for _, _, p, m in checked))
+    assert len(checked) >= 10 and near
+    # both phases are in the picture: vanishing by ≥ 1e-6 and exploding by ≥ 1e2
+    ratios = [r["grad_ratio_init"] for r in rows.values()]
+    assert min(ratios) < 1e-6 and max(ratios) > 1e2
+
+
+def test_depth_vs_gain() -> None:
+    """Every gain trains a 2-layer ReLU net; with depth the trainable band narrows to He's gain 1:
+    below it the gradient vanishes, above it the run explodes."""
+    rows = _sweep_rows("depth-vs-gain", lambda k: k[1] in (2, 30) or k[0] == 1.0)
+    acc = {k: r["test_accuracy_final"] for k, r in rows.items()}
+    report("depth-vs-gain", **{f"g{g}_d{d}": a for (g, d), a in sorted(acc.items())})
+    gains = sorted({g for g, _ in rows})
+    assert all(acc[(g, 2)] >= 0.85 for g in gains)
+    assert all(acc[(1.0, d)] >= 0.7 for d in (2, 5, 10, 20, 30))
+    for g in gains:
+        if g < 1.0:  # vanishing: the loss never leaves ln 3, the first layer gets < 1e-3 of the last's gradient
+            assert acc[(g, 30)] < 0.4 and rows[(g, 30)]["grad_ratio_init"] < 1e-3
+        if g > 1.0:  # exploding: diverged (no accuracy) or stuck at chance
+            r = rows[(g, 30)]
+            assert r["diverged_fraction"] == 1.0 or acc[(g, 30)] < 0.4
+            assert r["grad_ratio_init"] > 1e2

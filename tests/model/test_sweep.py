@@ -72,7 +72,7 @@ def test_plan_validates_every_value_against_the_config() -> None:
         plan(SMALL, [], ["depth=0,2"])
     with pytest.raises(SweepError, match="activation must be one of"):
         plan(SMALL, [], ["activation=relu,swish"])
-    with pytest.raises(SweepError, match="--set: .*width"):
+    with pytest.raises(SweepError, match=r"--set: .*width"):
         plan(SMALL, ["width=0"], ["depth=2,3"])
     with pytest.raises(SweepError, match="varied twice"):
         plan(SMALL, [], ["depth=2,3", "depth=4,5"])
@@ -110,8 +110,12 @@ def test_run_one_measures_the_engine() -> None:
     assert trained["grad_ratio_final"] == pytest.approx(d[0] / d[cfg.depth - 1], rel=1e-10)
     assert trained["test_accuracy_final"] == trainer.evaluate()["test_accuracy"]
     assert trained["diverged"] == 0.0
-    blown = run_one(ExperimentConfig(depth=8, width=32, activation="relu", init="normal", init_scale=3.0,
-                                     learning_rate=1.0, n_samples=200), 30)
+    blown = run_one(
+        ExperimentConfig(
+            depth=8, width=32, activation="relu", init="normal", init_scale=3.0, learning_rate=1.0, n_samples=200
+        ),
+        30,
+    )
     assert blown["diverged"] == 1.0 and math.isnan(blown["loss_final"])
 
 
@@ -119,10 +123,27 @@ def test_point_row_takes_medians_over_seeds_and_adds_theory() -> None:
     spec = plan(SMALL, [], ["init_scale=0.8,1.5"], seeds=3)
     point = spec.points()[1]
     runs = [
-        {"grad_ratio_init": 1.0, "grad_ratio_final": 2.0, "loss_final": 0.5, "test_accuracy_final": 0.9, "diverged": 0.0},
-        {"grad_ratio_init": 3.0, "grad_ratio_final": math.nan, "loss_final": math.nan, "test_accuracy_final": math.nan,
-         "diverged": 1.0},
-        {"grad_ratio_init": 2.0, "grad_ratio_final": 4.0, "loss_final": 0.7, "test_accuracy_final": 0.7, "diverged": 0.0},
+        {
+            "grad_ratio_init": 1.0,
+            "grad_ratio_final": 2.0,
+            "loss_final": 0.5,
+            "test_accuracy_final": 0.9,
+            "diverged": 0.0,
+        },
+        {
+            "grad_ratio_init": 3.0,
+            "grad_ratio_final": math.nan,
+            "loss_final": math.nan,
+            "test_accuracy_final": math.nan,
+            "diverged": 1.0,
+        },
+        {
+            "grad_ratio_init": 2.0,
+            "grad_ratio_final": 4.0,
+            "loss_final": 0.7,
+            "test_accuracy_final": 0.7,
+            "diverged": 0.0,
+        },
     ]
     row = point_row(spec, point, runs)
     assert row["init_scale"] == 1.5
@@ -182,7 +203,9 @@ def test_result_file_streams_rows_and_resumes(tmp_path: Path, suffix: str) -> No
         with path.open() as f:
             header = next(csv.reader(f))
         assert header == ["init_scale", *MEASURES]
-        assert json.loads((tmp_path / "out.csv.json").read_text())["depth"] == SMALL.depth  # the config sidecar
+        assert (
+            json.loads((tmp_path / "out.csv.json").read_text())["config"]["depth"] == SMALL.depth
+        )  # the config sidecar
     # another sweep's file is refused
     other = plan(SMALL, [], ["init_scale=0.5,1,3"])
     with pytest.raises(SweepError, match="different sweep"):

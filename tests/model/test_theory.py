@@ -62,8 +62,18 @@ def test_moments_match_monte_carlo(name: str, q: float) -> None:
 
 @pytest.mark.parametrize(
     ("name", "sw", "sb"),
-    [("tanh", 1.5, 0.1), ("tanh", 0.8, 0.3), ("tanh", 3.0, 0.5), ("sigmoid", 4.0, 0.2), ("softsign", 2.0, 0.2),
-     ("gelu", 1.3, 0.3), ("softplus", 1.0, 0.1), ("elu", 1.2, 0.1), ("selu", 1.0, 0.0), ("relu", 1.2, 0.3)],
+    [
+        ("tanh", 1.5, 0.1),
+        ("tanh", 0.8, 0.3),
+        ("tanh", 3.0, 0.5),
+        ("sigmoid", 4.0, 0.2),
+        ("softsign", 2.0, 0.2),
+        ("gelu", 1.3, 0.3),
+        ("softplus", 1.0, 0.1),
+        ("elu", 1.2, 0.1),
+        ("selu", 1.0, 0.0),
+        ("relu", 1.2, 0.3),
+    ],
 )
 def test_fixed_point_and_chi1_match_monte_carlo(name: str, sw: float, sb: float) -> None:
     mf = mean_field(name, sw, sb)
@@ -148,16 +158,19 @@ def _engine_slope(cfg: ExperimentConfig) -> float:
     return float(np.polyfit(layers, np.log(norms[layers - 1]), 1)[0])
 
 
-@pytest.mark.parametrize(("act", "init", "gain", "sb", "tol"), [
-    ("tanh", "lecun_normal", 0.6, 0.0, 0.01),
-    ("tanh", "lecun_normal", 1.4, 0.0, 0.01),
-    ("tanh", "lecun_normal", 2.0, 0.0, 0.01),
-    ("tanh", "lecun_normal", 1.5, 0.3, 0.01),
-    ("tanh", "lecun_normal", 0.9, 0.5, 0.015),
-    ("relu", "lecun_normal", 1.0, 0.0, 0.01),
-    ("relu", "he_normal", 1.0, 0.0, 0.01),
-    ("sigmoid", "xavier_normal", 1.0, 0.0, 0.02),
-])
+@pytest.mark.parametrize(
+    ("act", "init", "gain", "sb", "tol"),
+    [
+        ("tanh", "lecun_normal", 0.6, 0.0, 0.01),
+        ("tanh", "lecun_normal", 1.4, 0.0, 0.01),
+        ("tanh", "lecun_normal", 2.0, 0.0, 0.01),
+        ("tanh", "lecun_normal", 1.5, 0.3, 0.01),
+        ("tanh", "lecun_normal", 0.9, 0.5, 0.015),
+        ("relu", "lecun_normal", 1.0, 0.0, 0.01),
+        ("relu", "he_normal", 1.0, 0.0, 0.01),
+        ("sigmoid", "xavier_normal", 1.0, 0.0, 0.02),
+    ],
+)
 def test_engine_gradient_slopes_match_the_theory(act: str, init: str, gain: float, sb: float, tol: float) -> None:
     """The engine's measured per-layer slope of ln ‖∂L/∂z‖ is −½ ln χ₁ (PITFALLS: 'Mean-field
     check'): tanh 0.511 / −0.047 / −0.154 at gains 0.6 / 1.4 / 2.0, ReLU ½ ln 2."""
