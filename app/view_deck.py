@@ -287,6 +287,11 @@ class RunDeck(QtWidgets.QWidget):
 
     def minimumSizeHint(self) -> QtCore.QSize:
         need = self._need()
+        if screen_room(self.window()) is None:
+            # no screen to fit (offscreen renders): the whole grid, as the window asks for it
+            cols = self.per_row
+            rows = -(-len(self.columns) // cols)
+            return QtCore.QSize(cols * need.width() + SPACING * (cols - 1), rows * need.height() + SPACING * (rows - 1))
         tabs = self.tabs.sizeHint().height() + 2 if len(self.columns) > 1 else 0
         return QtCore.QSize(need.width(), need.height() + tabs)
 
@@ -294,7 +299,8 @@ class RunDeck(QtWidgets.QWidget):
         n, need = len(self.columns), self._need()
         tabs = self.tabs.sizeHint().height() + 2
         candidates = [(self.per_row, -(-n // self.per_row))]
-        candidates += [(cols, 1) for cols in range(max(self.per_row, n), 0, -1)]
+        # then pages of one row: as many per row as the preferred grid has, down to one
+        candidates += [(cols, 1) for cols in range(self.per_row, 0, -1)]
         for cols, rows in candidates:
             pages = -(-n // (cols * rows))
             height = size.height() - (tabs if pages > 1 else 0)
