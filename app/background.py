@@ -21,25 +21,25 @@ class BackgroundPause(QtCore.QObject):
 
     def __init__(self, window: QtWidgets.QMainWindow) -> None:
         super().__init__(window)
-        self.window: Any = window
+        self.target: Any = window
         #: the runs were paused here and the window has not said so yet
         self.paused = False
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        # installed on the window alone: every event here is the window's
         kind = event.type()
-        if watched is self.window:
-            if kind == QtCore.QEvent.Type.Hide or (
-                kind == QtCore.QEvent.Type.WindowStateChange and self.window.isMinimized()
-            ):
-                self.pause()
-            elif kind in (QtCore.QEvent.Type.Show, QtCore.QEvent.Type.WindowStateChange):
-                self._announce()
+        if kind == QtCore.QEvent.Type.Hide or (
+            kind == QtCore.QEvent.Type.WindowStateChange and self.target.isMinimized()
+        ):
+            self.pause()
+        elif kind in (QtCore.QEvent.Type.Show, QtCore.QEvent.Type.WindowStateChange):
+            self._announce()
         return False
 
     def pause(self) -> None:
         """Pause the runs because the user looks elsewhere (hidden, minimised, another scene)."""
-        window = self.window
+        window = self.target
         if window._closed or not window.playing:
             return
         window.pause()
@@ -47,7 +47,7 @@ class BackgroundPause(QtCore.QObject):
         self._announce()
 
     def _announce(self) -> None:
-        window = self.window
+        window = self.target
         if self.paused and window.isVisible() and not window.isMinimized():
             self.paused = False
             window._show_message("background", "info")

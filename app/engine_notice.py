@@ -47,9 +47,9 @@ def hung(seconds: str) -> str:
 
 def run_died(reason: str) -> str:
     """A compare run's verdict line after its engine died."""
-    return translate(
-        "EngineNotice", "Engine stopped ({reason}): Play, Step or Reset starts a fresh one."
-    ).format(reason=reason_text(reason))
+    return translate("EngineNotice", "Engine stopped ({reason}): Play, Step or Reset starts a fresh one.").format(
+        reason=reason_text(reason)
+    )
 
 
 def run_hung(seconds: str) -> str:

@@ -1379,6 +1379,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         if self._engine_note is not None:
             # a dead or hung engine outranks any verdict until it is restarted
             text, kind = self._engine_note(), "error"
+        # the long engine notice may take three lines (the banner wraps, never widening the window)
+        self.banner.max_lines = 3 if self._engine_note is not None else 2
         self.banner.set_full_text(text)
         if self.banner.property("kind") != kind:
             # restyling is expensive (a full polish): only when the verdict changes

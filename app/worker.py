@@ -274,6 +274,8 @@ class TrainingController(QtCore.QObject):
         #: time.monotonic() of the newest command that asks the engine to work
         self._asked = 0.0
         self.hung = False
+        #: stopped for good (its window closed): no command starts an engine again
+        self.closed = False
         self._start()
         _controllers.add(self)
 
@@ -298,13 +300,15 @@ class TrainingController(QtCore.QObject):
 
     @property
     def needs_restart(self) -> bool:
-        """The engine died or does not respond: only a fresh one will train."""
-        return self.worker.dead or self.hung or not self.thread.isRunning()
+        """The engine died or does not respond: only a fresh one will train (never after the
+        controller was stopped for good)."""
+        return not self.closed and (self.worker.dead or self.hung or not self.thread.isRunning())
 
     def restart(self) -> None:
         """Replace the engine (dead, hung or not) with a fresh thread and process.  The new
         engine has no network: send ``reset`` next (``play`` and ``step`` do it themselves)."""
         stop_controllers([self], 1000)
+        self.closed = False
         self._start()
         _controllers.add(self)
         if self._speed is not None:
@@ -402,18 +406,25 @@ def stop_controllers(controllers: Iterable[TrainingController], timeout_ms: int 
     controllers = list(controllers)
     for c in controllers:
         _controllers.discard(c)
+        c.closed = True
         c.worker.stop()
     start = time.perf_counter()
 
     def left(share: float) -> int:
         return max(1, int(timeout_ms * share - 1000 * (time.perf_counter() - start)))
 
-    ok = all([c.thread.wait(left(0.5)) for c in controllers])
+    def wait_all(share: float) -> bool:
+        ended = True
+        for c in controllers:  # every one is waited for, also after one overran
+            ended = bool(c.thread.wait(left(share))) and ended
+        return ended
+
+    ok = wait_all(0.5)
     if not ok:
         for c in controllers:
             if c.thread.isRunning():
                 c.worker.kill()
-        ok = all([c.thread.wait(left(1.0)) for c in controllers])
+        ok = wait_all(1.0)
     if not ok:
         # Never seen: the engine was killed, so its pipe has ended.  A thread must still not
         # outlive its window (destroying a running QThread aborts the process).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6 import QtCore, QtWidgets
@@ -139,6 +140,22 @@ def test_gui_recording_into_a_bad_folder_shows_a_dialog(
         boxes[0].accept()
         QtWidgets.QApplication.processEvents()
         f.assert_untouched()
+
+
+def test_gui_recording_onto_a_full_disk_fails_with_a_dialog(
+    window: MainWindow, fault_factory: Callable[[str, str], Fault], qtbot: Any
+) -> None:
+    f = fault_factory("full", "rec.gif")
+    if not f.real:
+        pytest.skip("the encoder child process cannot see a simulated full disk")
+    recorder = window.start_recording(f.target, fps=4, duration_s=1.0, force=True)
+    assert recorder is not None  # the folder is writable: the disk fills while encoding
+    qtbot.waitUntil(lambda: window.recorder is None, timeout=30000)
+    boxes = [b for b in window.findChildren(QtWidgets.QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1 and re.search(EXPECTED["full"], boxes[0].text()), [b.text() for b in boxes]
+    boxes[0].accept()
+    QtWidgets.QApplication.processEvents()
+    f.assert_untouched()
 
 
 def test_preferences_that_cannot_be_saved_are_reported_at_close(

@@ -103,7 +103,9 @@ def test_after_engine_death_the_command_starts_a_fresh_engine(window: MainWindow
     qtbot.waitUntil(lambda: window.controller.needs_restart and "SIGKILL" in window.banner.text(), timeout=5000)
     RESTARTS[how](window)
     assert window.controller is not None
-    qtbot.waitUntil(lambda: not window.controller.needs_restart and window.controller.worker.proc is not None, timeout=5000)
+    qtbot.waitUntil(
+        lambda: not window.controller.needs_restart and window.controller.worker.proc is not None, timeout=5000
+    )
     assert _pid(window.controller) != pid
     if how == "step":
         qtbot.waitUntil(lambda: _step(window) == 1, timeout=20000)
@@ -133,7 +135,10 @@ def test_the_death_banner_speaks_the_users_language(qtbot) -> None:  # type: ign
 
 @pytest.mark.parametrize(
     ("engine", "says"),
-    [(engine_faults.crash_on_reset, "RuntimeError: the network could not be built"), (engine_faults.exit_at_start, "exit status 3")],
+    [
+        (engine_faults.crash_on_reset, "RuntimeError: the network could not be built"),
+        (engine_faults.exit_at_start, "exit status 3"),
+    ],
 )
 def test_an_engine_that_dies_at_start_up_says_why(qtbot, engine, says: str) -> None:  # type: ignore[no-untyped-def]
     w = _open(qtbot, engine=engine)
@@ -306,3 +311,28 @@ def test_closing_the_main_window_with_compare_windows_of_stopped_engines_takes_u
     assert elapsed < 1.0, elapsed
     assert all(not c.thread.isRunning() for c in controllers)
     assert all(_gone(pid) for pid in pids)
+
+
+def test_a_hung_compare_run_says_so_and_restart_engine_replaces_it(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(worker, "HANG_SECONDS", 1.5)
+    w = _compare(qtbot)
+    assert w.controllers is not None
+    try:
+        qtbot.waitUntil(lambda: min(_run_step(w, 0), _run_step(w, 1)) > 20, timeout=20000)
+        hung, other = w.controllers
+        pid, other_pid = _pid(hung), _pid(other)
+        os.kill(pid, signal.SIGSTOP)
+        qtbot.waitUntil(lambda: hung.hung, timeout=10000)
+        qtbot.waitUntil(lambda: "not responding" in w.columns[0].verdict_label.text(), timeout=1000)
+        assert not other.hung
+        assert w.transport.restart_action.isVisible()
+        w.transport.restart_action.trigger()
+        qtbot.waitUntil(lambda: _gone(pid), timeout=2000)
+        qtbot.waitUntil(lambda: hung.worker.proc is not None and _run_step(w, 0) > 20, timeout=20000)
+        assert _pid(hung) != pid and _pid(other) == other_pid
+        assert "not responding" not in w.columns[0].verdict_label.text()
+        qtbot.waitUntil(lambda: not w.transport.restart_action.isVisible(), timeout=2000)
+    finally:
+        if not _gone(pid):
+            os.kill(pid, signal.SIGKILL)
+        w.close()

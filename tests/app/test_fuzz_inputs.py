@@ -23,7 +23,7 @@ from model import ConfigError, ExperimentConfig
 from model.config import FIELD_NAMES
 from model.scenes import list_scenes, parse_scene, scenes_dir
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 SCALARS = (
     st.none()
@@ -215,18 +215,16 @@ def argvs(draw: st.DrawFn) -> list[str]:
     return argv
 
 
-@pytest.fixture(scope="module")
-def no_window() -> Any:
+@pytest.fixture
+def no_window(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run the CLI's checks for real but stop before a window opens or training starts."""
     calls: list[str] = []
-    mp = pytest.MonkeyPatch()
-    mp.setattr(cli, "_headless", lambda *a, **k: calls.append("headless") or 0)
-    mp.setattr(cli, "_interactive", lambda *a, **k: calls.append("interactive") or 0)
-    yield calls
-    mp.undo()
+    monkeypatch.setattr(cli, "_headless", lambda *a, **k: calls.append("headless") or 0)
+    monkeypatch.setattr(cli, "_interactive", lambda *a, **k: calls.append("interactive") or 0)
+    return calls
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(argv=argvs())
 @example(argv=["--config", FILES["big"], "--screenshot", FILES["out-png"]])
 @example(argv=["--config", FILES["fifo"]])
@@ -248,3 +246,42 @@ def test_the_cli_never_shows_a_traceback(no_window: list[str], argv: list[str]) 
     if code == 2:
         lines = text.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("backprop-lab: error:"), (argv, text)
+
+
+@st.composite
+def headless_argvs(draw: st.DrawFn) -> list[str]:
+    """Command lines that really train and write (few steps), with random presentation flags."""
+    argv = ["--steps", str(draw(st.integers(1, 3))), "--force"]
+    argv += draw(st.sampled_from([["--config", FILES["good"]], ["--scene", "relu-sparsity"], []]))
+    out = draw(st.sampled_from(["screenshot", "metrics-csv", "metrics-json", "record"]))
+    if out == "screenshot":
+        argv += ["--screenshot", FILES["out-png"]]
+        if draw(st.booleans()):
+            argv += ["--view", draw(st.sampled_from(["gradients", "network", "output", "nope"]))]
+    elif out == "record":
+        argv += ["--record", FILES["out-gif"], "--fps", draw(st.sampled_from(["1", "2", "0", "x"])), "--duration", "1"]
+    else:
+        argv += ["--metrics", FILES["out-csv"] if out == "metrics-csv" else str(WORK / "out.json")]
+    for flag in ("--theme", "--lang", "--scale", "--size"):
+        if draw(st.booleans()):
+            argv += [flag, draw(VALUES[flag])]
+    return argv
+
+
+@pytest.mark.timeout(600)
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(argv=headless_argvs())
+def test_the_cli_runs_headless_without_a_traceback(argv: list[str]) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(argv)
+        except SystemExit as exc:
+            code = exc.code
+    text = err.getvalue()
+    assert "Traceback" not in text
+    assert code in (0, 2), (argv, code, text)
+    if code == 2:
+        assert len(text.strip().splitlines()) == 1, (argv, text)
+    else:
+        assert out.getvalue().startswith("wrote "), (argv, out.getvalue())

@@ -193,8 +193,10 @@ def test_twenty_scene_windows_opened_and_closed_leave_nothing_behind(main: MainW
         assert all(not c.thread.isRunning() for c in _controllers(window))
     qtbot.waitUntil(lambda: not main.compare_windows, timeout=2000)
     assert max(closing) < 1.0, closing
-    assert engine_pids() == processes
-    assert [p for p in multiprocessing.active_children() if p.name == "backprop-lab-engine"] == [main.controller.worker.proc]
+    qtbot.waitUntil(lambda: engine_pids() == processes, timeout=1000)
+    assert [p for p in multiprocessing.active_children() if p.name == "backprop-lab-engine"] == [
+        main.controller.worker.proc
+    ]
     assert running_qthreads() == 1
     qtbot.waitUntil(lambda: os_threads() == threads, timeout=2000)
 
@@ -205,9 +207,7 @@ def test_seeded_storm_keeps_the_app_answering_and_no_engine_outlives_its_window(
     log = []
     for step in range(30):
         open_windows = [w for w in main.compare_windows if isinstance(w, CompareWindow) and w.isVisible()]
-        action = rng.choices(
-            ["open scene", "close", "theme", "single scene", "compare"], weights=[5, 3, 3, 1, 1]
-        )[0]
+        action = rng.choices(["open scene", "close", "theme", "single scene", "compare"], weights=[5, 3, 3, 1, 1])[0]
         if action == "close" and not open_windows:
             action = "theme"
         if action == "open scene":
@@ -230,7 +230,8 @@ def test_seeded_storm_keeps_the_app_answering_and_no_engine_outlives_its_window(
         visible = [w for w in main.compare_windows if isinstance(w, CompareWindow) and not w._closed]
         runs = sum(len(w.runs) for w in visible)
         assert live_engines() <= runs + 1, log
-        assert len(engine_pids()) <= runs + 1, log
+        # a killed engine may take a moment to exit on a loaded machine: within the second
+        qtbot.waitUntil(lambda limit=runs + 1: len(engine_pids()) <= limit, timeout=1000)
         # at most one scene window, and only it may train among the scene windows
         assert sum(1 for w in visible if w.scene is not None) <= 1, log
         qtbot.wait(rng.choice([0, 50, 200]))

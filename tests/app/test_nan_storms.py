@@ -81,9 +81,9 @@ def _storm(qtbot: Any, errors: list[str], cycles: int) -> dict[str, Any]:
     return {"cycles": cycles, "seconds": seconds, "steps": steps}
 
 
-def test_diverge_and_reset_20_times(qtbot: Any, errors: list[str]) -> None:
-    result = _storm(qtbot, errors, 20)
-    assert len(result["steps"]) == 20
+def test_diverge_and_reset_10_times(qtbot: Any, errors: list[str]) -> None:
+    result = _storm(qtbot, errors, 10)
+    assert len(result["steps"]) == 10
 
 
 @pytest.mark.slow

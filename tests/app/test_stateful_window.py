@@ -359,6 +359,8 @@ def _run(examples: int, steps: int) -> None:
     try:
         machine.TestCase().runTest()
     finally:
+        # the machine changed the theme, scale and language of the whole application
+        make_application(theme_name="light", scale=1.0, language="en")
         print(
             f"\nstateful: {STATS['sequences']} sequences, {STATS['steps']} checked steps in "
             f"{time.monotonic() - t0:.0f} s; at most {STATS['max_engines']} engines, "
@@ -371,7 +373,7 @@ def _run(examples: int, steps: int) -> None:
 
 @pytest.mark.timeout(240)
 def test_short_profile(qapp: Any) -> None:
-    _run(examples=3, steps=14)
+    _run(examples=3, steps=10)
 
 
 @pytest.mark.slow
