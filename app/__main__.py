@@ -299,6 +299,9 @@ def _interactive(config: ExperimentConfig | None, scene: Scene | None, args: arg
     if prefs.geometry is None:
         window.resize(1920, 1080)
     window.show()
+    from app.layout_fit import fit_to_screen
+
+    fit_to_screen(window)  # a remembered or default size larger than this screen
     # Ctrl+C in the terminal closes the window cleanly (Python only sees signals between
     # Qt events, so a timer wakes it up regularly)
     signal.signal(signal.SIGINT, lambda *_: window.close())

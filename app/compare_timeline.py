@@ -14,6 +14,7 @@ from typing import Any
 from PySide6 import QtCore
 
 from app.timeline_bar import TimelineBar
+from app.view_deck import FitTimelineBar
 from app.worker import Updates
 from model.timeline import Timeline, TimelineFrame
 from model.timeline_group import TimelineGroup
@@ -28,7 +29,8 @@ class CompareTimeline(QtCore.QObject):
         self.window = window
         self.timelines = [Timeline() for _ in window.columns]
         self.group = TimelineGroup(self.timelines)
-        self.bar = TimelineBar(self.group)  # type: ignore[arg-type]
+        # the bar that sheds its rate box and label when narrow (a large type on a small screen)
+        self.bar = FitTimelineBar(self.group)  # type: ignore[arg-type]
         self.bar.setObjectName("compare_timeline")
         self.bar.scrubbed.connect(self._on_scrubbed)
         self.bar.live_requested.connect(self._on_live_requested)

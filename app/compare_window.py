@@ -39,6 +39,7 @@ from app.headless import offline_updates
 from app.save_dialogs import SaveDialogs
 from app.status import is_finite_snapshot, newest_finite, verdict
 from app.transport import Transport
+from app.view_deck import OVERLAY_FLOOR, column_gradients_min
 from app.worker import TrainingController, Updates, stop_controllers
 from model import ExperimentConfig, Snapshot
 from model.history import History
@@ -330,7 +331,7 @@ class RunColumn(QtWidgets.QFrame):
             view.setMinimumSize(120, 120)
             quiet_axes(view)
         # below this the gradients view drops its heat map (and leaves the space empty)
-        self.views["gradients"].setMinimumHeight(GRADIENTS_MIN_HEIGHT)
+        self.views["gradients"].setMinimumHeight(column_gradients_min(GRADIENTS_MIN_HEIGHT))
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 0)
@@ -656,18 +657,15 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.caption.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         outer.addWidget(self.caption)
 
-        self.overlay.setMinimumHeight(OVERLAY_MIN_HEIGHT)
+        self.overlay.setMinimumHeight(min(OVERLAY_MIN_HEIGHT, OVERLAY_FLOOR))
         outer.addWidget(self.overlay)
 
-        grid = QtWidgets.QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(6)
+        # all runs side by side (2 × 2 panels for four) when they fit, else pages with tabs
+        from app.view_deck import RunDeck
+
         per_row = 2 if self.panels else len(self.columns)
-        for column in self.columns:
-            grid.addWidget(column, column.index // per_row, column.index % per_row)
-        for c in range(per_row):
-            grid.setColumnStretch(c, 1)
-        outer.addLayout(grid, 1)
+        self.run_deck = RunDeck(self.columns, per_row, lambda i: self.runs[i][0])
+        outer.addWidget(self.run_deck, 1)
         self.setCentralWidget(central)
 
         self.transport = Transport(
@@ -785,6 +783,10 @@ class CompareWindow(SaveDialogs, QtWidgets.QMainWindow):
         two_lines = 2 * QtGui.QFontMetrics(self.caption.font()).lineSpacing() + 4
         extra = max(0, caption - two_lines)
         height = max(OVERLAY_MIN_HEIGHT, round(share * event.size().height()) - extra)
+        # on a short screen the overlay gives way before the window grows off it
+        from app.view_deck import overlay_room
+
+        height = min(height, overlay_room(self, self.overlay, event.size().height()))
         if self.overlay.height() != height:
             self.overlay.setFixedHeight(height)
         super().resizeEvent(event)

@@ -26,15 +26,16 @@ from app import engine_notice, i18n
 from app.background import close_scene_windows, pause_in_background
 from app.config_io import CONFIG_SUFFIXES, load_runs_file, save_config_file
 from app.export import ExportError, copy_to_clipboard, metrics_csv, metrics_json, render_png, render_svg
+from app.layout_fit import FitLabel, WrapFitLabel, dock_width, fit_form, fit_to_screen
 from app.look import apply_look
 from app.overlay import ShortcutOverlay
 from app.prefs import LANGUAGES, THEMES, Prefs, clamp_scale
 from app.save_dialogs import SaveDialogs
 from app.status import newest_finite, verdict
-from app.timeline_bar import TimelineBar
 from app.toast import Messages
 from app.transport import Transport
 from app.view_cadence import ViewCadence
+from app.view_deck import FitTimelineBar, ViewDeck
 from app.worker import EngineLimitError, TrainingController, Updates, ensure_room, stop_controllers
 from model import ConfigError, ExperimentConfig, Snapshot
 from model.activations import ACTIVATION_NAMES
@@ -177,6 +178,7 @@ class ControlPanel(QtWidgets.QWidget):
             1e6,
             0.1,
         )
+        fit_form(form)
         self.set_config(config)
 
     # -- builders ----------------------------------------------------------------------
@@ -364,45 +366,22 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         outer.setContentsMargins(6, 6, 6, 6)
         outer.setSpacing(6)
 
-        self.banner = QtWidgets.QLabel("")
+        # the banner shrinks its type to fit one line (two at the smallest), never widening
+        # the window; the caption takes at most a fifth of the height (layout_fit)
+        self.banner = FitLabel(theme.pt(20), min(theme.pt(20), 14), bold=True)
         self.banner.setObjectName("banner")
-        font = self.banner.font()
-        font.setPointSize(theme.pt(20))
-        font.setBold(True)
-        self.banner.setFont(font)
-        self.banner.setMinimumHeight(round(48 * theme.scale()))
         self.banner.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.banner)
 
-        self.caption = QtWidgets.QLabel("")
+        self.caption = WrapFitLabel(theme.pt(14), min(theme.pt(14), 11))
         self.caption.setObjectName("caption")
-        self.caption.setWordWrap(True)
-        cfont = self.caption.font()
-        cfont.setPointSize(theme.pt(14))
-        self.caption.setFont(cfont)
         self.caption.setStyleSheet("QLabel#caption { padding: 2px 8px; }")
-        self.caption.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.caption.hide()
         outer.addWidget(self.caption)
 
-        grid = QtWidgets.QGridLayout()
-        grid.setSpacing(6)
-        v = self.views
-        for name in VIEW_NAMES:
-            v[name].setMinimumSize(200, 160)
-        grid.addWidget(v["network"], 0, 0)
-        grid.addWidget(v["gradients"], 0, 1)
-        grid.addWidget(v["activations"], 0, 2)
-        grid.addWidget(v["loss"], 1, 0)
-        grid.addWidget(v["output"], 1, 1)
-        grid.addWidget(v["activation_function"], 1, 2)
-        grid.setColumnStretch(0, 5)
-        grid.setColumnStretch(1, 5)
-        grid.setColumnStretch(2, 4)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
-        outer.addLayout(grid, 1)
-        self.timeline_bar = TimelineBar(self.timeline)
+        self.deck = ViewDeck(self.views, view_title)
+        outer.addWidget(self.deck, 1)
+        self.timeline_bar = FitTimelineBar(self.timeline)
         self.timeline_bar.scrubbed.connect(self._on_scrubbed)
         self.timeline_bar.live_requested.connect(self._on_live_requested)
         outer.addWidget(self.timeline_bar)
@@ -451,7 +430,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         self.dock.setObjectName("controls_dock")
         self.dock.setWidget(scroll)
         self.dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.dock.setMinimumWidth(round(300 * theme.scale()))
+        self.dock.setMinimumWidth(dock_width(self, panel, round(300 * theme.scale())))
         self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self._apply_controls_visible()
 
@@ -741,7 +720,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     def _show_walk(self, walk: Any) -> None:
         view = self.walkthrough
         view.set_walk(walk)
-        view.resize(self.width(), max(500, self.height() // 2))
+        # as large as the main window, never larger than the screen (the boxes need the height)
+        fit_to_screen(view, self.size())
         view.show()
         view.raise_()
         view.activateWindow()
@@ -864,7 +844,8 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
     def rebuild(self) -> None:
         """Rebuild every widget with the current theme, scale and language and redraw the
         current state (views read those when they are constructed)."""
-        state = self.saveState()
+        dock_area = self.dockWidgetArea(self.dock)
+        size = self.size()
         scrubbed = None if self.timeline_bar.is_live() else self.timeline_bar.index()
         caption_shown = self.scene is not None and not self.caption.isHidden()
         walk_visible = self.walkthrough.isVisible()
@@ -880,8 +861,14 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             # keep the open walk-through; the new one replaces it when it closes
             self.walkthrough.deleteLater()
             self.walkthrough = old_walk
-        self.restoreState(state)
+        # the dock stays on its side; its width follows the new type scale (a restored state
+        # would keep the old scale's pixels)
+        if dock_area != self.dockWidgetArea(self.dock):
+            self.addDockWidget(dock_area, self.dock)
         self._apply_controls_visible()
+        # the views reflow into the same window: a bigger type never widens it off the screen,
+        # and scaling back finds it as it was
+        fit_to_screen(self, size)
         self.transport.show_playing(self.playing)
         self.set_scene(self.scene)
         if self.scene is not None and not caption_shown:
@@ -1127,7 +1114,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
                     self.resize(before)
                     _settle_layout()
         if exact is None:
-            return render_png(self.views[view], path, scale=scale, force=force, config=config)
+            return render_png(self.deck.reveal(view), path, scale=scale, force=force, config=config)
         copy = standalone_view(self, view, (1600, 900))
         try:
             return render_png(copy, path, size=exact, force=force, config=config)
@@ -1150,12 +1137,12 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             self.tr("Export SVG"),
             self.tr("SVG drawing (*.svg)"),
             self._suggested_name(view, ".svg"),
-            lambda path, force: render_svg(self.views[view], path, force=force, config=self.config.to_dict()),
+            lambda path, force: render_svg(self.deck.reveal(view), path, force=force, config=self.config.to_dict()),
             self.tr("Saved {path}."),
         )
 
     def copy_picture(self, view: str | None) -> None:
-        copy_to_clipboard(self if view is None else self.views[view])
+        copy_to_clipboard(self if view is None else self.deck.reveal(view))
         self._show_message(self.tr("Copied to the clipboard."), "info")
 
     def export_metrics(self, path: str | Path, *, force: bool = False) -> Path:
@@ -1392,11 +1379,9 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         if self._engine_note is not None:
             # a dead or hung engine outranks any verdict until it is restarted
             text, kind = self._engine_note(), "error"
-        # the long engine notice wraps rather than widening the window
-        if self.banner.wordWrap() != (self._engine_note is not None):
-            self.banner.setWordWrap(self._engine_note is not None)
-        if self.banner.text() != text:
-            self.banner.setText(text)
+        # the long engine notice may take three lines (the banner wraps, never widening the window)
+        self.banner.max_lines = 3 if self._engine_note is not None else 2
+        self.banner.set_full_text(text)
         if self.banner.property("kind") != kind:
             # restyling is expensive (a full polish): only when the verdict changes
             bg, fg = theme.current().banner(kind if kind in theme.BANNER_KINDS else "info")

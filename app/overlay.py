@@ -32,6 +32,12 @@ class ShortcutOverlay(QtWidgets.QWidget):
 
     def set_rows(self, title: str, rows: Sequence[tuple[str, str]], hint: str, point_size: int) -> None:
         self.rows = list(rows)
+        self._content = (title, hint, point_size)
+        self._render(point_size)
+
+    def _render(self, point_size: int) -> None:
+        title, hint, _ = self._content
+        rows = self.rows
         body = "".join(
             f"<tr><td align='right' style='padding:4px 28px 4px 0; color:#FFD54F'><b>{_escape(keys)}</b></td>"
             f"<td style='padding:4px 0'>{_escape(text)}</td></tr>"
@@ -49,10 +55,25 @@ class ShortcutOverlay(QtWidgets.QWidget):
         else:
             self.show_over_parent()
 
+    def fit(self) -> None:
+        """The largest type (down to 8 pt) at which the table fits over the parent."""
+        parent = self.parentWidget()
+        if parent is None or not hasattr(self, "_content"):
+            return
+        room = parent.rect().size() - QtCore.QSize(24, 24)
+        size = self._content[2]
+        self._render(size)
+        while size > 8 and (
+            self.label.sizeHint().width() > room.width() or self.label.sizeHint().height() > room.height()
+        ):
+            size -= 1
+            self._render(size)
+
     def show_over_parent(self) -> None:
         parent = self.parentWidget()
         assert parent is not None
         self.setGeometry(parent.rect())
+        self.fit()
         self.show()
         self.raise_()
         self.setFocus()
@@ -62,6 +83,7 @@ class ShortcutOverlay(QtWidgets.QWidget):
             parent = self.parentWidget()
             if parent is not None:
                 self.setGeometry(parent.rect())
+                self.fit()
         return False
 
     def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:

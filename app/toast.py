@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.layout_fit import FitLabel
 from views import theme
 
 #: how long a toast stays before it fades, in milliseconds (an error is read more slowly)
@@ -80,11 +81,10 @@ class Messages:
 
     def __init__(self, window: QtWidgets.QMainWindow) -> None:
         self.window = window
-        #: the status bar's message (word-wrapped: a long error never widens the window)
-        self.label = QtWidgets.QLabel("")
+        #: the status bar's message: its type shrinks to fit, then two lines, then elided with
+        #: the full text as tooltip (a long error never widens or heightens the window)
+        self.label = FitLabel(theme.pt(13), min(theme.pt(13), 10))
         self.label.setObjectName("message")
-        self.label.setWordWrap(True)
-        self.label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         window.statusBar().addWidget(self.label, 1)
         self.toast = Toast(window)
         self.text, self.kind = "", "info"
@@ -93,9 +93,9 @@ class Messages:
         """Say ``text``: in the status bar, and as a toast when the controls are hidden."""
         self.text, self.kind = text, kind
         color = theme.current().banner("error" if kind == "error" else "info")[1]
-        self.label.setStyleSheet(f"color: {color}; font-size: {theme.pt(13)}pt;")
-        self.label.setFont(QtGui.QFont(self.label.font()))
-        self.label.setText(text)
+        self.label.setStyleSheet(f"color: {color};")
+        self.label.set_sizes(theme.pt(13), min(theme.pt(13), 10))
+        self.label.set_full_text(text)
         self.label.setProperty("kind", kind)
         if text and toast and not controls_visible:
             self.toast.show_text(text, kind)

@@ -36,10 +36,15 @@ NEUTRAL = theme.LIGHT.neutral
 #: Font sizes (pt at scale 1; see ``_pt``): the caption shrinks from the first to the second to fit one line.
 CAPTION_MAX_PT, CAPTION_MIN_PT = 28, 16
 BOX_MAX_PT, BOX_MIN_PT = 30, 8
-#: Below this number size the stacked/inline boxes give way to the compact ones.
+#: Below this number size the stacked/inline boxes give way to the compact ones (at scale 1;
+#: never more than BOX_READABLE_MAX_PT: at a large type scale, numbers in every box at 14 pt
+#: read better than empty boxes and one call-out)
 BOX_READABLE_PT = 12
+BOX_READABLE_MAX_PT = 14
 #: Largest share of the drawing's height for the boxes, and of the bars' height for a bar label.
 BOX_SHARE, BAR_LABEL_SHARE = 0.5, 0.12
+#: ... and the boxes' largest share when the text does not fit the usual one
+BOX_SHARE_TIGHT = 0.62
 #: Type size of the current layer's call-out when the boxes are too narrow for text.
 CALLOUT_PT = 18
 #: The running-product axis never spans more than this (log10), whatever the walk holds.
@@ -336,8 +341,14 @@ def html_height(html_: str, width_px: float) -> float:
     return float(doc.size().height())
 
 
+def _smallest_pt() -> int:
+    """The smallest box type: BOX_MIN_PT at the type scale, but never above 9 pt (labels beside
+    14-pt numbers; see BOX_READABLE_MAX_PT)."""
+    return min(theme.pt(BOX_MIN_PT), 9)
+
+
 def _scaled(mode: str, pt: int) -> BoxFonts:
-    smallest = theme.pt(BOX_MIN_PT)
+    smallest = _smallest_pt()
     return BoxFonts(mode, pt, max(smallest, round(0.62 * pt)), max(smallest, round(0.8 * pt)))
 
 
@@ -359,7 +370,8 @@ def choose_box_fonts(rows: list[list[Row]], col_px: float, box_px: float) -> Box
     def best(mode: str, largest: int, smallest: int) -> BoxFonts | None:
         return next((fonts for pt in range(largest, smallest - 1, -1) if fits(fonts := _scaled(mode, pt))), None)
 
-    largest, readable, smallest = theme.pt(BOX_MAX_PT), theme.pt(BOX_READABLE_PT), theme.pt(BOX_MIN_PT)
+    largest, smallest = theme.pt(BOX_MAX_PT), _smallest_pt()
+    readable = max(smallest, min(theme.pt(BOX_READABLE_PT), BOX_READABLE_MAX_PT))
     choices = [f for f in (best("inline", largest, readable), best("stacked", largest, readable)) if f]
     if choices:
         return max(choices, key=lambda f: f.value_pt)  # inline first on ties
@@ -442,7 +454,8 @@ class WalkthroughView(QtWidgets.QWidget):
         self.caption.setWordWrap(True)  # only when even the smallest caption font is too wide
         self.caption.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.caption.setStyleSheet(f"color: {t.foreground}; background: {t.background}; padding: 4px;")
-        self._caption_range = (theme.pt(CAPTION_MIN_PT), theme.pt(CAPTION_MAX_PT))
+        # the caption may shrink below the type scale (to 18 pt) before it wraps
+        self._caption_range = (min(theme.pt(CAPTION_MIN_PT), 18), theme.pt(CAPTION_MAX_PT))
         self._caption_pt = self._caption_range[1]
 
         self.plots = pg.GraphicsLayoutWidget(self)
@@ -474,6 +487,8 @@ class WalkthroughView(QtWidgets.QWidget):
         self._set_tick_font(self._tick_pt)
         left.setTextPen(t.foreground)
         left.setPen(pg.mkPen(t.foreground, width=theme.px(1)))
+        # a decade label at the very bottom would be cut in half by the view's edge: dropped
+        left.setStyle(hideOverlappingLabels=True)
 
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.62, brush=t.blue, pen=pg.mkPen(None))
         self.bar_plot.addItem(self.bars)
@@ -661,6 +676,10 @@ class WalkthroughView(QtWidgets.QWidget):
         rows = [box_rows(walk, i) for i in range(n)]
         overhead = max(0.0, self.box_plot.height() - self.box_plot.vb.height())
         self._fonts = choose_box_fonts(rows, col_px, cap - overhead - 4)
+        if self._fonts.mode == "compact":
+            # numbers in every box beat empty boxes and a call-out: the boxes may take more height
+            cap = BOX_SHARE_TIGHT * drawing
+            self._fonts = choose_box_fonts(rows, col_px, cap - overhead - 4)
         self._room_px = math.inf if self._fonts.mode == "compact" else 0.92 * col_px - 8
         # the key and the axis grow with the boxes on a big screen
         base = theme.pt(self._theme.font_pt)
@@ -693,6 +712,16 @@ class WalkthroughView(QtWidgets.QWidget):
         self._redraw()
 
     # -- drawing (per key press) -----------------------------------------------------------
+    def _name_html(self, name: str, state: str) -> str:
+        """A compact box's layer name in the largest type (down to 6 pt) that fits its column."""
+        n = max(1, len(self._boxes))
+        col_px = 0.92 * (self.box_plot.vb.width() or 800.0) / n - 4
+        pt = self._fonts.header_pt
+        while pt > 6 and _metrics(pt, True).horizontalAdvance(name) > col_px:
+            pt -= 1
+        html_ = _span(name, "hidden" if state == "hidden" else "strong", pt)
+        return f'<div align="center">{html_}</div>'
+
     def _caption_html(self, position: int, size: int) -> str:
         if self.walk is None:
             return _span(empty_caption(), "", size)
@@ -738,7 +767,8 @@ class WalkthroughView(QtWidgets.QWidget):
             box.frame.setPen(frame_pens[state])
             box.frame.setBrush(fills[state])
             if compact:
-                text = ""
+                # every box keeps its layer's name; the current layer's numbers go in the call-out
+                text = self._name_html(layer_name(f), state)
                 if state == "current":
                     callout = box_html(box_rows(walk, i), fonts)
                     left_side = box.x > (n + 1) / 2

@@ -247,7 +247,10 @@ def test_very_deep_networks_use_a_callout(qtbot) -> None:  # type: ignore[no-unt
     view.grab()
     assert view._fonts.mode == "compact"
     assert view.callout.isVisible() and "f′ mean" in view._callout_html
-    assert all(box.html == "" for box in view._boxes)
+    # the boxes keep only their layer's name (issue 13: never an empty box)
+    n = len(view._boxes)
+    for i, box in enumerate(view._boxes):
+        assert f">L{n - i}<" in box.html and "f′ mean" not in box.html
 
 
 def test_clear_and_an_empty_view(qtbot) -> None:  # type: ignore[no-untyped-def]
