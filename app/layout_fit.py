@@ -302,10 +302,21 @@ def fit_form(form: QtWidgets.QFormLayout) -> None:
 
 def dock_width(window: QtWidgets.QWidget, panel: QtWidgets.QWidget, wanted: int, share: float = 0.4) -> int:
     """A side dock's width: ``wanted`` and at least what ``panel`` needs (plus a scroll bar),
-    but never more than ``share`` of the screen's width (the views keep the rest)."""
+    but never more than ``share`` of the screen's width (the views keep the rest); where that
+    is too narrow, the panel's form labels go above their fields."""
     scrollbar = window.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent)
-    need = max(wanted, panel.minimumSizeHint().width() + scrollbar + 24)
-    return min(need, int(available_geometry(window).width() * share))
+    cap = int(available_geometry(window).width() * share)
+
+    def need() -> int:
+        # the preferred width: fields as wide as their values (a minimum would cut them)
+        return max(wanted, panel.sizeHint().width() + scrollbar + 24)
+
+    if need() > cap:
+        # too narrow for labels beside their fields: every label above its field
+        for form in panel.findChildren(QtWidgets.QFormLayout):
+            form.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapAllRows)
+            form.invalidate()
+    return min(need(), cap)
 
 
 def shed_row(row: QtWidgets.QWidget, keep: list[QtWidgets.QWidget], shed: list[QtWidgets.QWidget]) -> int:
