@@ -161,8 +161,9 @@ def test_dark_chinese_screenshot(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     image = QtGui.QImage(str(out))
     assert (image.width(), image.height()) == (1280, 720)
-    corner = QtGui.QColor(image.pixel(image.width() - 5, image.height() - 5))
-    assert corner.lightness() < 80  # dark theme
+    # dark theme: most of the window is dark (a corner pixel may fall on a control)
+    samples = [QtGui.QColor(image.pixel(x, y)).lightness() for x in range(0, 1280, 16) for y in range(0, 720, 16)]
+    assert sorted(samples)[len(samples) // 2] < 80
 
 
 def test_record_from_the_command_line(tmp_path: Path) -> None:

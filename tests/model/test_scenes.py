@@ -402,7 +402,6 @@ def test_softplus_vs_relu() -> None:
     assert cost_ratio > 3.0
 
 
-@pytest.mark.slow
 def test_pretraining() -> None:
     plain, pre, relu = scene_runs("pretraining", 2500)
     n_pre = pre.phases.count("pretrain")

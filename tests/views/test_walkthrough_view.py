@@ -346,7 +346,6 @@ def test_controller_walk_pauses_and_sends_the_command() -> None:
     assert fake.worker.sent == [("walk",)]
 
 
-@pytest.mark.slow
 def test_live_controller_delivers_a_walk(qtbot) -> None:  # type: ignore[no-untyped-def]
     from app.worker import TrainingController
 
