@@ -1,15 +1,15 @@
 """Recording a comparison: the headless ``--record`` of a multi-run scene and File → Record…
 in the compare window.
 
-Both reuse :mod:`app.recording`: its parameter checks, encoder (MP4 through the bundled
-ffmpeg, GIF through Pillow in a child process), atomic write and sidecar; the live one its
+Both reuse :mod:`app.recording`: its headless frame loop
+(:func:`~app.recording.record_frames`), parameter checks, encoder (MP4 through the bundled
+ffmpeg, GIF through ffmpeg's palette passes), atomic write and sidecar; the live one its
 :class:`~app.recording.Recorder` and :class:`~app.recording.RecordDialog`.  The sidecar of a
 comparison holds every run's label and config (``CompareWindow.config_record()``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,17 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.engine_process import diverged_message, ready_info
 from app.export import ExportError
-from app.recording import (
-    GIF_MAX_WIDTH,
-    RecordingResult,
-    _check_targets,
-    _Encoder,
-    _plan,
-    _process_events,
-    _settled_frame,
-    _window_colour,
-    output_size,
-)
+from app.recording import GIF_MAX_WIDTH, RecordingResult, record_frames
 from app.worker import Updates
 from model import Trainer
 
@@ -55,56 +45,32 @@ def record_compare(
     ``round(steps * (i + 1) / frames)`` steps (the last step of each frame detailed); a run
     that diverges stops while the others go on.
     """
-    plan = _plan(path, fps, duration_s, size, window.config_record())
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ExportError(f"steps must be a whole number ≥ 0; got {steps!r}")
-    _check_targets(plan, force)
-    app = QtWidgets.QApplication.instance()
-    if app is None:
-        raise ExportError("record_compare needs a QApplication")
-    assert plan.size is not None
-    window.resize(*plan.size)
-    window.show()
-    _process_events(app, 3)
-
     trainers = [Trainer(config) for _, config in window.runs]
-    for index, trainer in enumerate(trainers):
-        window.apply_updates(index, Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()]))
-    frame, method = _settled_frame(app, window, None)
-    plan = dataclasses.replace(
-        plan, size=output_size(plan.kind, plan.size, None if plan.kind == ".gif" else plan.size, gif_max_width)
-    )
-    encoder = _Encoder(
-        plan, (frame.width(), frame.height()), gif_max_width=gif_max_width, background=_window_colour(window)
-    )
     done = [0] * len(trainers)
     diverged = [False] * len(trainers)
-    try:
-        for i in range(plan.frames):
-            goal = round(steps * (i + 1) / plan.frames)
-            fed = False
-            for index, trainer in enumerate(trainers):
-                batch = []
-                while done[index] < goal and not diverged[index]:
-                    done[index] += 1
-                    snap = trainer.step(detail=done[index] == goal)
-                    batch.append(snap)
-                    diverged[index] = snap.diverged
-                if batch:
-                    messages = [("paused", diverged_message(batch[-1]))] if batch[-1].diverged else []
-                    window.apply_updates(index, Updates(snapshots=batch, messages=messages))
-                    fed = True
-            if fed:
-                frame, method = _settled_frame(app, window, method)
-            encoder.put(frame, block=True)
-            if progress is not None:
-                progress(i + 1, plan.frames)
-        encoder.finish()
-        encoder.wait()
-        return encoder.finalize(force, capture=method)
-    except BaseException:
-        encoder.abort()
-        raise
+
+    def begin() -> None:
+        for index, trainer in enumerate(trainers):
+            window.apply_updates(index, Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()]))
+
+    def advance(goal: int) -> bool:
+        fed = False
+        for index, trainer in enumerate(trainers):
+            batch = []
+            while done[index] < goal and not diverged[index]:
+                done[index] += 1
+                batch.append(trainer.step(detail=done[index] == goal))
+                diverged[index] = batch[-1].diverged
+            if batch:
+                messages = [("paused", diverged_message(batch[-1]))] if batch[-1].diverged else []
+                window.apply_updates(index, Updates(snapshots=batch, messages=messages))
+                fed = True
+        return fed
+
+    return record_frames(
+        window, window.config_record(), steps, path, begin, advance,
+        fps=fps, duration_s=duration_s, size=size, force=force, gif_max_width=gif_max_width, progress=progress,
+    )  # fmt: skip
 
 
 class CompareRecording(QtCore.QObject):

@@ -390,7 +390,9 @@ def _gif_palette_commands(tmp: Path) -> list[list[str]]:
     text stay flat) and stores only the rectangle that changed since the frame before."""
     frames, palette = str(_gif_frames_path(tmp)), str(_gif_palette_path(tmp))
     return [
-        _ffmpeg("-i", frames, "-vf", "palettegen=stats_mode=full", "-update", "1", "-c:v", "png", "-f", "image2", palette),
+        _ffmpeg(
+            "-i", frames, "-vf", "palettegen=stats_mode=full", "-update", "1", "-c:v", "png", "-f", "image2", palette
+        ),
         _ffmpeg(
             "-i", frames, "-i", palette, "-lavfi", "[0:v][1:v]paletteuse=dither=none:diff_mode=rectangle",
             "-loop", "0", "-f", "gif", str(tmp),
@@ -401,7 +403,11 @@ def _gif_palette_commands(tmp: Path) -> list[list[str]]:
 def gif_comment_block(comment: str) -> bytes:
     """A GIF comment extension holding ``comment`` (ffmpeg's GIF muxer writes none)."""
     data = comment.encode("utf-8")
-    return b"\x21\xfe" + b"".join(bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255)) + b"\x00"
+    return (
+        b"\x21\xfe"
+        + b"".join(bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255))
+        + b"\x00"
+    )
 
 
 def _insert_gif_comment(path: Path, comment: str) -> None:
@@ -516,12 +522,18 @@ class _GifPipeWriter(_PipeWriter):
             for cmd in _gif_palette_commands(self.tmp):
                 niced, flags = _niced(cmd)
                 self._passes = subprocess.Popen(
-                    niced, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, creationflags=flags
+                    niced,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    creationflags=flags,
                 )
                 _, said = self._passes.communicate()
                 if self._passes.returncode != 0:
                     first = said.decode("utf-8", "replace").strip().splitlines()[:1]
-                    raise ExportError(f"{self.name} failed: " + (first[0] if first else f"exit status {self._passes.returncode}"))
+                    raise ExportError(
+                        f"{self.name} failed: " + (first[0] if first else f"exit status {self._passes.returncode}")
+                    )
             if self.comment:
                 try:
                     _insert_gif_comment(self.tmp, self.comment)
@@ -1083,20 +1095,66 @@ def record_run(
     text).  The config goes into the sidecar ``path + ".json"`` and the file's comment.
     ``progress(done, total)`` is called after every frame.
     """
+    trainer = Trainer(config)
+
+    def begin() -> None:
+        window.apply_updates(Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()]))  # type: ignore[attr-defined]
+
+    done, diverged = 0, False
+
+    def advance(goal: int) -> bool:
+        nonlocal done, diverged
+        batch = []
+        while done < goal and not diverged:
+            done += 1
+            batch.append(trainer.step(detail=done == goal))
+            diverged = batch[-1].diverged
+        if not batch:
+            return False
+        messages = [("paused", diverged_message(batch[-1]))] if batch[-1].diverged else []
+        weights = [w.copy() for w in trainer.network.weights]
+        window.apply_updates(Updates(snapshots=batch, weights=weights, messages=messages))  # type: ignore[attr-defined]
+        return True
+
+    return record_frames(
+        window, config, steps, path, begin, advance,
+        fps=fps, duration_s=duration_s, size=size, force=force, gif_max_width=gif_max_width, progress=progress,
+    )  # fmt: skip
+
+
+def record_frames(
+    window: QtWidgets.QWidget,
+    config: Any,
+    steps: int,
+    path: str | os.PathLike[str],
+    begin: Callable[[], None],
+    advance: Callable[[int], bool],
+    *,
+    fps: float,
+    duration_s: float,
+    size: tuple[int, int],
+    force: bool,
+    gif_max_width: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> RecordingResult:
+    """The headless recording loop shared by one run (:func:`record_run`) and a comparison:
+    lay ``window`` out at ``size``, ``begin()`` (show the freshly built runs), then for frame
+    ``i`` ``advance(goal)`` trains to ``goal = round(steps * (i + 1) / frames)`` steps and
+    feeds the window (False: nothing changed, the last picture is reused).  ``config`` (a
+    config or a record of several) goes into the sidecar and the file's comment."""
     plan = _plan(path, fps, duration_s, size, config)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ExportError(f"steps must be a whole number ≥ 0; got {steps!r}")
     _check_targets(plan, force)
     app = QtWidgets.QApplication.instance()
     if app is None:
-        raise ExportError("record_run needs a QApplication")
+        raise ExportError("recording headless needs a QApplication")
     assert plan.size is not None
     window.resize(*plan.size)
     window.show()
     _process_events(app, 3)
 
-    trainer = Trainer(config)
-    window.apply_updates(Updates(ready=ready_info(trainer), snapshots=[trainer.inspect()]))  # type: ignore[attr-defined]
+    begin()
     frame, method = _settled_frame(app, window, None)
     # frames are rendered at the window's size; the encoder scales them to the file's size
     plan = dataclasses.replace(
@@ -1105,21 +1163,9 @@ def record_run(
     encoder = _Encoder(
         plan, (frame.width(), frame.height()), gif_max_width=gif_max_width, background=_window_colour(window)
     )
-    done = 0
-    diverged = False
     try:
         for i in range(plan.frames):
-            goal = round(steps * (i + 1) / plan.frames)
-            batch = []
-            while done < goal and not diverged:
-                done += 1
-                snap = trainer.step(detail=done == goal)
-                batch.append(snap)
-                diverged = snap.diverged
-            if batch:
-                messages = [("paused", diverged_message(batch[-1]))] if batch[-1].diverged else []
-                weights = [w.copy() for w in trainer.network.weights]
-                window.apply_updates(Updates(snapshots=batch, weights=weights, messages=messages))  # type: ignore[attr-defined]
+            if advance(round(steps * (i + 1) / plan.frames)):
                 frame, method = _settled_frame(app, window, method)
             encoder.put(frame, block=True)
             if progress is not None:
