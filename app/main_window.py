@@ -15,7 +15,7 @@ import sys
 import time
 import types
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +51,8 @@ from views.gradients_view import GradientsView
 from views.loss_view import LossView
 from views.network_view import NetworkView
 from views.output_view import OutputView
-from views.walkthrough_view import WalkthroughView
 from views.settle import quiet_axes, settle
+from views.walkthrough_view import WalkthroughView
 
 APP_TITLE = "Backprop Lab"
 #: seconds between redraws of each view while training live (0: every frame; app/view_cadence.py)
@@ -269,6 +269,7 @@ class ControlPanel(QtWidgets.QWidget):
                 else:
                     check = w.findChild(QtWidgets.QCheckBox)
                     spin = w.findChild(QtWidgets.QDoubleSpinBox)
+                    assert check is not None and spin is not None
                     check.setChecked(value is not None)
                     spin.setEnabled(value is not None)
                     if value is not None:
@@ -1331,7 +1332,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             self._show_newest()
 
     def _draw(
-        self, snap: Snapshot, *, history: Any = None, weights: list[Any] | None = None, past: bool = False
+        self, snap: Snapshot, *, history: Any = None, weights: Sequence[Any] | None = None, past: bool = False
     ) -> None:
         v = self.views
         history = self.history if history is None else history

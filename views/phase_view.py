@@ -244,7 +244,6 @@ class PhaseView(QtWidgets.QWidget):
             self._update_legend()
             return
         xs, ys, chi = grid
-        t = self._theme
         with np.errstate(divide="ignore", invalid="ignore"):
             log_chi = np.log(chi)
         # IsocurveItem works in image pixels: map them onto grid positions
