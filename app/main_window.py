@@ -15,7 +15,7 @@ import sys
 import time
 import types
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -1164,7 +1164,7 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
             self._show_newest()
 
     def _draw(
-        self, snap: Snapshot, *, history: Any = None, weights: list[Any] | None = None, past: bool = False
+        self, snap: Snapshot, *, history: Any = None, weights: Sequence[Any] | None = None, past: bool = False
     ) -> None:
         v = self.views
         history = self.history if history is None else history
