@@ -42,7 +42,7 @@ from model.activations import ACTIVATION_NAMES
 from model.config import DATASET_NAMES, INIT_NAMES, LOSS_NAMES, MAX_DEPTH, MAX_WIDTH, OPTIMIZER_NAMES
 from model.history import History
 from model.scenes import Scene, list_scenes, load_scene
-from model.timeline import Timeline
+from model.timeline import DEFAULT_MAX_BYTES, Timeline
 from model.trainer import LIVE_FIELDS
 from views import theme
 from views.activation_function_view import ActivationFunctionView
@@ -74,8 +74,9 @@ EXPORT_SIZES: tuple[tuple[str, float | None, tuple[int, int] | None], ...] = (
 )
 #: logical layout size of a 4K export (rendered at 2×: fonts and lines scale in proportion)
 UHD_LAYOUT = (1920, 1080)
-#: memory the timeline may hold for scrubbing back (entries are decimated to stay under it)
-TIMELINE_BYTES = 64_000_000
+#: memory the timeline may hold for scrubbing back (entries are decimated to stay under it;
+#: the budget is sized in model/timeline.py)
+TIMELINE_BYTES = DEFAULT_MAX_BYTES
 
 
 def view_title(name: str) -> str:

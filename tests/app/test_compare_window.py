@@ -363,7 +363,7 @@ def test_close_stops_both_threads_within_a_second(qtbot) -> None:  # type: ignor
     w = _open_live(qtbot, [("a", SMALL), ("b", SMALL.replace(activation="tanh"))])
     qtbot.waitUntil(lambda: min(_steps(w)) > 10, timeout=20000)
     assert w.controllers is not None
-    threads = [c.thread for c in w.controllers]
+    threads = [c.worker_thread for c in w.controllers]
     assert all(t.isRunning() for t in threads)
     t0 = time.perf_counter()
     w.close()

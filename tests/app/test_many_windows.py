@@ -141,7 +141,7 @@ def test_opening_a_scene_replaces_the_scene_window_and_pauses_the_others(main: M
     first.setGeometry(50, 60, 1000, 700)
     place = first.geometry()
     qtbot.waitUntil(lambda: all(c.worker.proc is not None for c in _controllers(first)), timeout=10000)
-    first_threads = [c.thread for c in _controllers(first)]
+    first_threads = [c.worker_thread for c in _controllers(first)]
     second = main.open_scene("he-vs-xavier-30")
     assert isinstance(second, CompareWindow) and second is not first
     # the old scene window is gone (its engines stopped) and the new one took its place
@@ -190,7 +190,7 @@ def test_twenty_scene_windows_opened_and_closed_leave_nothing_behind(main: MainW
         t0 = time.perf_counter()
         window.close()
         closing.append(time.perf_counter() - t0)
-        assert all(not c.thread.isRunning() for c in _controllers(window))
+        assert all(not c.worker_thread.isRunning() for c in _controllers(window))
     qtbot.waitUntil(lambda: not main.compare_windows, timeout=2000)
     assert max(closing) < 1.0, closing
     qtbot.waitUntil(lambda: engine_pids() == processes, timeout=1000)
@@ -226,7 +226,7 @@ def test_seeded_storm_keeps_the_app_answering_and_no_engine_outlives_its_window(
         log.append((step, action, round(answered, 3)))
         # no engine outlives its window; no more engines than open runs (+ the main window's)
         for window in closed:
-            assert all(not c.thread.isRunning() for c in _controllers(window)), log
+            assert all(not c.worker_thread.isRunning() for c in _controllers(window)), log
         visible = [w for w in main.compare_windows if isinstance(w, CompareWindow) and not w._closed]
         runs = sum(len(w.runs) for w in visible)
         assert live_engines() <= runs + 1, log
