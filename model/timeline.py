@@ -9,10 +9,10 @@ show it.
 
 Weights and output samples are most of an entry's bytes (the default 10×32 net: 75 kB of
 weights and a 98 kB output grid against 20 kB of statistics and histograms), so the timeline
-keeps them compactly: weights as float32 (half the bytes), the output grid's class
-probabilities as float16 (a quarter), other output samples as float32 — what is drawn does not
-change at that precision. Values too large for the narrow type are kept as they came; frames
-hand output samples back as float64.
+keeps them compactly: weights and the output grid's class probabilities as float16 (a quarter
+of the bytes; 11 significant bits, finer than the colours and edge widths they are drawn with),
+other output samples as float32. Values too large for the narrow type are kept as they came
+(float16 ends at 65 504); frames hand output samples back as float64.
 
 Memory stays flat on long runs. The timeline is bounded by an entry count and by a byte budget
 that counts what it really holds: every distinct array once, with its object header, and the
@@ -47,19 +47,19 @@ from model.snapshot import OutputSample, Snapshot
 Weights = Sequence[NDArray[Any]]
 
 DEFAULT_MAX_ENTRIES = 600
-#: The default byte budget, sized from a measurement (benchmarks/bench_soak.py, the main window
-#: training for 30 minutes): the process may grow by at most 20 MB after its first minute, and
-#: memory the timeline lets go of is not handed back to the system (the allocator keeps it for
-#: reuse), so the budget is what the timeline may add at its peak.  At the default 10×32 net a
-#: sparse entry (its own weights and output) holds ~115 kB, so this keeps 50–100 entries across
-#: the whole run.
-DEFAULT_MAX_BYTES = 12_000_000
+#: The default byte budget, sized from measurements (benchmarks/bench_soak.py, the main window
+#: training for 30 minutes; the target is at most 20 MB of growth after the first minute): with
+#: a 12 MB budget (float32 weights) the window grew 20.7 MiB, 9.3 of them the timeline filling
+#: and the rest what the allocator keeps of its churn and other creep, so the budget is half
+#: that.  On the default 10×32 net a sparse entry (its own weights and output) is ~70 kB:
+#: 40–85 entries spread over the whole run, however long.
+DEFAULT_MAX_BYTES = 6_000_000
 #: bytes of a NumPy array object besides its data (the header; data of views is not counted
 #: twice because arrays are counted by identity and views share no data with the timeline)
 ARRAY_OVERHEAD = sys.getsizeof(np.empty(0)) + 16
-#: bytes the timeline's own bookkeeping spends per distinct object it holds (its slot in the
-#: holder count: a two-item list and a dictionary entry)
-HELD_OVERHEAD = sys.getsizeof([None, 1]) + 48
+#: bytes the timeline's own bookkeeping spends per distinct object it holds (its holder count,
+#: a two-item list; the dictionary of them is counted as it is, it does not shrink)
+HELD_OVERHEAD = sys.getsizeof([None, 1])
 #: fields a cheap snapshot lacks and borrows, in its frame, from the newest detailed snapshot
 _BORROWED = ("activation_hists", "preactivation_hists", "weight_grad_hists", "probe")
 
@@ -142,8 +142,8 @@ def _narrowed(a: NDArray[Any], dtype: type[np.floating[Any]] = np.float32) -> ND
 
 
 def compact_weights(weights: Weights) -> tuple[NDArray[Any], ...]:
-    """Weights as the timeline keeps them: float32 read-only copies (see :func:`_narrowed`)."""
-    return tuple(_narrowed(np.asarray(w)) for w in weights)
+    """Weights as the timeline keeps them: float16 read-only copies (see :func:`_narrowed`)."""
+    return tuple(_narrowed(np.asarray(w), np.float16) for w in weights)
 
 
 def cost(obj: object) -> int:
@@ -237,7 +237,7 @@ class Timeline:
         if self._tail is not None:
             tail = [self._tail, *snapshot_arrays(self._tail)]
             extra = sum(cost(a) for a in tail if id(a) not in self._held)
-        return self._held_bytes + len(self._entries) * ENTRY_OVERHEAD + extra
+        return self._own_bytes() + extra
 
     def steps(self) -> NDArray[np.int64]:
         """Step of every entry, oldest first (a fresh array)."""
@@ -312,7 +312,7 @@ class Timeline:
         self._fit()
 
     def set_weights(self, step: int, weights: Weights) -> None:
-        """The network's weights from ``step`` on (kept as a float32 copy, see the module
+        """The network's weights from ``step`` on (kept as a float16 copy, see the module
         docstring).
 
         Entries at or after ``step`` that hold older weights take these; later entries will too,
@@ -342,11 +342,12 @@ class Timeline:
     # -- internals ---------------------------------------------------------------------
     def _fit(self) -> None:
         """Decimate until the entries and a cheap newest snapshot fit the byte budget."""
-        while (
-            self._held_bytes + len(self._entries) * ENTRY_OVERHEAD + self._tail_cost > self.max_bytes
-            and len(self._entries) > 2
-        ):
+        while self._own_bytes() + self._tail_cost > self.max_bytes and len(self._entries) > 2:
             self._decimate()
+
+    def _own_bytes(self) -> int:
+        table = sys.getsizeof(self._held) if self._held else 0  # a dict never shrinks: count it
+        return self._held_bytes + len(self._entries) * ENTRY_OVERHEAD + table
 
     def _weights_at(self, step: int) -> tuple[int, Weights | None]:
         for s, w in reversed(self._weights):

@@ -4,6 +4,7 @@ output and weights that were current then."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,14 +54,22 @@ def out_step(out: OutputSample) -> float:
 
 
 def weights_at(run: Run, step: int) -> list[np.ndarray]:
-    return [np.full(w.shape, float(step)) for w in run.weights]
+    """Weights that say which step they belong to: thousands and the rest in the first two
+    values (both exact in float16, which the timeline keeps weights as)."""
+    out = [np.full(w.shape, 0.5) for w in run.weights]
+    out[0].flat[0], out[0].flat[1] = divmod(step, 1000)
+    return out
+
+
+def w_step(weights: Any) -> float:
+    return 1000 * float(weights[0].flat[0]) + float(weights[0].flat[1])
 
 
 def stamped(frame: TimelineFrame) -> tuple[float, float]:
     """(step of the frame's output, step of its weights), as encoded by output_at/weights_at."""
     out = frame.snapshot.output
     assert out is not None and frame.weights is not None
-    return out_step(out), float(frame.weights[0].flat[0])
+    return out_step(out), w_step(frame.weights)
 
 
 def snapshots(
@@ -127,7 +136,8 @@ def recount(tl: Timeline) -> tuple[int, int]:
         for p in (w, *w):
             parts[id(p)] = p
     held = sum(cost(p) + HELD_OVERHEAD for p in parts.values())
-    return held + len(tl._entries) * ENTRY_OVERHEAD, len(parts)
+    table = sys.getsizeof(tl._held) if tl._held else 0
+    return held + len(tl._entries) * ENTRY_OVERHEAD + table, len(parts)
 
 
 def test_limits_must_be_sensible() -> None:
@@ -203,7 +213,7 @@ def test_weights_handed_over_before_their_snapshots_are_not_given_to_older_steps
     for s in (25, 50):
         tl.append(dataclasses.replace(run.detail, step=s))
     frames = [tl.frame(i) for i in range(3)]
-    assert [f.weights[0].flat[0] for f in frames if f.weights is not None] == [0, 0, 50]
+    assert [w_step(f.weights) for f in frames if f.weights is not None] == [0, 0, 50]
     assert frames[0].weights is frames[1].weights  # one copy of w0, shared
 
 
@@ -213,7 +223,7 @@ def test_weights_handed_over_late_reach_the_entries_of_their_step(run: Run) -> N
         tl.append(dataclasses.replace(run.detail, step=s))
     tl.set_weights(30, weights_at(run, 30))
     w = tl.frame(2).weights
-    assert w is not None and w[0].flat[0] == 30
+    assert w is not None and w_step(w) == 30
     assert tl.frame(0).weights is None and tl.frame(1).weights is None
 
 
@@ -233,17 +243,17 @@ def test_entries_share_outputs_and_weights_and_snapshots_are_not_copied(run: Run
         assert frame.snapshot.output is not None
         np.testing.assert_allclose(frame.snapshot.output.values, out.values, rtol=0, atol=2.5e-4)
     assert frames[0].weights is not None
-    assert [k.dtype for k in frames[0].weights] == [np.float32] * len(w)
+    assert [k.dtype for k in frames[0].weights] == [np.float16] * len(w)
     later = frames[2].snapshot
     assert later.stats is run.detail.stats and later.activation_hists is run.detail.activation_hists
     assert tl.frame(3).snapshot.stats is run.detail.stats
     # one output sample and one weight set, held once: 4 entries cost about 1 compact output
-    # (float16 grid), 1 compact weight set (float32) and the snapshots' own arrays
+    # (float16 grid), 1 compact weight set (float16) and the snapshots' own arrays
     own = sum(a.nbytes for a in snapshot_arrays(run.detail))
     first_own = (
         sum(a.nbytes for a in snapshot_arrays(first)) - out.values.nbytes - (out.xs.nbytes if out.xs is not None else 0)
     )
-    data = first_own + own + out.values.nbytes // 4 + sum(a.nbytes for a in w) // 2
+    data = first_own + own + out.values.nbytes // 4 + sum(a.nbytes for a in w) // 4
     assert data < tl.nbytes < data + 4 * 6000, (data, tl.nbytes)
 
 

@@ -110,9 +110,9 @@ def test_weights_and_outputs_are_kept_compactly_and_drawn_alike(received: Any) -
     tl.append(out_snap)
     frame = tl.frame(0)
     assert frame.weights is not None
-    assert all(w.dtype == np.float32 and not w.flags.writeable for w in frame.weights)
+    assert all(w.dtype == np.float16 and not w.flags.writeable for w in frame.weights)
     for kept, given in zip(frame.weights, weights, strict=True):
-        np.testing.assert_allclose(kept, given, rtol=1e-6, atol=1e-30)
+        np.testing.assert_allclose(kept, given, rtol=2**-11, atol=2**-24)
     out = frame.snapshot.output
     assert out is not None and out_snap.output is not None
     assert out.values.dtype == np.float64  # the views get float64 back
@@ -123,13 +123,13 @@ def test_weights_and_outputs_are_kept_compactly_and_drawn_alike(received: Any) -
     assert id(out_snap.output.values) not in held
 
 
-def test_weights_beyond_float32_stay_as_they_came() -> None:
+def test_weights_beyond_float16_stay_as_they_came() -> None:
     tl = Timeline()
-    huge = [np.array([[1e300, -2.0]]), np.array([[np.inf, np.nan]])]
+    huge = [np.array([[1e5, -2.0]]), np.array([[np.inf, np.nan]])]
     tl.set_weights(0, huge)
     kept = tl._weights[0][1]
-    assert kept[0] is huge[0]  # 1e300 would become inf in float32
-    assert kept[1].dtype == np.float32  # inf and NaN are the same in float32
+    assert kept[0] is huge[0]  # 1e5 would become inf in float16
+    assert kept[1].dtype == np.float16  # inf and NaN are the same in float16
     assert np.isinf(kept[1][0, 0]) and np.isnan(kept[1][0, 1])
 
 
@@ -142,6 +142,6 @@ def test_default_budget_spans_a_long_run_of_the_default_net(received: Any) -> No
     fill(tl, received, n)
     steps = tl.steps()
     assert steps[0] == 1 and steps[-1] == n - n % 16
-    assert 50 <= len(tl) <= 120, len(tl)
+    assert 35 <= len(tl) <= 100, len(tl)
     gaps = np.diff(steps[:-1])
     assert gaps.max() <= 4 * np.median(gaps)
