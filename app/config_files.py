@@ -12,6 +12,7 @@ from PySide6 import QtCore
 from app.config_io import CONFIG_SUFFIXES, load_runs_file, save_config_file
 from app.worker import TrainingController, ensure_room
 from model import ConfigError
+from model.trainer import LIVE_FIELDS
 
 
 def _tr(text: str) -> str:
@@ -37,6 +38,29 @@ class ConfigFiles(QtCore.QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+
+    def on_control_changed(self, name: str, value: object) -> None:
+        """A control's change: optimiser settings apply live, anything else rebuilds the
+        network; an invalid combination is refused with the config's message."""
+        w = self.window
+        changes: dict[str, Any] = {name: value}
+        if name == "dataset" and value == "sine":
+            # the regression dataset needs the squared error; classification defaults back
+            changes["loss"] = "mse"
+        try:
+            new = w.config.replace(**changes)
+        except ConfigError as exc:
+            w.show_message(str(exc), "error")
+            w.controls.set_config(w.config)
+            return
+        if set(changes) <= LIVE_FIELDS:
+            w.config = new
+            if w.controller is not None:
+                w.controller.apply_live(changes)
+            w.show_message(_tr("{name} = {value} (applied live)").format(name=name, value=value), "info")
+            return
+        w.controls.set_config(new)
+        w.start_config(new, reason=_tr("{name} changed: the network was rebuilt.").format(name=name))
 
     def load_path(self, path: str | Path) -> bool:
         """Load the config in ``path`` (JSON, or a PNG exported by the app); a bad file is

@@ -30,6 +30,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     where it is shown (``translated``)."""
     return text
 
+
 #: the key that closes the overlay or leaves full screen (bound by the window, not a command)
 ESCAPE = "Escape"
 
@@ -309,8 +310,27 @@ def retranslate(window: Any) -> None:
     window.language_actions[i18n.current()].setChecked(True)
 
 
-def build_menus(window: Any, parts: dict[str, Callable[[QtWidgets.QMenu], None]]) -> dict[str, QtWidgets.QMenu]:
-    """Fill the window's menu bar as ``MENUS`` says; ``parts`` builds each "@part"."""
+def _parts(window: Any) -> dict[str, Callable[[QtWidgets.QMenu], object]]:
+    """What builds each "@part" of ``MENUS`` from the window's state."""
+
+    def language(menu: QtWidgets.QMenu) -> None:
+        title = QtCore.QCoreApplication.translate("MainWindow", "&Language")
+        menu.addMenu(title).addActions(list(window.language_actions.values()))
+
+    return {
+        "export_window": window.exports.window_menu,
+        "export_view": window.exports.views_menu,
+        "record": lambda menu: menu.addAction(window.recording.action),
+        "scenes": window.scenes.scenes_menu,
+        "compare": window.scenes.compare_menu,
+        "themes": lambda menu: menu.addActions(list(window.theme_actions.values())),
+        "language": language,
+    }
+
+
+def build_menus(window: Any) -> dict[str, QtWidgets.QMenu]:
+    """Fill the window's menu bar as ``MENUS`` says (again after a look change)."""
+    parts = _parts(window)
     bar = window.menuBar()
     bar.clear()
     bar.setFont(QtWidgets.QApplication.font())

@@ -1,7 +1,7 @@
 """The main window's widgets, built again whenever the look changes: the banner, the scene's
 caption, the views and the timeline in the middle; the step, rate and loss readouts on the
-transport bar; the controls dock on the left.  ``show_readouts`` and ``style_banner`` show a
-step on them."""
+transport bar; the controls dock on the left; the backward-pass walk-through.
+``show_readouts`` and ``style_banner`` show a step on them."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from app.control_panel import ControlPanel
-from app.layout_fit import FitLabel, WrapFitLabel, dock_width
+from app.layout_fit import FitLabel, WrapFitLabel, dock_width, fit_to_screen
 from app.main_views import view_title
 from app.view_deck import ViewDeck
 from model import Snapshot
 from views import theme
+from views.walkthrough_view import WalkthroughView
 
 
 def _tr(text: str) -> str:
@@ -70,7 +71,7 @@ def add_readouts(window: Any, bar: QtWidgets.QToolBar) -> None:
 def build_dock(window: Any) -> None:
     """The controls (``window.controls``) in a scrolling dock (``window.dock``) on the left."""
     window.controls = ControlPanel(window.config)
-    window.controls.changed.connect(window._on_control_changed)
+    window.controls.changed.connect(window.configs.on_control_changed)
     panel = QtWidgets.QWidget()
     col = QtWidgets.QVBoxLayout(panel)
     col.addWidget(window.controls)
@@ -84,6 +85,27 @@ def build_dock(window: Any) -> None:
     window.dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
     window.dock.setMinimumWidth(dock_width(window, panel, round(300 * theme.scale())))
     window.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, window.dock)
+
+
+def build_walkthrough(window: Any) -> None:
+    """The backward-pass walk-through (``window.walkthrough``): its own top-level window, but
+    owned by the main window (deleted with it)."""
+    window.walkthrough = WalkthroughView(window)
+    window.walkthrough.setWindowFlag(QtCore.Qt.WindowType.Window, True)
+    window.walkthrough.setWindowTitle(_tr("Backprop Lab — backward pass, layer by layer"))
+    window.walkthrough.closed.connect(window.walkthrough.hide)
+
+
+def show_walkthrough(window: Any, walk: Any) -> None:
+    """The walk-through of ``walk`` over the main window, as large as it."""
+    view = window.walkthrough
+    view.set_walk(walk)
+    # as large as the main window, never larger than the screen (the boxes need the height)
+    fit_to_screen(view, window.size())
+    view.show()
+    view.raise_()
+    view.activateWindow()
+    view.setFocus()
 
 
 def show_readouts(window: Any, snap: Snapshot, rate: float | None) -> None:

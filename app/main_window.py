@@ -21,8 +21,6 @@ from __future__ import annotations
 import functools
 import time
 import types
-from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -32,26 +30,25 @@ from app import engine_notice, main_actions, main_layout
 from app.config_files import ConfigFiles, dropped_config
 from app.control_panel import ControlPanel
 from app.export_controller import ExportController
-from app.layout_fit import FitLabel, WrapFitLabel, fit_to_screen
+from app.layout_fit import FitLabel, WrapFitLabel
 from app.look import apply_look
 from app.main_views import VIEW_INTERVALS, make_views
 from app.prefs import Prefs
 from app.presentation import Presentation
 from app.recording_controller import RecordingController
+from app.run_display import RunDisplay
 from app.save_dialogs import SaveDialogs
 from app.scene_launcher import SceneLauncher
-from app.status import newest_finite, verdict
+from app.status import newest_finite
 from app.timeline_controller import MainTimeline
 from app.toast import Messages
 from app.transport import TransportCommands
 from app.view_cadence import ViewCadence
 from app.view_deck import FitTimelineBar, ViewDeck
 from app.worker import TrainingController, Updates, stop_controllers
-from model import ConfigError, ExperimentConfig, Snapshot
+from model import ExperimentConfig, Snapshot
 from model.history import History
 from model.scenes import Scene
-from model.trainer import LIVE_FIELDS
-from views.settle import settle
 from views.walkthrough_view import WalkthroughView
 
 APP_TITLE = "Backprop Lab"
@@ -59,7 +56,11 @@ FRAME_MS = 16
 
 
 class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
-    """Backprop Lab's window (see the module docstring for what lives where)."""
+    """Backprop Lab's window (see the module docstring for what lives where).
+
+    What stays here is one run's state and its life: the commands (play, pause, step, reset,
+    restart the engine, a new config), the updates coming in and the assembly of the parts.
+    """
 
     # built by app/main_layout.py, again after each look change
     banner: FitLabel
@@ -71,6 +72,7 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
     step_label: QtWidgets.QLabel
     rate_label: QtWidgets.QLabel
     loss_label: QtWidgets.QLabel
+    walkthrough: WalkthroughView
 
     def __init__(
         self,
@@ -92,18 +94,16 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
         self.dataset: Any = None
         self.playing = False
         self.diverged = False
-        self._rates: deque[tuple[float, int]] = deque(maxlen=120)
         #: the speed box's choice in steps per second (None: as fast as possible)
         self._speed: float | None = None
         self._message: tuple[str, str] = ("", "info")
         self._closed = False
         self.views: dict[str, Any] = {}
-        #: what the banner says while the engine is dead or not responding (text function)
-        self._engine_note: Callable[[], str] | None = None
         #: messages go to the status bar, or a fading toast when the controls are hidden
         self.messages = Messages(self)
         self.message = self.messages.label
         self.presentation = Presentation(self)
+        self.display = RunDisplay(self)
         self.exports = ExportController(self)
         self.recording = RecordingController(
             self, self.show_message, self.config_record, lambda: self.exports.suggested_name(None, ".mp4")
@@ -125,7 +125,7 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
         self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._on_frame)
-        self._start_config(self.config, reason="")
+        self.start_config(self.config, reason="")
         if prefs is not None:
             self.presentation.restore_layout(prefs)
         if controller is not None:
@@ -145,50 +145,19 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
         self.setWindowTitle(self.tr("Backprop Lab — watch gradients vanish and explode"))
         self.views = make_views()
         self.view_cadence = ViewCadence(VIEW_INTERVALS)
-        # its own top-level window, but owned by this one (deleted with it)
-        self.walkthrough = WalkthroughView(self)
-        self.walkthrough.setWindowFlag(QtCore.Qt.WindowType.Window, True)
-        self.walkthrough.setWindowTitle(self.tr("Backprop Lab — backward pass, layer by layer"))
-        self.walkthrough.closed.connect(self.walkthrough.hide)
+        main_layout.build_walkthrough(self)
         main_layout.build_central(self)
         bar = self._make_transport(self.restart_engine).bar
-        self.transport.show_restart(self._engine_note is not None)
+        self.transport.show_restart(self.display.engine_note is not None)
         self.transport.set_speed(self._speed, notify=False)
         main_layout.add_readouts(self, bar)
         self.addToolBar(QtCore.Qt.ToolBarArea.TopToolBarArea, bar)
         main_layout.build_dock(self)
         self.presentation.apply_controls_visible()
         self.recording.retranslate()
-        main_actions.build_menus(
-            self,
-            {
-                "export_window": self.exports.window_menu,
-                "export_view": self.exports.views_menu,
-                "record": lambda menu: menu.addAction(self.recording.action),
-                "scenes": self.scenes.scenes_menu,
-                "compare": self.scenes.compare_menu,
-                "themes": lambda menu: menu.addActions(list(self.theme_actions.values())),
-                "language": self._language_menu,
-            },
-        )
+        main_actions.build_menus(self)
         main_actions.retranslate(self)
         self.presentation.sync_checks()
-
-    def _language_menu(self, menu: QtWidgets.QMenu) -> None:
-        menu.addMenu(self.tr("&Language")).addActions(list(self.language_actions.values()))
-
-    def show_state(self) -> None:
-        """Show the run's state again on freshly built widgets."""
-        self.transport.show_playing(self.playing)
-        text, kind = self._message
-        self.show_message(text, kind, toast=False)
-        self.views["activation_function"].set_experiment(self.config)
-        if self.dataset is not None:
-            self._set_experiment_on_views()
-        if self.latest is not None:
-            self._draw(self.latest)
-        else:
-            self._set_banner(self.tr("Building the network…"), "info")
 
     # -- what other modules and tests call often ---------------------------------------------
     def open_scene(self, name: str) -> QtWidgets.QMainWindow | None:
@@ -241,60 +210,31 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
     def _revive_engine(self) -> None:
         """After the engine died or hung: a fresh one, rebuilt from the config."""
         if self.controller is not None and self.controller.needs_restart:
-            self._start_config(self.config, reason=engine_notice.restarted())
+            self.start_config(self.config, reason=engine_notice.restarted())
 
     def restart_engine(self) -> None:
         """Replace the engine (dead, hung or not) with a fresh one from the config, playing."""
         if self.controller is not None:
             self.controller.restart()
-        self._start_config(self.config, reason=engine_notice.restarted())
+        self.start_config(self.config, reason=engine_notice.restarted())
         self.play()
 
-    def _engine_trouble(self, note: Callable[[], str] | None) -> None:
-        """Say in the banner that the engine died or hangs (``None``: it answers again)."""
-        self._engine_note = note
-        self.transport.show_restart(note is not None)
-        if note is not None:
-            self._set_banner(note(), "error")
-        elif self.latest is not None:
-            self._draw(self.latest)
-
     def reset(self) -> None:
-        self._start_config(self.config, reason=self.tr("Reset: a fresh network from the same seed."))
+        self.start_config(self.config, reason=self.tr("Reset: a fresh network from the same seed."))
 
     def _on_speed(self, steps_per_second: float | None) -> None:
         self._speed = steps_per_second
         if self.controller is not None:
             self.controller.set_speed(steps_per_second)
 
-    def _on_control_changed(self, name: str, value: object) -> None:
-        changes: dict[str, Any] = {name: value}
-        if name == "dataset" and value == "sine":
-            # the regression dataset needs the squared error; classification defaults back
-            changes["loss"] = "mse"
-        try:
-            new = self.config.replace(**changes)
-        except ConfigError as exc:
-            self.show_message(str(exc), "error")
-            self.controls.set_config(self.config)
-            return
-        if set(changes) <= LIVE_FIELDS:
-            self.config = new
-            if self.controller is not None:
-                self.controller.apply_live(changes)
-            self.show_message(self.tr("{name} = {value} (applied live)").format(name=name, value=value), "info")
-            return
-        self.controls.set_config(new)
-        self._start_config(new, reason=self.tr("{name} changed: the network was rebuilt.").format(name=name))
-
     def load_config(self, config: ExperimentConfig, reason: str | None = None) -> None:
         self.controls.set_config(config)
-        self._start_config(config, reason=reason or self.tr("Loaded a new configuration."))
+        self.start_config(config, reason=reason or self.tr("Loaded a new configuration."))
 
-    def _start_config(self, config: ExperimentConfig, reason: str) -> None:
+    def start_config(self, config: ExperimentConfig, reason: str) -> None:
         # after the engine died or hung, a fresh one goes on training
-        was_playing = self.playing or self._engine_note is not None
-        self._engine_note = None
+        was_playing = self.playing or self.display.engine_note is not None
+        self.display.clear()
         self.transport.show_restart(False)
         self.config = config
         self.diverged = False
@@ -302,7 +242,6 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
         self.weights = None
         self.history = History(config.depth + 1)
         self.scrub.clear()
-        self._rates.clear()
         for view in self.views.values():
             view.clear()
         self.views["activation_function"].set_experiment(config)
@@ -312,7 +251,7 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
             self.controller.set_speed(self._speed)
             if was_playing:
                 self.controller.play()
-        self._set_banner(self.tr("Building the network…"), "info")
+        self.display.set_banner(self.tr("Building the network…"), "info")
 
     def start_walkthrough(self) -> None:
         """Freeze training and walk the backward pass of the live network, layer by layer."""
@@ -322,16 +261,6 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
             return
         self.controller.walk()
         self.show_message(self.tr("Walk-through: → next layer, ← back, End all, Esc close."), "info")
-
-    def _show_walk(self, walk: Any) -> None:
-        view = self.walkthrough
-        view.set_walk(walk)
-        # as large as the main window, never larger than the screen (the boxes need the height)
-        fit_to_screen(view, self.size())
-        view.show()
-        view.raise_()
-        view.activateWindow()
-        view.setFocus()
 
     # -- data in -----------------------------------------------------------------------
     def _on_frame(self) -> None:
@@ -352,18 +281,18 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
             elif kind == "error":
                 self.show_message(text, "error")
             elif kind == "died":
-                self._engine_trouble(functools.partial(engine_notice.died, text))
+                self.display.engine_trouble(functools.partial(engine_notice.died, text))
             elif kind == "hung":
-                self._engine_trouble(functools.partial(engine_notice.hung, text))
+                self.display.engine_trouble(functools.partial(engine_notice.hung, text))
             elif kind == "responding":
-                self._engine_trouble(None)
+                self.display.engine_trouble(None)
         # checked once when they arrive: the network view keeps the last finite weights
         if updates.weights is not None and _weights_finite(updates.weights):
             self.weights = updates.weights
             if updates.snapshots:
                 self.timeline.set_weights(updates.snapshots[-1].step, updates.weights)
         if updates.walk is not None:
-            self._show_walk(updates.walk)
+            main_layout.show_walkthrough(self, updates.walk)
         if updates.snapshots:
             self.feed(updates.snapshots)
 
@@ -374,13 +303,18 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
         self.history = History(len(info["layer_sizes"]) - 1)
         # snapshots of the old run may arrive between a reset and "ready"
         self.scrub.clear()
-        self._set_experiment_on_views()
+        self.set_experiment_on_views()
 
-    def _set_experiment_on_views(self) -> None:
+    def set_experiment_on_views(self) -> None:
         """The built network's config and data set to the views that draw them."""
         self.views["network"].set_experiment(self.config)
         for name in ("gradients", "activations", "loss", "output"):
             self.views[name].set_experiment(self.config, self.dataset)
+
+    def stop_diverged(self) -> None:
+        self.diverged = True
+        self.playing = False
+        self.transport.show_playing(False)
 
     def feed(self, snapshots: list[Snapshot]) -> None:
         """Record ``snapshots`` in the history and draw the newest one."""
@@ -391,60 +325,15 @@ class MainWindow(TransportCommands, SaveDialogs, QtWidgets.QMainWindow):
         latest = snapshots[-1]
         self.latest = latest
         self.last_finite = newest_finite(snapshots) or self.last_finite
-        self._rates.append((time.perf_counter(), latest.step))
+        self.display.count(latest)
         self.timeline_bar.set_count(len(self.timeline))
         if self.timeline_bar.is_live():
-            self._draw(latest)
+            self.display.draw(latest)
         elif latest.diverged:
             # scrubbed back: the past frame stays on screen, the run's state is still tracked
-            self._stop_diverged()
-
-    def _stop_diverged(self) -> None:
-        self.diverged = True
-        self.playing = False
-        self.transport.show_playing(False)
-
-    def _draw(
-        self, snap: Snapshot, *, history: Any = None, weights: list[Any] | None = None, past: bool = False
-    ) -> None:
-        v = self.views
-        history = self.history if history is None else history
-        weights = weights if past else self.weights
-        # a diverged step is reported by the banner; the views keep the last finite state
-        shown = snap if past and not snap.diverged else (self.last_finite or snap)
-
-        def draw(name: str) -> None:
-            if name == "network":
-                v[name].show_snapshot(shown, history, weights)
-            else:
-                v[name].show_snapshot(shown, history)
-            settle(v[name])  # one paint per update (views/settle.py)
-
-        # live: the gradients every frame, the other views on staggered clocks (app/view_cadence.py)
-        self.view_cadence.frame(time.monotonic(), draw, everything=past or self.controller is None)
-        rate = None
-        if len(self._rates) >= 2 and self.controller is not None and not past:
-            (t0, s0), (t1, s1) = self._rates[0], self._rates[-1]
-            rate = (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
-        main_layout.show_readouts(self, snap, rate)
-        if snap.diverged:
-            self._stop_diverged()
-        pretraining = main_layout.pretraining_text(snap)
-        if pretraining is not None:
-            self._set_banner(pretraining, "info")
-            return
-        verdict_ = verdict(snap)
-        self._set_banner(verdict_.text, verdict_.kind)
+            self.stop_diverged()
 
     # -- feedback ----------------------------------------------------------------------
-    def _set_banner(self, text: str, kind: str) -> None:
-        if self._engine_note is not None:
-            # a dead or hung engine outranks any verdict until it is restarted; its long
-            # notice may take three lines (the banner wraps, never widening the window)
-            main_layout.style_banner(self.banner, self._engine_note(), "error", lines=3)
-        else:
-            main_layout.style_banner(self.banner, text, kind)
-
     def _notify(self, text: str, kind: str) -> None:
         self.show_message(text, kind)
 

@@ -171,12 +171,26 @@ class Presentation(QtCore.QObject):
         if self.scene is not None and not caption_shown:
             w.caption.hide()
             w.actions_["caption"].setChecked(False)
-        w.show_state()
+        self._show_state()
         if scrubbed is not None:
             w.scrub.show_position(scrubbed)
         if self.overlay.isVisible():
             self.toggle_overlay()
             self.toggle_overlay()
+
+    def _show_state(self) -> None:
+        """Show the run's state again on freshly built widgets."""
+        w = self.window
+        w.transport.show_playing(w.playing)
+        text, kind = w._message
+        w.show_message(text, kind, toast=False)
+        w.views["activation_function"].set_experiment(w.config)
+        if w.dataset is not None:
+            w.set_experiment_on_views()
+        if w.latest is not None:
+            w.display.draw(w.latest)
+        else:
+            w.display.set_banner(_tr("Building the network…"), "info")
 
     # -- preferences -----------------------------------------------------------------------
     def restore_layout(self, prefs: Prefs) -> None:

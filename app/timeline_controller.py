@@ -83,7 +83,7 @@ class TimelineControl(QtCore.QObject):
 
 
 class MainTimeline(TimelineControl):
-    """The main window's run (``window.history``, ``weights``, ``diverged``, ``_draw``)."""
+    """The main window's run (``window.history``, ``weights``, ``diverged``, ``display``)."""
 
     def __init__(self, window: Any) -> None:
         self.timeline = Timeline(max_bytes=TIMELINE_BYTES)
@@ -93,14 +93,14 @@ class MainTimeline(TimelineControl):
         """Every view as it was at entry ``index``."""
         w = self.window
         frame = self.timeline.frame(index)
-        w._draw(frame.snapshot, history=w.history.until(frame.step), weights=frame.weights, past=True)
+        w.display.draw(frame.snapshot, history=w.history.until(frame.step), weights=frame.weights, past=True)
 
     def show_newest(self) -> None:
         if len(self.timeline):
             frame = self.timeline.frame(-1)
             # the newest entry carries the newest histograms and output: it replaces the past
             # drawing the views keep
-            self.window._draw(frame.snapshot, weights=frame.weights or self.window.weights, past=True)
+            self.window.display.draw(frame.snapshot, weights=frame.weights or self.window.weights, past=True)
 
     def play_on(self) -> None:
         if not self.window.diverged:

@@ -309,7 +309,7 @@ class WindowMachine(RuleBasedStateMachine):
     def banner_matches_the_newest_snapshot(self) -> None:
         w = self.window
         snap = w.latest
-        if snap is None or not w.timeline_bar.is_live() or w._engine_note is not None:
+        if snap is None or not w.timeline_bar.is_live() or w.display.engine_note is not None:
             return
         if snap.phase == "pretrain" or not len(w.history) or int(w.history.steps[-1]) != snap.step:
             return  # a new network is being built (its first snapshot has not arrived)
