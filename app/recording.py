@@ -477,7 +477,7 @@ class _PipeWriter:
         frame = image_array(image)
         if (image.width(), image.height()) != self.capture:
             frame = _resize_bgrx(frame, self.capture)
-        data = memoryview(np.ascontiguousarray(frame)).cast("B")
+        data = memoryview(np.ascontiguousarray(frame).data).cast("B")
         assert self.proc.stdin is not None
         try:
             for _ in range(count):
@@ -876,7 +876,7 @@ class Recorder(QtCore.QObject):
             self._poll.stop()
             assert self._encoder is not None
             try:
-                if self._held_pending:
+                if self._held_pending and self._last is not None:
                     self._encoder.put(self._last, self._held_pending, block=True)
                     self._held_pending = 0
             except ExportError as exc:
@@ -942,7 +942,7 @@ class Recorder(QtCore.QObject):
     def _push(self, image: QtGui.QImage, count: int) -> None:
         """``image`` is the picture of the next ``count`` frames (the same QImage, no copies)."""
         count = min(count, self._plan.frames - self._captured)
-        if self._held_pending and self._queue(self._last, self._held_pending):
+        if self._held_pending and self._last is not None and self._queue(self._last, self._held_pending):
             self._held_pending = 0
         if self._state != "capturing":
             return
@@ -1004,6 +1004,7 @@ class Recorder(QtCore.QObject):
             self._fail(f"recording {self._plan.target} failed: {self._encoder.error}")
             return
         if self._held_pending:
+            assert self._last is not None  # frames are held only after one was captured
             if not self._queue(self._last, self._held_pending):
                 return
             self._held_pending = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app import main_layout
@@ -34,7 +34,7 @@ class RunDisplay:
         self.rates.append((time.perf_counter(), snap.step))
 
     def draw(
-        self, snap: Snapshot, *, history: Any = None, weights: list[Any] | None = None, past: bool = False
+        self, snap: Snapshot, *, history: Any = None, weights: Sequence[Any] | None = None, past: bool = False
     ) -> None:
         """Show ``snap`` (``past``: a recorded step with its own ``history`` and ``weights``)."""
         w = self.window

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
 
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QCoreApplication
@@ -24,18 +23,19 @@ class SaveDialogs:
     def _notify(self, text: str, kind: str) -> None:
         raise NotImplementedError
 
-    @property
-    def _dialog_parent(self) -> QtWidgets.QWidget:
-        return cast(QtWidgets.QWidget, self)
+    def _parent(self) -> QtWidgets.QWidget:
+        """The window this mixin is part of (every user is a QWidget)."""
+        assert isinstance(self, QtWidgets.QWidget)
+        return self
 
     def _ask_open_path(self, title: str, filters: str) -> Path | None:
-        name, _ = QtWidgets.QFileDialog.getOpenFileName(self._dialog_parent, title, str(Path.home()), filters)
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self._parent(), title, str(Path.home()), filters)
         return Path(name) if name else None
 
     def _ask_save_path(self, title: str, filters: str, suggested: str) -> Path | None:
         """The file dialog (overwrite confirmation is ours, see ``_ask_target``)."""
         name, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self._dialog_parent,
+            self._parent(),
             title,
             str(Path.home() / suggested),
             filters,
@@ -46,7 +46,7 @@ class SaveDialogs:
     def _confirm_overwrite(self, paths: list[Path]) -> bool:
         names = "\n".join(str(p) for p in paths)
         answer = QtWidgets.QMessageBox.question(
-            self._dialog_parent,
+            self._parent(),
             translate("SaveDialogs", "Replace existing file?"),
             translate("SaveDialogs", "These files exist and would be replaced:\n{names}").format(names=names),
             QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
@@ -58,11 +58,7 @@ class SaveDialogs:
         """A warning dialog over the window; without ``wait`` it does not block (the window
         keeps drawing and training while it is open)."""
         box = QtWidgets.QMessageBox(
-            QtWidgets.QMessageBox.Icon.Warning,
-            title,
-            text,
-            QtWidgets.QMessageBox.StandardButton.Ok,
-            self._dialog_parent,
+            QtWidgets.QMessageBox.Icon.Warning, title, text, QtWidgets.QMessageBox.StandardButton.Ok, self._parent()
         )
         box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         if wait:

@@ -175,6 +175,7 @@ class ViewDeck(QtWidgets.QWidget):
             view.setParent(None)
         while self.stack.count():
             old = self.stack.widget(0)
+            assert old is not None
             self.stack.removeWidget(old)
             old.deleteLater()
         self.tabs.blockSignals(True)
@@ -304,9 +305,10 @@ class RunDeck(QtWidgets.QWidget):
         for cols, rows in candidates:
             pages = -(-n // (cols * rows))
             height = size.height() - (tabs if pages > 1 else 0)
-            if cols * need.width() + SPACING * (cols - 1) <= size.width() and rows * need.height() + SPACING * (
-                rows - 1
-            ) <= height:
+            if (
+                cols * need.width() + SPACING * (cols - 1) <= size.width()
+                and rows * need.height() + SPACING * (rows - 1) <= height
+            ):
                 return cols, rows
         return 1, 1
 
@@ -325,6 +327,7 @@ class RunDeck(QtWidgets.QWidget):
             column.setParent(None)
         while self.stack.count():
             old = self.stack.widget(0)
+            assert old is not None
             self.stack.removeWidget(old)
             old.deleteLater()
         self.tabs.blockSignals(True)

@@ -171,19 +171,19 @@
     <name>CompareRecording</name>
     <message>
         <source>Record GIF or MP4…</source>
-        <translation>录制 GIF 或 MP4…</translation>
+        <translation type="vanished">录制 GIF 或 MP4…</translation>
     </message>
     <message>
         <source>Recording {path}: {frames} frames at {fps} fps…</source>
-        <translation>正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
+        <translation type="vanished">正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
     </message>
     <message>
         <source>Saved {path} ({frames} frames).</source>
-        <translation>已保存 {path}（{frames} 帧）。</translation>
+        <translation type="vanished">已保存 {path}（{frames} 帧）。</translation>
     </message>
     <message>
         <source>Stop recording</source>
-        <translation>停止录制</translation>
+        <translation type="vanished">停止录制</translation>
     </message>
 </context>
 <context>
