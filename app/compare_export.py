@@ -58,7 +58,7 @@ def _view_class(name: str) -> type[QtWidgets.QWidget]:
 
 def _run_panel(window: Any, column: Any, name: str) -> QtWidgets.QWidget:
     """One run's ``name`` view under its marker and label."""
-    from app.compare_window import SYMBOL_CHARS
+    from app.run_column import SYMBOL_CHARS
     from views.compare_gradients_view import run_symbol
 
     panel = QtWidgets.QWidget()

@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6 import QtCore
 
-from app.timeline_bar import TimelineBar
 from app.view_deck import FitTimelineBar
 from app.worker import Updates
 from model.timeline import Timeline, TimelineFrame

@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             parser.error("--scheduler needs Dask distributed: pip install 'backprop-lab[cluster]'")
         try:
-            client = Client(args.scheduler, timeout="10s")
+            client = Client(args.scheduler, timeout="10s")  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
             parser.error(f"cannot reach the scheduler {args.scheduler}: {exc}")
         executor = client.get_executor()

@@ -111,7 +111,10 @@ class Transport:
         """Choose ``speed`` in the speed box, adding it in order when it is not one of the
         choices; ``notify`` calls ``on_speed`` (as a user's choice does)."""
         if speed not in self.speeds:
-            at = next((i for i, s in enumerate(self.speeds) if s is not None and s < speed), len(self.speeds))
+            at = next(
+                (i for i, s in enumerate(self.speeds) if s is not None and speed is not None and s < speed),
+                len(self.speeds),
+            )
             self.speeds.insert(at, speed)
             self.speed_combo.insertItem(at, speed_label(speed))
         self.speed_combo.blockSignals(not notify)

@@ -3,7 +3,7 @@
 Left: one ridge line (filled step histogram of ``Snapshot.activation_hists``) per hidden layer,
 layer 1 on top, each scaled to its own peak so the shape is readable even when a layer's
 activations collapse into one bin. Right: per layer, the fractions of saturated, zero and
-dead units as horizontal bars on a 0–100 % scale, on the same rows.
+dead units as horizontal bars on a 0–100 % scale, on the same rows (:mod:`views.fraction_bars`).
 
 Items are created when the architecture is set; a frame only calls ``setData`` on the ridge
 curves and ``setRect`` on the bars, and only for what changed.
@@ -12,7 +12,6 @@ curves and ``setRect`` on the bars, and only for what changed.
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,14 +23,8 @@ from model.config import ExperimentConfig
 from model.history import History
 from model.snapshot import ACTIVATION_BINS, Snapshot
 from views import theme
-from views.labels import FastLabel, FitLabel, label_stride, spaced_indices
-
-#: (statistic, colour role of the theme) of the bars, top to bottom within a row.
-FRACTIONS: tuple[tuple[str, str], ...] = (
-    ("saturated_fraction", "orange"),
-    ("zero_fraction", "sky"),
-    ("dead_fraction", "vermillion"),
-)
+from views.fraction_bars import FRACTIONS, FractionBars
+from views.labels import FitLabel, label_stride, spaced_indices
 
 
 def fraction_names() -> tuple[str, str, str]:
@@ -98,15 +91,10 @@ class ActivationsView(QtWidgets.QWidget):
 
     #: Fraction of a row a ridge may fill at its peak.
     RIDGE_HEIGHT = 0.86
-    BAR_HEIGHT = 0.24
-    #: Deeper networks get no per-bar percentage labels (rows too short for the text).
-    MAX_LABELLED_LAYERS = 16
     #: x range of the bar plot (fractions 0..1 plus room for the end ticks).
     BAR_X_RANGE = (-0.06, 1.15)
     #: Pixels (at scale 1) kept beside the ridge plot's x range, so its end tick labels are drawn.
     TICK_ROOM_PX = 18
-    #: Bars longer than this carry their percentage inside (dark text), shorter ones after.
-    INSIDE_LABEL_FROM = 0.55
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -204,8 +192,7 @@ class ActivationsView(QtWidgets.QWidget):
         self._bar_plot.setXRange(*self.BAR_X_RANGE, padding=0.0)
         self._bar_plot.getAxis("bottom").setTicks([[(0.0, "0"), (0.5, "50"), (1.0, "100")]])
 
-        self._bar_brushes = [QtGui.QBrush(QtGui.QColor(c)) for c in colours]
-        self._nonfinite_brush = QtGui.QBrush(QtGui.QColor(t.ink), QtCore.Qt.BrushStyle.BDiagPattern)
+        self._fractions = FractionBars(self._bar_plot, t)
         self._no_pen = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
         self._ridge_pen = pg.mkPen(t.blue, width=theme.px(2))
         self._nonfinite_pen = pg.mkPen(t.ink, width=theme.px(3), style=QtCore.Qt.PenStyle.DashLine)
@@ -227,25 +214,13 @@ class ActivationsView(QtWidgets.QWidget):
         self._ridge_nonfinite: NDArray[np.bool_] = np.zeros(0, dtype=bool)
         # x of a step outline: up at the left edge, along every bin top, down at the right.
         self._step_x = np.repeat(self._edges, 2)
-        self._bars: list[list[QtWidgets.QGraphicsRectItem]] = []
-        self._bar_labels: list[list[FastLabel]] = []
-        self._bar_texts: list[list[str]] = []
-        self._label_font = theme.font(max(12, t.font_pt - 1))
-        self._label_px = QtGui.QFontMetrics(self._label_font).height()
-        self._label_brush = QtGui.QBrush(QtGui.QColor(t.foreground))
-        self._inside_label_brush = QtGui.QBrush(QtGui.QColor(t.on_fill))  # on orange/sky/vermillion
         self._row_stride = 0
         self._view_x_range = (0.0, 0.0)
         self._y_top = 0.6
-        self._labels_visible = True
         self._bar_plot.vb.sigResized.connect(self._on_view_resized)
         self._ridge_plot.vb.sigResized.connect(self._on_view_resized)
         self._saturation_items: list[QtWidgets.QGraphicsItem] = []
-        self._tracks: list[QtWidgets.QGraphicsRectItem] = []
-        self._track_brush = QtGui.QBrush(theme.blend(bg, t.foreground, 0.07 if not t.is_dark else 0.1))
         self._saturation_brush = QtGui.QBrush(self._saturation_color)
-        self._bar_values: NDArray[np.float64] = np.zeros((0, len(FRACTIONS)))
-        self._bar_nonfinite: NDArray[np.bool_] = np.zeros((0, len(FRACTIONS)), dtype=bool)
         self._n_hidden = 0
         self._n_layers = 0
         self._last_hists: NDArray[np.float64] | None = None
@@ -254,62 +229,19 @@ class ActivationsView(QtWidgets.QWidget):
 
     # -- construction -------------------------------------------------------------------
     def _build(self, n_layers: int) -> None:
-        for row in self._bars:
-            for rect in row:
-                self._bar_plot.removeItem(rect)
-        for labels in self._bar_labels:
-            for label in labels:
-                self._bar_plot.removeItem(label)
-        for track in self._tracks:
-            self._bar_plot.removeItem(track)
-        self._tracks = []
-        self._bars = []
-        self._bar_labels = []
-        self._bar_texts = []
         self._n_layers = n_layers
         self._n_hidden = max(n_layers - 1, 1)
         n = self._n_hidden
         self._heights = np.zeros((n, len(self._edges) - 1))
         self._ridge_nonfinite = np.zeros(n, dtype=bool)
-        self._bar_values = np.full((n, len(FRACTIONS)), np.nan)
-        self._bar_nonfinite = np.zeros((n, len(FRACTIONS)), dtype=bool)
         self._last_hists = None
         self._last_stats = None
         self._redraw_ridges()
-        for j in range(n):
-            row = []
-            labels = []
-            for k in range(len(FRACTIONS)):
-                y = self._row_centre(j) + (1 - k) * (self.BAR_HEIGHT + 0.04) - self.BAR_HEIGHT / 2
-                # A faint 0–100 % track behind each bar, so an empty bar still reads as "0".
-                track = QtWidgets.QGraphicsRectItem(0.0, y, 1.0, self.BAR_HEIGHT)
-                track.setPen(self._no_pen)
-                track.setBrush(self._track_brush)
-                track.setZValue(-1)
-                self._bar_plot.addItem(track)
-                self._tracks.append(track)
-                rect = QtWidgets.QGraphicsRectItem(0.0, y, 0.0, self.BAR_HEIGHT)
-                rect.setPen(self._no_pen)
-                rect.setBrush(self._bar_brushes[k])
-                self._bar_plot.addItem(rect)
-                row.append(rect)
-                # Value labels only while rows are tall enough to hold 12-pt text.
-                if n <= self.MAX_LABELLED_LAYERS:
-                    label = FastLabel("", self._fg, self._label_font, anchor=(0.0, 0.5))
-                    label.setPos(0.01, y + self.BAR_HEIGHT / 2)
-                    self._bar_plot.addItem(label, ignoreBounds=True)
-                    labels.append(label)
-            self._bars.append(row)
-            self._bar_labels.append(labels)
-            self._bar_texts.append([""] * len(labels))
+        self._fractions.build(n)
         self._row_stride = 0  # row labels are thinned to the on-screen row height
         self._y_top = n - 0.4
         self._ridge_plot.setYRange(-0.6, self._y_top, padding=0.0)
         self._view_x_range = (0.0, 0.0)
-        self._labels_visible = True
-        for labels in self._bar_labels:
-            for label in labels:
-                label.setVisible(True)
         self._on_view_resized()
 
     def _on_view_resized(self, *_: object) -> None:
@@ -339,12 +271,7 @@ class ActivationsView(QtWidgets.QWidget):
             self._row_stride = stride
             ticks = [(self._row_centre(j), f"L{j + 1}") for j in spaced_indices(n, stride)]
             self._ridge_plot.getAxis("left").setTicks([ticks])
-        visible = row_px >= 3.0 * self._label_px
-        if visible != self._labels_visible:
-            self._labels_visible = visible
-            for labels in self._bar_labels:
-                for label in labels:
-                    label.setVisible(visible)
+        self._fractions.set_labels_visible(row_px >= 3.0 * self._fractions.label_px)
 
     def _fit_axis_labels(self) -> None:
         """Shorten an x-axis title that would run past its plot (and into its neighbour)."""
@@ -395,24 +322,14 @@ class ActivationsView(QtWidgets.QWidget):
             self._update_ridges(np.asarray(hists, dtype=np.float64))
         if snapshot.stats is not self._last_stats:
             self._last_stats = snapshot.stats
-            self._update_bars(snapshot.stats)
+            self._fractions.update(snapshot.stats)
 
     def clear(self) -> None:
         """Flatten every ridge and bar (rows stay)."""
         self._heights[:] = 0.0
         self._ridge_nonfinite[:] = False
         self._redraw_ridges()
-        for row in self._bars:
-            for k, rect in enumerate(row):
-                r = rect.rect()
-                rect.setRect(0.0, r.y(), 0.0, r.height())
-                rect.setBrush(self._bar_brushes[k])
-        for labels, texts in zip(self._bar_labels, self._bar_texts, strict=True):
-            for k, label in enumerate(labels):
-                label.setText("")
-                texts[k] = ""
-        self._bar_values[:] = np.nan
-        self._bar_nonfinite[:] = False
+        self._fractions.clear()
         self._last_hists = None
         self._last_stats = None
 
@@ -447,40 +364,3 @@ class ActivationsView(QtWidgets.QWidget):
             connect = np.ones(y.shape, dtype=bool)
             connect[:, -1] = False  # each ridge is its own (implicitly closed) polygon
             item.setPath(pg.arrayToQPath(x.ravel(), y.ravel(), connect=connect.ravel()))
-
-    def _update_bars(self, stats: dict[str, NDArray[np.float64]]) -> None:
-        for k, (name, _) in enumerate(FRACTIONS):
-            values = stats.get(name)
-            if values is None:
-                continue
-            for j, row in enumerate(self._bars):
-                if j >= len(values):
-                    break
-                value = float(values[j])
-                bad = not math.isfinite(value)
-                if bad != self._bar_nonfinite[j, k]:
-                    self._bar_nonfinite[j, k] = bad
-                    row[k].setBrush(self._nonfinite_brush if bad else self._bar_brushes[k])
-                if bad:
-                    # Keep the last finite length; show at least a full-width hatch if none.
-                    value = self._bar_values[j, k] if math.isfinite(self._bar_values[j, k]) else 1.0
-                else:
-                    value = min(max(value, 0.0), 1.0)
-                if value != self._bar_values[j, k] or bad:
-                    if not bad:
-                        self._bar_values[j, k] = value
-                    r = row[k].rect()
-                    row[k].setRect(0.0, r.y(), value, r.height())
-                if self._bar_labels[j]:
-                    text = "NaN" if bad else f"{100.0 * value:.0f}%"
-                    if text != self._bar_texts[j][k]:
-                        self._bar_texts[j][k] = text
-                        self._place_bar_label(self._bar_labels[j][k], text, 0.0 if bad else value, row[k].rect())
-
-    def _place_bar_label(self, label: FastLabel, text: str, value: float, rect: QtCore.QRectF) -> None:
-        """Percentage after a short bar, inside the end of a long one (so it never leaves the plot)."""
-        label.setText(text)
-        inside = value > self.INSIDE_LABEL_FROM
-        label.setAnchor((1.0, 0.5) if inside else (0.0, 0.5))
-        label.setBrush(self._inside_label_brush if inside else self._label_brush)
-        label.setPos(value - 0.01 if inside else value + 0.01, rect.y() + rect.height() / 2)

@@ -1,5 +1,6 @@
 """PhaseView: a sweep's measure as a heat map over its grid (a curve for one varied field),
-with the mean-field theory's χ₁ = 1 line and depth-scale contours drawn over it.
+with the mean-field theory's χ₁ = 1 line and depth-scale contours drawn over it
+(:mod:`views.phase_theory`).
 
 Cells fill in as rows arrive (``set_row``); missing cells stay empty.  Grid cell (i, j) sits at
 (i, j) in plot coordinates and the axes are labelled with the fields' values.  Hovering shows a
@@ -15,11 +16,11 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from model.sweep import MEASURES, SweepSpec
-from model.theory import predict
 from views import theme
+from views.phase_theory import HALO, LINE, XI_LEVELS, theory_curves, theory_grid
 
 translate = QtCore.QCoreApplication.translate
 
@@ -27,13 +28,7 @@ translate = QtCore.QCoreApplication.translate
 LOG_CENTRED = frozenset({"grad_ratio_init", "grad_ratio_final", "chi1"})
 LOG = frozenset({"q_star", "depth_scale", "loss_final"})
 UNIT = frozenset({"test_accuracy_final", "diverged_fraction"})
-#: depth scales ξ whose contours are drawn (dashed), in layers
-XI_LEVELS = (3.0, 10.0, 30.0)
-#: theory is evaluated this many times finer than the grid along float-valued axes
-REFINE = 2
 MAX_TICKS = 8
-#: theory lines and the hover ring: black over a white halo in both themes
-LINE, HALO = "#000000", "#FFFFFF"
 
 
 def measure_title(name: str) -> str:
@@ -163,7 +158,6 @@ class PhaseView(QtWidgets.QWidget):
     # -- axes ----------------------------------------------------------------------------
     def _layout_axes(self) -> None:
         assert self.spec is not None
-        t = self._theme
         axes = self.spec.axes
         labels = [a.field + (" (log)" if a.log else "") for a in axes]
         if self.two_d:
@@ -189,47 +183,8 @@ class PhaseView(QtWidgets.QWidget):
             self.image.hide()
             self.curve.show()
             self.colorbar.hide()
-        del t
 
     # -- theory --------------------------------------------------------------------------
-    def _fine_positions(self, k: int) -> tuple[NDArray[np.float64], list[Any]]:
-        """Grid positions along axis k where theory is evaluated, and the field values there
-        (finer than the grid for float fields, else the grid itself)."""
-        assert self.spec is not None
-        axis = self.spec.axes[k]
-        n = len(axis.values)
-        numeric = all(isinstance(v, float) for v in axis.values) and n >= 2
-        if not numeric:
-            return np.arange(n, dtype=float), list(axis.values)
-        pos = np.linspace(0.0, n - 1.0, (n - 1) * REFINE + 1)
-        vals = np.asarray(axis.values, dtype=float)
-        if axis.log and np.all(vals > 0):
-            fine = np.exp(np.interp(pos, np.arange(n), np.log(vals)))
-        else:
-            fine = np.interp(pos, np.arange(n), vals)
-        return pos, [float(v) for v in fine]
-
-    def theory_grid(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None:
-        """(x positions, y positions, χ₁ on them) for a 2-D sweep, None when the theory has no
-        prediction anywhere."""
-        assert self.spec is not None and self.two_d
-        xs, xv = self._fine_positions(0)
-        ys, yv = self._fine_positions(1)
-        base = self.spec.base
-        fx, fy = self.spec.fields
-        chi = np.full((len(ys), len(xs)), np.nan)
-        for j, y in enumerate(yv):
-            for i, x in enumerate(xv):
-                try:
-                    mf = predict(base.replace(**{fx: x, fy: y}))
-                except ValueError:
-                    continue
-                if mf.chi1 is not None:
-                    chi[j, i] = mf.chi1
-        if not np.isfinite(chi).any():
-            return None
-        return xs, ys, chi
-
     def _draw_theory(self) -> None:
         for item in self.theory_lines + self.theory_halos:
             self.plot.removeItem(item)
@@ -239,45 +194,15 @@ class PhaseView(QtWidgets.QWidget):
         if self.spec is None or not self.two_d:
             self._update_legend()
             return
-        grid = self.theory_grid()
+        grid = theory_grid(self.spec)
         if grid is None:
             self._update_legend()
             return
-        xs, ys, chi = grid
-        t = self._theme
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_chi = np.log(chi)
-        # IsocurveItem works in image pixels: map them onto grid positions
-        sx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
-        sy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
-        sx, sy = (sx or 1.0), (sy or 1.0)
-        transform = QtGui.QTransform()
-        # isocurve puts data[i] at pixel centre i + ½
-        transform.translate(xs[0] - 0.5 * sx, ys[0] - 0.5 * sy)
-        transform.scale(sx, sy)
-        # black on a white halo: readable over both ends and the white middle of the colour map,
-        # in either theme
-        levels: list[tuple[NDArray[np.float64], float, QtGui.QPen]] = [
-            (np.nan_to_num(log_chi, nan=0.0), 0.0, pg.mkPen(LINE, width=theme.px(4)))
-        ]
-        for xi in XI_LEVELS:
-            levels.append(
-                (
-                    np.nan_to_num(np.abs(log_chi), nan=np.inf, posinf=1e9),
-                    1.0 / xi,
-                    pg.mkPen(LINE, width=theme.px(2), style=QtCore.Qt.PenStyle.DashLine),
-                )
-            )
-        for data, level, pen in levels:
-            halo_pen = QtGui.QPen(pen)
-            halo_pen.setColor(QtGui.QColor(HALO))
-            halo_pen.setWidthF(pen.widthF() + theme.px(3))
-            for item_pen, z, group in ((halo_pen, 9, self.theory_halos), (pen, 10, self.theory_lines)):
-                curve = pg.IsocurveItem(data=data, level=level, pen=item_pen, axisOrder="row-major")  # data[y, x]
-                curve.setTransform(transform)
-                curve.setZValue(z)
-                self.plot.addItem(curve)
-                group.append(curve)
+        for halo, line in theory_curves(grid):
+            self.plot.addItem(halo)
+            self.plot.addItem(line)
+            self.theory_halos.append(halo)
+            self.theory_lines.append(line)
         self.has_theory = True
         self._update_legend()
 

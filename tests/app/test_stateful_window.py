@@ -31,7 +31,7 @@ from app.main_window import COMPARE_VARIANTS, MainWindow, make_application
 from app.status import verdict
 from app.worker import TrainingController
 from model import ExperimentConfig
-from model.scenes import list_scenes, load_scene
+from model.scenes import list_scenes
 
 SMALL = ExperimentConfig(depth=3, width=8, n_samples=200, activation="tanh")
 OUT = Path(tempfile.mkdtemp(prefix="bplab-stateful-"))
@@ -249,7 +249,7 @@ class WindowMachine(RuleBasedStateMachine):
     @rule(kind=st.sampled_from(["png", "png-view", "svg", "csv", "json", "config"]))
     def export(self, kind: str) -> None:
         w = self.window
-        path = OUT / f"x.{ {'png-view': 'png', 'config': 'json'}.get(kind, kind)}"
+        path = OUT / f"x.{ {'png-view': 'png', 'config': 'json'}.get(kind, kind) }"
         if kind == "png":
             w.export_picture(path, force=True)
         elif kind == "png-view":

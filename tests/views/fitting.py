@@ -59,7 +59,7 @@ def scene_texts(gv: pg.GraphicsView) -> list[tuple[str, QtCore.QRectF, object]]:
             rect = item.textItem.mapRectToScene(item.textItem.boundingRect().adjusted(2, 2, -2, -2))
             texts.append((item.textItem.toPlainText(), to_port.mapRect(rect), item))
         elif isinstance(item, pg.LegendItem):
-            for sample, label in item.items:
+            for _sample, label in item.items:
                 if label.isVisible() and label.text:
                     rect = label.mapRectToScene(label.itemRect().adjusted(2, 4, -2, -4))
                     texts.append((label.text, to_port.mapRect(rect), item))

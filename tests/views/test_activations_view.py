@@ -53,8 +53,8 @@ def test_every_hidden_layer_has_a_ridge_and_bars(view):
     assert view._heights.shape == (6, len(ACTIVATION_BINS) - 1)
     # One closed step outline per hidden layer, all in one path item.
     assert _path_points(view._ridge_item) == 6 * 2 * len(ACTIVATION_BINS)
-    assert len(view._bars) == 6
-    assert all(len(row) == 3 for row in view._bars)
+    assert len(view._fractions.bars) == 6
+    assert all(len(row) == 3 for row in view._fractions.bars)
 
 
 def test_snapshots_change_ridges_bars_and_pixels(view):
@@ -62,7 +62,7 @@ def test_snapshots_change_ridges_bars_and_pixels(view):
     first = make_snapshot(step=1, depth=4, width=8)
     view.show_snapshot(first, History(first.n_layers))
     heights = _ridge_heights(view)
-    widths = [[rect.rect().width() for rect in row] for row in view._bars]
+    widths = [[rect.rect().width() for rect in row] for row in view._fractions.bars]
     before = _pixels(view)
 
     second = make_snapshot(step=2, depth=4, width=8)
@@ -70,13 +70,15 @@ def test_snapshots_change_ridges_bars_and_pixels(view):
     after = _pixels(view)
 
     assert not np.allclose(heights, _ridge_heights(view))
-    assert widths != [[rect.rect().width() for rect in row] for row in view._bars]
+    assert widths != [[rect.rect().width() for rect in row] for row in view._fractions.bars]
     assert before != after
     # Ridges are peak-normalised: every hidden layer's tallest bin reaches the same height.
     assert np.allclose(_ridge_heights(view).max(axis=1), view.RIDGE_HEIGHT)
     # Bars are the fractions themselves (0..1 on the bar axis), hidden layers only.
-    np.testing.assert_allclose([row[0].rect().width() for row in view._bars], second.stats["saturated_fraction"][:-1])
-    assert view._bar_labels[0][0].text() == f"{100 * second.stats['saturated_fraction'][0]:.0f}%"
+    np.testing.assert_allclose(
+        [row[0].rect().width() for row in view._fractions.bars], second.stats["saturated_fraction"][:-1]
+    )
+    assert view._fractions.labels[0][0].text() == f"{100 * second.stats['saturated_fraction'][0]:.0f}%"
 
 
 def test_non_finite_values_are_drawn_without_warnings(view):
@@ -99,14 +101,14 @@ def test_non_finite_values_are_drawn_without_warnings(view):
     assert _path_points(view._bad_ridge_item) > 0  # the dashed non-finite outline is drawn
     assert view._ridge_nonfinite[0]
     assert not view._ridge_nonfinite[1]
-    assert view._bar_nonfinite[1, 0] and view._bar_nonfinite[2, 2]
-    assert view._bar_labels[1][0].text() == "NaN"
+    assert view._fractions.nonfinite[1, 0] and view._fractions.nonfinite[2, 2]
+    assert view._fractions.labels[1][0].text() == "NaN"
 
     # Recovery: the next finite snapshot clears the markers.
     view.show_snapshot(make_snapshot(step=3, depth=4, width=8), History(5))
     assert not view._ridge_nonfinite.any()
     assert _path_points(view._bad_ridge_item) == 0
-    assert not view._bar_nonfinite.any()
+    assert not view._fractions.nonfinite.any()
 
 
 def test_snapshot_without_histograms_keeps_last_ridges(view):
@@ -139,7 +141,7 @@ def test_snapshot_of_another_architecture_rebuilds_itself(view):
 def test_very_deep_networks_drop_bar_labels(view):
     view.set_experiment(ExperimentConfig(depth=40, width=8))
     assert view._heights.shape[0] == 40
-    assert all(labels == [] for labels in view._bar_labels)
+    assert all(labels == [] for labels in view._fractions.labels)
     view.show_snapshot(make_snapshot(depth=40, width=8), History(41))
 
 
@@ -148,7 +150,7 @@ def test_clear_flattens(view):
     view.show_snapshot(make_snapshot(depth=4, width=8), History(5))
     view.clear()
     assert np.allclose(_ridge_heights(view), 0.0)
-    assert all(rect.rect().width() == 0.0 for row in view._bars for rect in row)
+    assert all(rect.rect().width() == 0.0 for row in view._fractions.bars for rect in row)
 
 
 def test_x_range_follows_the_activation(view):
@@ -217,7 +219,7 @@ def test_long_bars_carry_their_value_inside(view):
     stats = {k: np.array(v) for k, v in snap.stats.items()}
     stats["saturated_fraction"][:] = [0.9, 0.1, 0.0]
     view.show_snapshot(dataclasses.replace(snap, stats=stats), History(3))
-    inside, outside = view._bar_labels[0][0], view._bar_labels[1][0]
+    inside, outside = view._fractions.labels[0][0], view._fractions.labels[1][0]
     assert inside.text() == "90%" and outside.text() == "10%"
     assert inside.pos().x() < 0.9 < outside.pos().x() + 1.0
     assert inside._anchor == (1.0, 0.5) and outside._anchor == (0.0, 0.5)

@@ -154,7 +154,7 @@ def test_light_theme_draws_dark_on_light(make, name: str) -> None:
 def _title_pt(view: QtWidgets.QWidget) -> float:
     """The point size of the view's main title, as the view typesets it."""
     if isinstance(view, WalkthroughView):  # the caption's largest size (it shrinks to fit)
-        return float(view._caption_range[1])
+        return float(view.caption.pt_range[1])
     labels = [w for w in view.findChildren(FitLabel) if w.isVisibleTo(view)]
     if labels:
         return labels[0].font().pointSizeF()

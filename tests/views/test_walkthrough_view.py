@@ -13,14 +13,9 @@ from model.config import ExperimentConfig
 from model.trainer import Trainer
 from model.walkthrough import BackwardWalk, backward_walk
 from views.gradients_view import NONFINITE
-from views.walkthrough_view import (
-    SHRINK,
-    WalkthroughView,
-    box_rows,
-    choose_box_fonts,
-    number_text,
-    walk_text,
-)
+from views.walkthrough_boxes import choose_box_fonts
+from views.walkthrough_text import box_rows, number_text, walk_text
+from views.walkthrough_view import SHRINK, WalkthroughView
 
 Key = QtCore.Qt.Key
 DEPTH = 4
