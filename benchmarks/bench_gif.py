@@ -7,10 +7,11 @@ times.  Reported per round: wall time, CPU time of the encoder processes, their 
 the file size, and how far the decoded GIF is from the source frames scaled down by
 area averaging (mean absolute error per channel, and the 99.9th percentile of the
 per-pixel error, median over frames).  ``--frames RAW`` reuses a capture (``--keep`` keeps
-one), so two checkouts can encode exactly the same frames:
+one), so two checkouts can encode exactly the same frames, each with its own copy of this
+script (it reaches into the recorder's modules, which moved into ``app/recording/``):
 
     python benchmarks/bench_gif.py --scene dying-relu --steps 3000 --keep /tmp/frames.raw
-    PYTHONPATH=/path/to/other/checkout python benchmarks/bench_gif.py --frames /tmp/frames.raw
+    cd /tmp && PYTHONPATH=/other/checkout python /other/checkout/benchmarks/bench_gif.py --frames /tmp/frames.raw
 """
 
 from __future__ import annotations

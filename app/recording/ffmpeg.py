@@ -159,7 +159,8 @@ def gif_comment_block(comment: str) -> bytes:
 
 def _insert_gif_comment(path: Path, comment: str) -> None:
     """Rewrite the GIF at ``path`` with ``comment`` right after its screen descriptor and global
-    colour table, where readers look for it."""
+    colour table, where readers look for it.  Only the fixed 13-byte header is read (for the
+    colour table's size); the rest of ffmpeg's file is copied as it is, never parsed."""
     with open(path, "rb") as src:
         head = src.read(13)
         if len(head) < 13 or head[:3] != b"GIF":
