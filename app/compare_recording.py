@@ -11,33 +11,31 @@ comparison holds every run's label and config (``CompareWindow.config_record()``
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.engine_process import diverged_message, ready_info
-from app.recording import GIF_MAX_WIDTH, RecordingResult, record_frames
+from app.recording import RecordingResult, record_frames
 from app.worker import Updates
 from model import Trainer
+
+if TYPE_CHECKING:
+    from typing import Unpack  # Python 3.11
+
+    from app.recording.headless import RecordOptions
 
 
 def record_compare(
     window: Any,
     steps: int,
     path: str | os.PathLike[str],
-    *,
-    fps: float = 30,
-    duration_s: float = 10.0,
-    size: tuple[int, int] = (1920, 1080),
-    force: bool = False,
-    gif_max_width: int | None = GIF_MAX_WIDTH,
-    progress: Callable[[int, int], None] | None = None,
+    **options: Unpack[RecordOptions],
 ) -> RecordingResult:
     """Train every run of a compare ``window`` (fed by hand: ``controllers=None``) for ``steps``
     steps in this process and record the window laid out at ``size``.
 
     As :func:`app.recording.record_run` does for one run: frame ``i`` shows every run after
     ``round(steps * (i + 1) / frames)`` steps (the last step of each frame detailed); a run
-    that diverges stops while the others go on.
+    that diverges stops while the others go on; the same options.
     """
     trainers = [Trainer(config) for _, config in window.runs]
     done = [0] * len(trainers)
@@ -63,5 +61,5 @@ def record_compare(
 
     return record_frames(
         window, window.config_record(), steps, path, begin, advance,
-        fps=fps, duration_s=duration_s, size=size, force=force, gif_max_width=gif_max_width, progress=progress,
+        **options,
     )  # fmt: skip
