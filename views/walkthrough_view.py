@@ -29,6 +29,7 @@ from views.walkthrough_box import (
     LayerBox,
     bar_range,
     bar_span,
+    current_pen,
     name_room,
     state_of,
 )
@@ -301,7 +302,8 @@ class WalkthroughView(QtWidgets.QWidget):
             numbers = [f.layer + 1 for f in walk.layers]
             # an upright name runs along the frame (96 % of the box row's view), inside its outline
             self._name_length_px = name_room(0.96 / FRAME_SHARE * (fit.height_px - overhead), theme.px(FRAME_PEN))
-            room = name_room(col_px, theme.px(FRAME_PEN))
+            # one size for every name, the current box's thick outline included
+            room = min(name_room(col_px, theme.px(FRAME_PEN)), name_room(col_px, current_pen(self._fonts, col_px), 1.0))
             self._names = fit_names(numbers, self._fonts, room, self._name_length_px)
         for box in self._boxes:
             box.set_compact(compact, col_px, self._names.angle)

@@ -270,6 +270,7 @@ def name_problems(view: WalkthroughView) -> list[str]:
     """Every layer name the boxes show: on one line, inside its box's frame, not under the
     call-out; the current layer always named, and every box the call-out leaves free too."""
     problems = []
+    sizes: set[int] = set()
     n = len(view._boxes)
     callout = None
     if view.callout.isVisible():  # with its outline, half of it outside, and a pixel to spare
@@ -306,6 +307,9 @@ def name_problems(view: WalkthroughView) -> list[str]:
             problems.append(f"{name!r} at {on_screen} leaves its box {inside}")
         if callout is not None and callout.intersects(on_screen):
             problems.append(f"{name!r} is (partly) under the call-out")
+        sizes.add(font.pointSize())
+    if view._fonts.mode == "compact" and len(sizes) > 1:  # the current name no smaller than the rest
+        problems.append(f"compact boxes name their layers in {len(sizes)} sizes: {sorted(sizes)}")
     return problems
 
 
