@@ -128,12 +128,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.list_scenes:
         for name in list_scenes():
-            scene = load_scene(name)
-            if scene.sweep is not None:
-                grid = "×".join(str(n) for n in scene.sweep.shape)
-                print(f"{name:20s} {scene.title}  [phase diagram {grid} × {scene.sweep.seeds} seed(s): sweep --scene]")
+            listed = load_scene(name)
+            if listed.sweep is not None:
+                grid = "×".join(str(n) for n in listed.sweep.shape)
+                print(
+                    f"{name:20s} {listed.title}  [phase diagram {grid} × {listed.sweep.seeds} seed(s): sweep --scene]"
+                )
                 continue
-            print(f"{name:20s} {scene.title}  [{len(scene.runs)} run(s), {scene.steps} steps]")
+            print(f"{name:20s} {listed.title}  [{len(listed.runs)} run(s), {listed.steps} steps]")
         return 0
     scene: Scene | None = None
     if args.scene and args.config:
@@ -224,8 +226,11 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
         return 0
     size: tuple[int, int] = args.size
     window: Any = MainWindow(config, controller=None)
-    window.set_scene(scene)
-    train_fn = lambda: train_into_window(window, config, steps)  # noqa: E731
+    window.presentation.set_scene(scene)
+
+    def train_fn() -> None:
+        train_into_window(window, config, steps)
+
     written: list[str] = []
     try:
         if args.record is not None:

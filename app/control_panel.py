@@ -171,6 +171,7 @@ class ControlPanel(QtWidgets.QWidget):
                 else:
                     check = w.findChild(QtWidgets.QCheckBox)
                     spin = w.findChild(QtWidgets.QDoubleSpinBox)
+                    assert check is not None and spin is not None
                     check.setChecked(value is not None)
                     spin.setEnabled(value is not None)
                     if value is not None:

@@ -310,7 +310,9 @@ def _metric_table(history: History) -> tuple[list[str], np.ndarray]:
     n = len(history)
     blocks = [history.steps.astype(np.float64).reshape(n, 1)]
     blocks.extend(np.asarray(history.scalar(name), dtype=np.float64).reshape(n, 1) for name in METRIC_SCALARS)
-    blocks.extend(np.asarray(history.layer_stat(name), dtype=np.float64).reshape(n, history.n_layers) for name in LAYER_STAT_NAMES)
+    blocks.extend(
+        np.asarray(history.layer_stat(name), dtype=np.float64).reshape(n, history.n_layers) for name in LAYER_STAT_NAMES
+    )
     return metric_columns(history.n_layers), np.hstack(blocks)
 
 

@@ -74,4 +74,5 @@ def standalone_view(window: QtWidgets.QMainWindow, name: str, logical_size: tupl
             view.show_snapshot(snap, window.history)  # type: ignore[attr-defined]
     for _ in range(3):
         app.processEvents()
+    assert isinstance(view, QtWidgets.QWidget)
     return view

@@ -23,14 +23,19 @@ class SaveDialogs:
     def _notify(self, text: str, kind: str) -> None:
         raise NotImplementedError
 
+    def _parent(self) -> QtWidgets.QWidget:
+        """The window this mixin is part of (every user is a QWidget)."""
+        assert isinstance(self, QtWidgets.QWidget)
+        return self
+
     def _ask_open_path(self, title: str, filters: str) -> Path | None:
-        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, title, str(Path.home()), filters)
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self._parent(), title, str(Path.home()), filters)
         return Path(name) if name else None
 
     def _ask_save_path(self, title: str, filters: str, suggested: str) -> Path | None:
         """The file dialog (overwrite confirmation is ours, see ``_ask_target``)."""
         name, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self,
+            self._parent(),
             title,
             str(Path.home() / suggested),
             filters,
@@ -41,7 +46,7 @@ class SaveDialogs:
     def _confirm_overwrite(self, paths: list[Path]) -> bool:
         names = "\n".join(str(p) for p in paths)
         answer = QtWidgets.QMessageBox.question(
-            self,
+            self._parent(),
             translate("SaveDialogs", "Replace existing file?"),
             translate("SaveDialogs", "These files exist and would be replaced:\n{names}").format(names=names),
             QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
@@ -53,7 +58,7 @@ class SaveDialogs:
         """A warning dialog over the window; without ``wait`` it does not block (the window
         keeps drawing and training while it is open)."""
         box = QtWidgets.QMessageBox(
-            QtWidgets.QMessageBox.Icon.Warning, title, text, QtWidgets.QMessageBox.StandardButton.Ok, self
+            QtWidgets.QMessageBox.Icon.Warning, title, text, QtWidgets.QMessageBox.StandardButton.Ok, self._parent()
         )
         box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         if wait:

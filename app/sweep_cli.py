@@ -1,4 +1,4 @@
-"""``backprop-lab sweep``: a parameter sweep from the command line (see model/sweep.py).
+"""``backprop-lab sweep``: a parameter sweep from the command line (see model/sweep/).
 
     backprop-lab sweep [--config F | --scene NAME] [--set FIELD=VALUE]...
         --vary FIELD=V1,V2|FIELD=START:STOP:N[:log] [--vary ...] [--seeds K] [--steps N]
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             parser.error("--scheduler needs Dask distributed: pip install 'backprop-lab[cluster]'")
         try:
-            client = Client(args.scheduler, timeout="10s")
+            client = Client(args.scheduler, timeout="10s")  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
             parser.error(f"cannot reach the scheduler {args.scheduler}: {exc}")
         executor = client.get_executor()

@@ -307,12 +307,16 @@ class SweepWindow(SaveDialogs, QtWidgets.QMainWindow):
     def export_png(self, path: str | Path, *, scale: float = 1.0, force: bool = False) -> Path:
         from app.export import render_png
 
-        return render_png(self.centralWidget(), path, scale=scale, force=force, config=self.export_record())
+        central = self.centralWidget()
+        assert central is not None
+        return render_png(central, path, scale=scale, force=force, config=self.export_record())
 
     def export_svg(self, path: str | Path, *, force: bool = False) -> Path:
         from app.export import render_svg
 
-        return render_svg(self.centralWidget(), path, force=force, config=self.export_record())
+        central = self.centralWidget()
+        assert central is not None
+        return render_svg(central, path, force=force, config=self.export_record())
 
     def export_csv(self, path: str | Path, *, force: bool = False) -> Path:
         """The measured points in grid order (as ``backprop-lab sweep --out`` writes them) and

@@ -51,7 +51,10 @@ def handle_px(font: QtGui.QFont) -> int:
 
 
 def _blend(a: QtGui.QColor, b: QtGui.QColor, amount: float) -> str:
-    mix = [round((1 - amount) * x + amount * y) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)]
+    mix = [
+        round((1 - amount) * x + amount * y)
+        for x, y in zip((a.red(), a.green(), a.blue()), (b.red(), b.green(), b.blue()), strict=True)
+    ]
     return QtGui.QColor(*mix).name()
 
 

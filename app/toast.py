@@ -7,7 +7,7 @@ that fades out after a few seconds (errors stay longer).  The texts arrive trans
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from app.layout_fit import FitLabel
 from views import theme

@@ -77,7 +77,12 @@ SUITE: list[tuple[str, list[str], dict[str, str], dict[str, tuple[str, float]]]]
         {},
         {"fps_median": (">=", 30), "frame_interval_p95_ms": ("<=", 50), "training_ratio": (">=", 0.6)},
     ),
-    ("relu-rescue 2 runs 1920x1080", ["--compare", "relu-rescue", "--size", "1920x1080"], {}, {"fps_median": (">=", 45)}),
+    (
+        "relu-rescue 2 runs 1920x1080",
+        ["--compare", "relu-rescue", "--size", "1920x1080"],
+        {},
+        {"fps_median": (">=", 45)},
+    ),
     (
         "main window 3840x2160",
         ["--size", "3840x2160"],
@@ -214,7 +219,9 @@ def measure_main(config: ExperimentConfig, size: tuple[int, int], warmup: float,
         **_frame_numbers(counter.frames(), elapsed, cpu),
         "training_steps_per_s": (step1 - step0) / elapsed,
         "window_size": window_size,
-        "show_snapshot_median_ms": {k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()},
+        "show_snapshot_median_ms": {
+            k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()
+        },
     }
 
 
@@ -260,7 +267,9 @@ def measure_compare(scene_name: str, size: tuple[int, int], warmup: float, secon
         "runs_steps_per_s": per_run,
         "window_size": window_size,
         "draw_median_ms": round(1e3 * statistics.median(draw_costs), 2) if draw_costs else None,
-        "show_snapshot_median_ms": {k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()},
+        "show_snapshot_median_ms": {
+            k: round(1e3 * statistics.median(v), 2) if v else None for k, v in view_costs.items()
+        },
         "show_snapshot_calls": {k: len(v) for k, v in view_costs.items()},
     }
 
@@ -444,9 +453,7 @@ def suite(args: argparse.Namespace) -> dict[str, Any]:
         if before_runs:
             row["before"] = _median_row(before_runs)
             row["after_over_before"] = {
-                key: _ratio(row["after"].get(key), row["before"].get(key))
-                for key in KEYS
-                if key in row["after"]
+                key: _ratio(row["after"].get(key), row["before"].get(key)) for key in KEYS if key in row["after"]
             }
         row["runs"] = {"after": after_runs, "before": before_runs}
         rows[name] = row

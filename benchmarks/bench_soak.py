@@ -12,8 +12,9 @@ Three parts, each in its own process so one cannot hide another's leak:
              process reads its messages from the pipe; the child's RSS/threads/fds and the
              parent's are sampled every ``--sample-s``.
 ``compare``  opens (from a main window, as the Scenes menu does) and closes ``--windows``
-             (default 50) compare windows of a scene, each training for ``--open-s`` seconds; after each close and at the end it counts
-             this process's child processes, Python and Qt threads, fds and the shared
+             (default 50) compare windows of a scene, each training for ``--open-s`` seconds; after each
+             close and at the end it counts this process's child processes, Python and Qt
+             threads, fds and the shared
              memory segments (/dev/shm entries) against the count before the first window.
 
 Targets (issue 9): growth after the first sample ≤ 20 MB of RSS and 0 threads and fds;

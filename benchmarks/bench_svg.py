@@ -36,7 +36,8 @@ def main(steps_list: list[int]) -> None:
             text = path.read_text(encoding="utf-8")
             print(
                 f"{steps:6d} steps  {label:15s} {path.stat().st_size / 1000:7.0f} kB  "
-                f"{text.count('<image'):4d} images  {text.count('<path'):5d} paths  {text.count('<polyline'):5d} polylines"
+                f"{text.count('<image'):4d} images  {text.count('<path'):5d} paths  "
+                f"{text.count('<polyline'):5d} polylines"
             )
         window.close()
         window.deleteLater()

@@ -3,11 +3,13 @@
 
     QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24" python docs/make_scale2_screenshots.py
 """
-import sys, time
-from PySide6 import QtCore, QtWidgets, QtGui
-from app.main_window import MainWindow, make_application
+
+import sys
+import time
+
 from app.headless import train_into_window
 from app.layout_fit import fit_to_screen
+from app.main_window import MainWindow, make_application
 from model.scenes import load_scene
 from model.trainer import Trainer
 from model.walkthrough import backward_walk
@@ -23,11 +25,13 @@ fit_to_screen(window)
 window.set_scene(scene)
 window.set_speed(scene.speed)  # as opening the scene does
 
+
 def wait(seconds):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         app.processEvents()
         time.sleep(0.01)
+
 
 train_into_window(window, config, 300)
 wait(1.5)
@@ -37,7 +41,7 @@ screen.grabWindow(0).save(f"{out}/scale2-main.png")
 window.set_controls_visible(False)
 wait(1.5)
 print("views only pages", window.deck.pages(), flush=True)
-screen.grabWindow(0).save(f"/tmp/scale2-views-only.png")
+screen.grabWindow(0).save("/tmp/scale2-views-only.png")
 window.set_controls_visible(True)
 trainer = Trainer(config)
 for _ in range(300):
@@ -52,4 +56,6 @@ wait(1.5)
 print("walk", walk.size().toTuple(), walk.frameGeometry().getRect(), walk._fonts, flush=True)
 screen.grabWindow(0).save(f"{out}/scale2-walkthrough.png")
 walk.hide()
-window.close(); window.deleteLater(); app.processEvents()
+window.close()
+window.deleteLater()
+app.processEvents()

@@ -372,7 +372,7 @@ class GradientsView(QtWidgets.QWidget):
         floor, top = self._ratio_range
         verdicts = ("vanishing", "exploding", "healthy")
         worst = [("9.9e-99", verdict_text(v), "") for v in verdicts]
-        for case, (sentence, words, *numeric) in self._sentences().items():
+        for sentence, words, *numeric in self._sentences().values():
             if not numeric:
                 worst.append(("", words, sentence))
         choice = None

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6 import QtWidgets
 
 from app.compare_window import CompareWindow
 from app.main_window import MainWindow, make_application
@@ -89,7 +88,9 @@ def test_diverge_and_reset_10_times(qtbot: Any, errors: list[str]) -> None:
 @pytest.mark.slow
 def test_diverge_and_reset_100_times(qtbot: Any, errors: list[str]) -> None:
     result = _storm(qtbot, errors, 100)
-    print(f"\n100 diverge → reset cycles in {result['seconds']:.1f} s, diverged at steps {sorted(set(result['steps']))}")
+    print(
+        f"\n100 diverge → reset cycles in {result['seconds']:.1f} s, diverged at steps {sorted(set(result['steps']))}"
+    )
 
 
 def test_every_compare_column_explodes_at_once(qtbot: Any, errors: list[str]) -> None:

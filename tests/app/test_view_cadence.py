@@ -32,7 +32,7 @@ def test_the_last_state_reaches_every_view() -> None:
         t += 1 / 60
         cadence.catch_up(t)  # display timer ticks with no new data
     assert not cadence.waiting
-    assert seen == {name: 2 for name in INTERVALS}
+    assert seen == dict.fromkeys(INTERVALS, 2)
 
 
 def test_everything_draws_every_view_at_once() -> None:

@@ -12,8 +12,8 @@ import itertools
 import json
 import math
 import timeit
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -566,8 +566,12 @@ def test_edge_of_chaos() -> None:
         elif abs(predicted) < 0.5:
             near.append((sw, sb))
             assert abs(measured) < 1.0, (sw, sb, predicted, measured)
-    report("edge-of-chaos", checked=len(checked), near_critical=len(near),
-           worst=max(abs(m - p) / abs(p) for _, _, p, m in checked))
+    report(
+        "edge-of-chaos",
+        checked=len(checked),
+        near_critical=len(near),
+        worst=max(abs(m - p) / abs(p) for _, _, p, m in checked),
+    )
     assert len(checked) >= 10 and near
     # both phases are in the picture: vanishing by ≥ 1e-6 and exploding by ≥ 1e2
     ratios = [r["grad_ratio_init"] for r in rows.values()]
