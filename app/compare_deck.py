@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.run_column import GRADIENTS_MIN_HEIGHT, VIEW_SPACING, RunColumn
+from app.run_column import GRADIENTS_MIN_HEIGHT, PARTS, VIEW_SPACING, RunColumn
 from views import theme
 
 #: the smallest (width, height) in pixels at which a view shows every text whole and every
@@ -169,7 +169,7 @@ class CompareDeck(QtWidgets.QWidget):
 
     def cell_need(self, part: str, shape: str, comfort: bool, compact: bool) -> tuple[int, int]:
         """The (width, height) a run's cell needs to show ``part`` in ``shape``."""
-        names = {"all": ("gradients", "loss", "detail"), "gradients": ("gradients",), "plots": ("loss", "detail")}[part]
+        names = PARTS[part]
         sizes = [self.view_need(name, comfort) for name in names]
         gap = VIEW_SPACING
         if shape == "row" or (shape == "column" and part == "plots"):

@@ -81,6 +81,25 @@ class FitLabel(QtWidgets.QLabel):
             self.setText(text)
 
 
+#: the views of each part of a column ("detail": the output or the activations view)
+PARTS = {"all": ("gradients", "loss", "detail"), "gradients": ("gradients",), "plots": ("loss", "detail")}
+
+
+def shape_cells(part: str, shape: str) -> dict[str, tuple[int, int, int, int]]:
+    """The grid cells (row, column, row span, column span) of ``part``'s views in ``shape``."""
+    names = PARTS[part]
+    if shape == "row":
+        return {name: (0, c, 1, 1) for c, name in enumerate(names)}
+    if shape == "tall":
+        return {name: (r, 0, 1, 1) for r, name in enumerate(names)}
+    # column: the gradients across the top, loss | detail below
+    if part == "plots":
+        return {"loss": (0, 0, 1, 1), "detail": (0, 1, 1, 1)}
+    if part == "gradients":
+        return {"gradients": (0, 0, 1, 1)}
+    return {"gradients": (0, 0, 1, 2), "loss": (1, 0, 1, 1), "detail": (1, 1, 1, 1)}
+
+
 class RunColumn(RunTexts, QtWidgets.QFrame):
     """One run: its label, verdict, step counter and numbers, and its own views."""
 
@@ -161,29 +180,6 @@ class RunColumn(RunTexts, QtWidgets.QFrame):
         self.set_shape("all", "row" if panel else "column")
         self.start()
 
-    def set_texts(self, compact: bool) -> None:
-        """Label, verdict and numbers one below the other (the verdict in two lines), or
-        ``compact``: label and numbers on one line, the verdict in one line below."""
-        if compact == self.compact:
-            return
-        self.compact = compact
-        self.top.removeWidget(self.stats_label)
-        self.texts.removeWidget(self.stats_label)
-        if compact:
-            self.top.addWidget(self.stats_label)
-            fixed = QtWidgets.QSizePolicy.Policy.Fixed
-            self.stats_label.setSizePolicy(fixed, fixed)  # (Ignored would overflow the row)
-            self._fit_stats_width()
-            self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
-        else:
-            self.texts.addWidget(self.stats_label)
-            self.stats_label.setMinimumWidth(0)
-            self.stats_label.setMaximumWidth(16777215)
-            ignored, fixed = QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
-            self.stats_label.setSizePolicy(ignored, fixed)
-            self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter)
-        self.verdict_label.set_lines(1 if compact else 2)
-
     def texts_height(self, compact: bool) -> int:
         """The height of the label, verdict and numbers above the views (``compact`` or not)."""
         layout = self.layout()
@@ -209,17 +205,7 @@ class RunColumn(RunTexts, QtWidgets.QFrame):
         for i in range(4):
             self.body.setRowStretch(i, 0)
             self.body.setColumnStretch(i, 0)
-        names = {"all": ("gradients", "loss", "detail"), "gradients": ("gradients",), "plots": ("loss", "detail")}[part]
-        if shape == "row":
-            cells = {name: (0, c, 1, 1) for c, name in enumerate(names)}
-        elif shape == "tall":
-            cells = {name: (r, 0, 1, 1) for r, name in enumerate(names)}
-        else:  # column: the gradients across the top, loss | detail below
-            cells = {"gradients": (0, 0, 1, 2), "loss": (1, 0, 1, 1), "detail": (1, 1, 1, 1)}
-            if part == "plots":
-                cells = {"loss": (0, 0, 1, 1), "detail": (0, 1, 1, 1)}
-            elif part == "gradients":
-                cells = {"gradients": (0, 0, 1, 1)}
+        cells = shape_cells(part, shape)
         for name in ("gradients", "loss", "output", "activations"):
             place = cells.get("detail" if name in ("output", "activations") else name)
             view = self.views[name]

@@ -116,6 +116,10 @@ class RunTexts:
     history: History
     latest: Snapshot | None
     panel: bool
+    #: the label's line (the numbers join it when compact) and the texts' column
+    top: QtWidgets.QHBoxLayout
+    texts: QtWidgets.QVBoxLayout
+    compact: bool | None
 
     def _build_texts(self, panel: bool) -> None:
         t = theme.current()
@@ -137,6 +141,29 @@ class RunTexts:
         self.stats_label.setFixedHeight(metrics.lineSpacing() + 6)
         self.stats_label.setSizePolicy(expanding, fixed)
         self.stats_label.setStyleSheet(f"color: {t.foreground}; padding: 0px 4px;")
+
+    def set_texts(self, compact: bool) -> None:
+        """Label, verdict and numbers one below the other (the verdict in two lines), or
+        ``compact``: label and numbers on one line, the verdict in one line below."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.top.removeWidget(self.stats_label)
+        self.texts.removeWidget(self.stats_label)
+        if compact:
+            self.top.addWidget(self.stats_label)
+            fixed = QtWidgets.QSizePolicy.Policy.Fixed
+            self.stats_label.setSizePolicy(fixed, fixed)  # (Ignored would overflow the row)
+            self._fit_stats_width()
+            self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
+        else:
+            self.texts.addWidget(self.stats_label)
+            self.stats_label.setMinimumWidth(0)
+            self.stats_label.setMaximumWidth(16777215)
+            ignored, fixed = QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
+            self.stats_label.setSizePolicy(ignored, fixed)
+            self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter)
+        self.verdict_label.set_lines(1 if compact else 2)
 
     def verdict_height(self, lines: int) -> int:
         """The verdict label's height for ``lines`` lines."""
