@@ -244,3 +244,29 @@ def test_compare_window_fits(n_runs: int, scale: float, screen: tuple[int, int])
         deck.tabs.setCurrentIndex(0)
     TIMINGS["compare"] = TIMINGS.get("compare", 0.0) + time.perf_counter() - start
     assert problems == []
+
+
+def test_check_box_and_radio_indicators_grow_with_the_scale() -> None:
+    """Fusion draws its check box and radio indicators 13 px at every font size: the look's
+    style grows them (and their gap to the text) with the type scale."""
+    from app.look import apply_look
+
+    app = make_application()
+    style = QtWidgets.QStyle
+    metrics = (
+        style.PixelMetric.PM_IndicatorWidth,
+        style.PixelMetric.PM_IndicatorHeight,
+        style.PixelMetric.PM_ExclusiveIndicatorWidth,
+        style.PixelMetric.PM_ExclusiveIndicatorHeight,
+    )
+    sizes = {}
+    try:
+        for scale in (1.0, 2.0):
+            apply_look(app, "light", scale)
+            box = QtWidgets.QCheckBox("batch norm")
+            sizes[scale] = [app.style().pixelMetric(m, None, box) for m in metrics], box.sizeHint().height()
+            box.deleteLater()
+    finally:
+        apply_look(app, "light", 1.0)
+    assert sizes[2.0][0] == [2 * v for v in sizes[1.0][0]]
+    assert sizes[2.0][1] >= sizes[2.0][0][1]  # the box is as tall as its indicator
