@@ -57,6 +57,8 @@ APP_TITLE = "Backprop Lab"
 #: seconds between redraws of each view while training live (0: every frame; app/view_cadence.py)
 VIEW_INTERVALS = {
     "gradients": 0.0,
+    # the gradients' heat map, the whole run's history, like the loss (views/gradients_view.py)
+    "gradients_heat": 1 / 15,
     "network": 1 / 15,
     "loss": 1 / 15,
     "activations": 1 / 10,
@@ -1175,6 +1177,11 @@ class MainWindow(SaveDialogs, QtWidgets.QMainWindow):
         def draw(name: str) -> None:
             if name == "network":
                 v[name].show_snapshot(shown, history, weights)
+            elif name == "gradients":
+                v[name].show_snapshot(shown, history, heat=False)
+            elif name == "gradients_heat":
+                name = "gradients"
+                v[name].show_heat(history)
             else:
                 v[name].show_snapshot(shown, history)
             settle(v[name])  # one paint per update (views/settle.py)
