@@ -99,7 +99,9 @@ def _key(colour: str, text: str, mark: str = "━") -> str:
     return f'<span style="color:{colour}">{mark} {text}</span>'
 
 
-def _finite(xs: NDArray[np.float64], ys: NDArray[np.float64], *, positive: bool = False) -> tuple:
+def _finite(
+    xs: NDArray[np.float64], ys: NDArray[np.float64], *, positive: bool = False
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     keep = np.isfinite(ys)
     if positive:
         keep &= ys > 0
@@ -255,8 +257,12 @@ class LossView(QtWidgets.QWidget):
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         # Before a plot widget lays out its new size: a title wider than the plot would keep
         # the layout wider than the widget (clipped on the right).
-        if event.type() == QtCore.QEvent.Type.Resize and watched in (self.loss_widget, self.accuracy_widget):
-            self._fit_titles(watched, event.size().width())  # type: ignore[attr-defined]
+        if (
+            isinstance(event, QtGui.QResizeEvent)
+            and isinstance(watched, QtWidgets.QWidget)
+            and watched in (self.loss_widget, self.accuracy_widget)
+        ):
+            self._fit_titles(watched, event.size().width())
         return super().eventFilter(watched, event)
 
     def _show_accuracy(self) -> None:
@@ -264,12 +270,14 @@ class LossView(QtWidgets.QWidget):
         shown = not (self._regression or self._compact)
         self.accuracy_widget.setVisible(shown)
         self.loss_plot.getAxis("bottom").showLabel(not shown)
-        self.layout().activate()  # give the loss plot the freed space now, not on the next event
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # give the loss plot the freed space now, not on the next event
 
     def _loss_titles(self) -> tuple[str, ...]:
         tr = QtCore.QCoreApplication.translate
         if self._regression:
-            heads = (tr("LossView", "MSE loss (log scale)"), tr("LossView", "MSE loss (log)"))
+            heads: tuple[str, ...] = (tr("LossView", "MSE loss (log scale)"), tr("LossView", "MSE loss (log)"))
         else:
             heads = (tr("LossView", "Cross-entropy loss (log scale)"), tr("LossView", "Cross-entropy loss (log)"))
         loss = tr("LossView", "Loss")

@@ -77,7 +77,7 @@ def region_image(probs: NDArray[np.float64], background: str) -> NDArray[np.uint
     sure = np.clip((np.where(bad, floor, conf) - floor) / max(1.0 - floor, 1e-9), 0.0, 1.0)
     strength = (MIN_STRENGTH + (MAX_STRENGTH - MIN_STRENGTH) * sure)[..., None]
     palette = np.array([_rgb(class_colour(k)) for k in range(n_classes)])
-    rgb = _rgb(background) * (1.0 - strength) + palette[cls] * strength
+    rgb: NDArray[np.float64] = _rgb(background) * (1.0 - strength) + palette[cls] * strength
     rgb[bad] = _rgb(theme.current().nonfinite)
     return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
 
@@ -89,7 +89,7 @@ def confusion_indices(counts: NDArray[np.float64]) -> NDArray[np.uint8]:
     clean = np.where(finite, c, 0.0)
     totals = clean.sum(axis=1, keepdims=True)
     share = np.divide(clean, totals, out=np.zeros_like(clean), where=totals > 0)
-    idx = (np.clip(share, 0.0, 1.0) * 254.0 + 1.0).astype(np.uint8)
+    idx: NDArray[np.uint8] = (np.clip(share, 0.0, 1.0) * 254.0 + 1.0).astype(np.uint8)
     idx[~finite] = 0
     return idx
 

@@ -346,7 +346,7 @@ def magnitude_colormap() -> pg.ColorMap:
 
 def lut(cmap: pg.ColorMap, n: int = 256) -> NDArray[np.uint8]:
     """A lookup table of ``n`` RGBA colours from ``cmap``."""
-    return cmap.getLookupTable(0.0, 1.0, n, alpha=True)
+    return np.asarray(cmap.getLookupTable(0.0, 1.0, n, alpha=True), dtype=np.uint8)
 
 
 def style_axis(axis: pg.AxisItem, tick_pt: float | None = None) -> None:

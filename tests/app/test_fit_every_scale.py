@@ -69,7 +69,7 @@ def main() -> Iterator[MainWindow]:
     scene = load_scene("vanishing-sigmoid")
     config = scene.runs[0].config
     window = MainWindow(config, controller=None)
-    window.set_scene(scene)  # the longest caption of the lecture's default
+    window.presentation.set_scene(scene)  # the longest caption of the lecture's default
     window.resize(1280, 720)
     window.show()
     train_into_window(window, config, 60)
@@ -98,7 +98,7 @@ def main_window_problems(window: MainWindow) -> list[str]:
 def test_main_window_fits_every_scale_and_screen(main: MainWindow, scale: float, screen: tuple[int, int]) -> None:
     start = time.perf_counter()
     with fake_available_geometry(*screen):
-        main.set_controls_visible(True)
+        main.presentation.set_controls_visible(True)
         if theme.scale() != 1.0:
             main.set_scale(1.0)
         fit_to_screen(main, QtCore.QSize(*screen))  # as large as the screen allows
@@ -110,23 +110,23 @@ def test_main_window_fits_every_scale_and_screen(main: MainWindow, scale: float,
         assert main.minimumSizeHint().width() <= screen[0] and main.minimumSizeHint().height() <= screen[1]
         problems += main_window_problems(main)
         # views only (H): the views take the dock's room and reflow again
-        main.set_controls_visible(False)
+        main.presentation.set_controls_visible(False)
         settle()
         problems += [f"H: {p}" for p in main_window_problems(main)]
         # a message with the controls hidden: the toast fits over the window
-        main._show_message(main.tr("The walk-through needs a live run.") + " " * 2 + "(R)", "info")
+        main.show_message(main.tr("The walk-through needs a live run.") + " " * 2 + "(R)", "info")
         settle()
         toast = main.messages.toast
         assert toast.isVisible() and main.rect().contains(toast.geometry())
         problems += [f"toast: {p}" for p in label_problems(main) if "toast" in p]
-        main.set_controls_visible(True)
+        main.presentation.set_controls_visible(True)
         # the shortcut list fits over the window
-        main.toggle_overlay()
+        main.presentation.toggle_overlay()
         settle()
-        label = main.overlay.label
-        if not main.overlay.rect().contains(label.geometry()):
-            problems.append(f"shortcut list {label.geometry()} outside {main.overlay.rect()}")
-        main.toggle_overlay()
+        label = main.presentation.overlay.label
+        if not main.presentation.overlay.rect().contains(label.geometry()):
+            problems.append(f"shortcut list {label.geometry()} outside {main.presentation.overlay.rect()}")
+        main.presentation.toggle_overlay()
         main.set_scale(1.0)  # Ctrl+0
         settle()
         assert main.size() == before, "scaling back did not restore the window's size"
