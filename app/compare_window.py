@@ -157,6 +157,7 @@ class CompareWindow(TransportCommands, SaveDialogs, KeyCommands):
         head = f"<b>{html.escape(self.scene_title)}</b> — " if self.scene_title else ""
         self.caption.setText(f"{head}{html.escape(self.caption_text)}")
         self.toolbar_end.retranslate()
+        self.run_deck.retitle()
         self.file_menu.retranslate()
         if self._message is not None:
             self._show_message(*self._message)
@@ -165,10 +166,6 @@ class CompareWindow(TransportCommands, SaveDialogs, KeyCommands):
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
-        self.central.resized(event.size())
-        super().resizeEvent(event)
 
     # -- pictures ------------------------------------------------------------------------------
     def config_record(self) -> dict[str, Any]:
@@ -271,6 +268,7 @@ class CompareWindow(TransportCommands, SaveDialogs, KeyCommands):
         for column in self.columns:
             column.show_detail_view(name)
         self.file_menu.show_detail_view(name)
+        self.run_deck.retitle()
         self._draw(None)
 
     def _on_speed(self, steps_per_second: float | None) -> None:

@@ -18,6 +18,8 @@ VIEW_NAMES: tuple[str, ...] = ("network", "gradients", "activations", "loss", "o
 #: seconds between redraws of each view while training live (0: every frame; app/view_cadence.py)
 VIEW_INTERVALS = {
     "gradients": 0.0,
+    # the gradients' heat map, the whole run's history, like the loss (views/gradients_view.py)
+    "gradients_heat": 1 / 15,
     "network": 1 / 15,
     "loss": 1 / 15,
     "activations": 1 / 10,

@@ -47,6 +47,11 @@ class RunDisplay:
         def draw(name: str) -> None:
             if name == "network":
                 v[name].show_snapshot(shown, history, weights)
+            elif name == "gradients":
+                v[name].show_snapshot(shown, history, heat=False)
+            elif name == "gradients_heat":
+                name = "gradients"
+                v[name].show_heat(history)
             else:
                 v[name].show_snapshot(shown, history)
             settle(v[name])  # one paint per update (views/settle.py)

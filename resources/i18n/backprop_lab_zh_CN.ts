@@ -278,12 +278,21 @@
         <translation>深度</translation>
     </message>
     <message>
+        <source>grad</source>
+        <comment>a tab: a run&apos;s gradient view</comment>
+        <translation>梯度</translation>
+    </message>
+    <message>
         <source>grad clip norm</source>
         <translation>梯度裁剪（范数）</translation>
     </message>
     <message>
         <source>grad clip value</source>
         <translation>梯度裁剪（数值）</translation>
+    </message>
+    <message>
+        <source>gradients</source>
+        <translation>梯度</translation>
     </message>
     <message>
         <source>init</source>
@@ -304,6 +313,19 @@
     <message>
         <source>loss</source>
         <translation>损失函数</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <comment>a tab: a run&apos;s loss and output views</comment>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>loss and activations</source>
+        <translation>损失与激活值</translation>
+    </message>
+    <message>
+        <source>loss and output</source>
+        <translation>损失与输出</translation>
     </message>
     <message>
         <source>momentum</source>
@@ -356,6 +378,10 @@
     <message>
         <source>{app} — Compare: {runs}</source>
         <translation>{app} — 对比：{runs}</translation>
+    </message>
+    <message>
+        <source>{runs}: {views}</source>
+        <translation>{runs}：{views}</translation>
     </message>
     <message>
         <source>✕ Close (Esc)</source>
