@@ -144,6 +144,8 @@ def run_window(args: argparse.Namespace) -> dict[str, Any]:
 
         window.timeline = Timeline(max_bytes=int(args.timeline_mb * 1e6))
         window.timeline_bar.timeline = window.timeline
+        if hasattr(window, "scrub"):
+            window.scrub.timeline = window.timeline
     samples: list[dict[str, Any]] = []
     replays = 0
     start = time.monotonic()

@@ -178,9 +178,11 @@ def test_layout_at_1920x1080_keeps_every_view_whole(qtbot, n_runs: int) -> None:
     window_rect = w.rect()
     for column in w.columns:
         gradients = column.views["gradients"]
-        # tall enough for the heat map (below that the view drops it)
-        assert gradients.height() >= GRADIENTS_MIN_HEIGHT
-        assert gradients.heat_plot.isVisible()
+        if n_runs < 4:
+            # tall enough for the heat map (below that the view drops it); four runs keep the
+            # overlay at its share of the height instead (app.compare_deck)
+            assert gradients.height() >= GRADIENTS_MIN_HEIGHT
+            assert gradients.heat_plot.isVisible()
         # the output and the activations view share one place: one of them is shown
         assert column.views["output"].isVisible() != column.views["activations"].isVisible()
         for view in (v for v in column.views.values() if v.isVisible()):

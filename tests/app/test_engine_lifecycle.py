@@ -80,7 +80,7 @@ def test_killed_engine_is_reported_within_a_second_and_history_stays(window: Mai
     assert steps > 10
     qtbot.wait(300)
     assert len(window.history) == steps
-    path = window.export_metrics(tmp_path / "run.csv")
+    path = window.exports.export_metrics(tmp_path / "run.csv")
     assert len(path.read_text().splitlines()) >= steps
     # a redraw (a theme change rebuilds every widget) keeps saying it
     window.toggle_theme()
