@@ -72,16 +72,10 @@ class CompareFileMenu(QtCore.QObject):
         )
 
     def export_metrics_dialog(self, suffix: str) -> None:
-        name = self._name()
-        self.window._save_via_dialog(
+        self.window._save_metrics_via_dialog(
             translate("CompareFileMenu", "Export every run's metrics"),
-            translate("CompareFileMenu", "CSV table (*.csv)")
-            if suffix == ".csv"
-            else translate("CompareFileMenu", "JSON (*.json)"),
-            f"{name}-metrics{suffix}",
+            f"{self._name()}-metrics{suffix}",
             lambda path, force: write_compare_metrics(self.window, path, force=force),
-            translate("CompareFileMenu", "Saved {path}."),
-            sidecar=suffix == ".csv",
         )
 
 

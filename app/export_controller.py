@@ -150,11 +150,8 @@ class ExportController(QtCore.QObject):
         return metrics_csv(w.history, path, force=force, config=w.config.to_dict())
 
     def export_metrics_dialog(self, suffix: str) -> None:
-        self.window._save_via_dialog(
+        self.window._save_metrics_via_dialog(
             _tr("Export metrics"),
-            _tr("CSV table (*.csv)") if suffix == ".csv" else _tr("JSON (*.json)"),
             self.suggested_name("metrics", suffix),
             lambda path, force: self.export_metrics(path, force=force),
-            _tr("Saved {path}."),
-            sidecar=suffix == ".csv",
         )

@@ -129,7 +129,7 @@
     </message>
     <message>
         <source>CSV table (*.csv)</source>
-        <translation>CSV 表格 (*.csv)</translation>
+        <translation type="vanished">CSV 表格 (*.csv)</translation>
     </message>
     <message>
         <source>Export every run&apos;s metrics</source>
@@ -145,11 +145,11 @@
     </message>
     <message>
         <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
+        <translation type="vanished">JSON (*.json)</translation>
     </message>
     <message>
         <source>Saved {path}.</source>
-        <translation>已保存 {path}。</translation>
+        <translation type="vanished">已保存 {path}。</translation>
     </message>
 </context>
 <context>
@@ -763,7 +763,7 @@
     </message>
     <message>
         <source>CSV table (*.csv)</source>
-        <translation>CSV 表格 (*.csv)</translation>
+        <translation type="vanished">CSV 表格 (*.csv)</translation>
     </message>
     <message>
         <source>Cannot open this file</source>
@@ -827,7 +827,7 @@
     </message>
     <message>
         <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
+        <translation type="vanished">JSON (*.json)</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
@@ -1455,6 +1455,14 @@
 <context>
     <name>SaveDialogs</name>
     <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
         <source>Nothing was saved</source>
         <translation>未保存任何文件</translation>
     </message>
@@ -1465,6 +1473,10 @@
     <message>
         <source>Replace existing file?</source>
         <translation>替换已有文件？</translation>
+    </message>
+    <message>
+        <source>Saved {path}.</source>
+        <translation>已保存 {path}。</translation>
     </message>
     <message>
         <source>These files exist and would be replaced:
