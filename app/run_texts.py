@@ -99,11 +99,17 @@ class VerdictLabel(QtWidgets.QLabel):
         text = self.full_text
         room = max(1, self.contentsRect().width() - 2 * self.margin())
         metrics = QtGui.QFontMetrics(self.font())
-        need = metrics.boundingRect(QtCore.QRect(0, 0, room, 10**6), QtCore.Qt.TextFlag.TextWordWrap, text)
         shown = text
-        if text and self.width() > 0 and need.height() > self.lines * metrics.lineSpacing():
+        # one line always fits: only a text wider than the label is measured wrapped
+        if text and self.width() > 0 and metrics.horizontalAdvance(text) > room:
+            need = metrics.boundingRect(QtCore.QRect(0, 0, room, 10**6), QtCore.Qt.TextFlag.TextWordWrap, text)
+        else:
+            need = QtCore.QRect()
+        if need.height() > self.lines * metrics.lineSpacing():
             shown = elide_lines(text, metrics, room, self.lines)
-        self.setToolTip(text if shown != text else "")
+        tip = text if shown != text else ""
+        if tip != self.toolTip():
+            self.setToolTip(tip)
         if shown != self.shown_text():
             QtWidgets.QLabel.setText(self, shown)
 
