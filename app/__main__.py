@@ -226,7 +226,7 @@ def _headless(config: ExperimentConfig, steps: int, args: argparse.Namespace, sc
         return 0
     size: tuple[int, int] = args.size
     window: Any = MainWindow(config, controller=None)
-    window.set_scene(scene)
+    window.presentation.set_scene(scene)
 
     def train_fn() -> None:
         train_into_window(window, config, steps)

@@ -9,19 +9,20 @@ from typing import Any
 from PySide6 import QtCore
 
 from app.compare_export import write_compare_metrics
-from app.compare_recording import CompareRecording
+from app.recording_controller import RecordingController
 
 translate = QtCore.QCoreApplication.translate
 
 
 class CompareFileMenu(QtCore.QObject):
     """Built on ``window`` (a CompareWindow with ``save_action``, ``copy_action``, ``close_action``,
-    ``_save_via_dialog`` and ``_notify``)."""
+    ``config_record``, ``_save_via_dialog``, ``_alert`` and ``_notify``)."""
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
-        self.recording = CompareRecording(window, window._notify)
+        #: File → Record…, the main window's (app/recording_controller.py)
+        self.recording = RecordingController(window, window._notify, window.config_record, self._suggested)
         self.menu = window.menuBar().addMenu("")
         self.menu.setObjectName("file_menu")
         self.menu.addAction(window.save_action)
@@ -44,6 +45,13 @@ class CompareFileMenu(QtCore.QObject):
         self.activations_action.toggled.connect(self._on_activations_toggled)
         self.retranslate()
 
+    def _name(self) -> str:
+        scene = getattr(self.window, "scene", None)
+        return scene.name if scene is not None else "backprop-lab-compare"
+
+    def _suggested(self) -> str:
+        return f"{self._name()}.mp4"
+
     def _on_activations_toggled(self, checked: bool) -> None:
         self.window.show_detail_view("activations" if checked else "output")
 
@@ -64,17 +72,10 @@ class CompareFileMenu(QtCore.QObject):
         )
 
     def export_metrics_dialog(self, suffix: str) -> None:
-        scene = getattr(self.window, "scene", None)
-        name = scene.name if scene is not None else "backprop-lab-compare"
-        self.window._save_via_dialog(
+        self.window._save_metrics_via_dialog(
             translate("CompareFileMenu", "Export every run's metrics"),
-            translate("CompareFileMenu", "CSV table (*.csv)")
-            if suffix == ".csv"
-            else translate("CompareFileMenu", "JSON (*.json)"),
-            f"{name}-metrics{suffix}",
+            f"{self._name()}-metrics{suffix}",
             lambda path, force: write_compare_metrics(self.window, path, force=force),
-            translate("CompareFileMenu", "Saved {path}."),
-            sidecar=suffix == ".csv",
         )
 
 

@@ -1,41 +1,31 @@
 """The compare window's timeline: scrub back through every run at once.
 
 Each run is recorded in its own :class:`model.timeline.Timeline`; a
-:class:`model.timeline_group.TimelineGroup` puts them under the main window's
-:class:`app.timeline_bar.TimelineBar`.  Choosing an entry pauses training and shows every
-run as it was at that entry's step (a run that had not got there shows its newest state);
-Live returns to the newest state of every run and goes on training.
+:class:`model.timeline_group.TimelineGroup` puts them under the bar of
+:class:`app.timeline_controller.TimelineControl`, the main window's timeline too.  Choosing an
+entry pauses training and shows every run as it was at that entry's step (a run that had not
+got there shows its newest state); Live returns to the newest state of every run and goes on training.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6 import QtCore
-
-from app.view_deck import FitTimelineBar
+from app.timeline_controller import TimelineControl
 from app.worker import Updates
 from model.timeline import Timeline, TimelineFrame
 from model.timeline_group import TimelineGroup
 from views.settle import settle
 
 
-class CompareTimeline(QtCore.QObject):
+class CompareTimeline(TimelineControl):
     """Owned by a CompareWindow (``columns``, ``overlay``, ``playing``, ``pause``, ``play``, ``_draw``)."""
 
     def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window = window
         self.timelines = [Timeline() for _ in window.columns]
         self.group = TimelineGroup(self.timelines)
-        # the bar that sheds its rate box and label when narrow (a large type on a small screen)
-        self.bar = FitTimelineBar(self.group)  # type: ignore[arg-type]
-        self.bar.setObjectName("compare_timeline")
-        self.bar.scrubbed.connect(self._on_scrubbed)
-        self.bar.live_requested.connect(self._on_live_requested)
-
-    def is_live(self) -> bool:
-        return self.bar.is_live()
+        super().__init__(window, self.group)
+        self.make_bar().setObjectName("compare_timeline")
 
     def record(self, index: int, updates: Updates) -> None:
         """Keep what run ``index`` produced (a fresh network starts its timeline again)."""
@@ -54,26 +44,10 @@ class CompareTimeline(QtCore.QObject):
         self.group.clear()
         self.bar.set_live()
 
-    def go_live(self) -> None:
-        """Leave a scrubbed position (training goes on from the newest state)."""
-        if not self.bar.is_live():
-            self.bar.set_live()
-            self._show_newest()
-
-    # -- slots ---------------------------------------------------------------------------
-    @QtCore.Slot(int)
-    def _on_scrubbed(self, index: int) -> None:
-        if self.window.playing:
-            self.window.pause()
-        if 0 <= index < len(self.group):
-            self.show(self.group.frames(index))
-
-    @QtCore.Slot()
-    def _on_live_requested(self) -> None:
-        self._show_newest()
-        self.window.play()
-
     # -- drawing -----------------------------------------------------------------------
+    def show_entry(self, index: int) -> None:
+        self.show(self.group.frames(index))
+
     def show(self, frames: list[TimelineFrame | None]) -> None:
         """Draw every run's ``frames`` entry (its state at one step)."""
         for column, frame in zip(self.window.columns, frames, strict=True):
@@ -85,7 +59,7 @@ class CompareTimeline(QtCore.QObject):
         self.window.overlay.show_snapshots([None if f is None else f.snapshot for f in frames])
         settle(self.window.overlay)
 
-    def _show_newest(self) -> None:
+    def show_newest(self) -> None:
         """Every run's newest state again (all views redrawn now)."""
         for column in self.window.columns:
             column.dirty = column.slow_dirty = column.fresh = True

@@ -45,7 +45,7 @@ from app.headless import offline_updates
 from app.run_column import GRADIENTS_MIN_HEIGHT, SLOW_INTERVAL, SYMBOL_CHARS, RunColumn  # noqa: F401
 from app.run_texts import verdict_colour as _verdict_colour
 from app.save_dialogs import SaveDialogs
-from app.transport import Transport
+from app.transport import TransportCommands
 from app.worker import TrainingController, Updates, stop_controllers
 from model import ExperimentConfig
 from model.scenes import Scene
@@ -64,7 +64,7 @@ translate = QtCore.QCoreApplication.translate
 
 
 # -- the window -----------------------------------------------------------------------------
-class CompareWindow(SaveDialogs, KeyCommands):
+class CompareWindow(TransportCommands, SaveDialogs, KeyCommands):
     """2–4 runs side by side with one synchronised transport and an overlaid gradient plot."""
 
     def __init__(
@@ -129,17 +129,7 @@ class CompareWindow(SaveDialogs, KeyCommands):
         self.caption = self.central.caption
         self.run_deck = self.central.run_deck
 
-        self.transport = Transport(
-            self,
-            on_play=self.toggle_play,
-            on_step=self.step_once,
-            on_reset=self.reset,
-            on_speed=self._on_speed,
-            on_restart=self.restart_engines,
-        )
-        bar = self.transport.bar
-        self.play_action = self.transport.play_action
-        self.speed_combo = self.transport.speed_combo
+        bar = self._make_transport(self.restart_engines).bar  # app.transport, as the main window's
         #: the message, Save picture, Copy and Close
         self.toolbar_end = ToolbarEnd(self, bar, save=self.export_png_dialog, copy=self.copy_picture)
         self.message = self.toolbar_end.message
@@ -167,6 +157,7 @@ class CompareWindow(SaveDialogs, KeyCommands):
         head = f"<b>{html.escape(self.scene_title)}</b> — " if self.scene_title else ""
         self.caption.setText(f"{head}{html.escape(self.caption_text)}")
         self.toolbar_end.retranslate()
+        self.run_deck.retitle()
         self.file_menu.retranslate()
         if self._message is not None:
             self._show_message(*self._message)
@@ -175,10 +166,6 @@ class CompareWindow(SaveDialogs, KeyCommands):
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
-        self.central.resized(event.size())
-        super().resizeEvent(event)
 
     # -- pictures ------------------------------------------------------------------------------
     def config_record(self) -> dict[str, Any]:
@@ -214,12 +201,6 @@ class CompareWindow(SaveDialogs, KeyCommands):
         self.message.setText(text)
 
     # -- commands: every one goes to every run ---------------------------------------------
-    def toggle_play(self) -> None:
-        if self.playing:
-            self.pause()
-        else:
-            self.play()
-
     def play(self) -> None:
         self.timeline.go_live()
         self._revive_engines()
@@ -282,15 +263,12 @@ class CompareWindow(SaveDialogs, KeyCommands):
                 if was_playing:
                     controller.play()
 
-    def set_speed(self, steps_per_second: float | None) -> None:
-        """Train every run at ``steps_per_second`` (None: as fast as possible)."""
-        self.transport.set_speed(steps_per_second)
-
     def show_detail_view(self, name: str) -> None:
         """Every run shows its ``"output"`` or its ``"activations"`` view beside its loss."""
         for column in self.columns:
             column.show_detail_view(name)
         self.file_menu.show_detail_view(name)
+        self.run_deck.retitle()
         self._draw(None)
 
     def _on_speed(self, steps_per_second: float | None) -> None:

@@ -187,7 +187,7 @@ class FitLabel(QtWidgets.QLabel):
             needed = max(1, round(rect.height() / metrics.lineSpacing()))
             lines = min(needed, self.max_lines)
             if needed > self.max_lines or rect.width() > room:
-                shown = _elide_lines(text, metrics, room, self.max_lines)
+                shown = elide_lines(text, metrics, room, self.max_lines)
         self.setWordWrap(lines > 1)
         if font != self.font():
             self.setFont(font)
@@ -198,7 +198,7 @@ class FitLabel(QtWidgets.QLabel):
         self.setFixedHeight(lines * metrics.lineSpacing() + extra + 8)
 
 
-def _elide_lines(text: str, metrics: QtGui.QFontMetrics, room: int, max_lines: int) -> str:
+def elide_lines(text: str, metrics: QtGui.QFontMetrics, room: int, max_lines: int) -> str:
     """``text`` cut to ``max_lines`` word-wrapped lines of ``room`` pixels, ending in "…"."""
     words = text.split()
     lines: list[str] = []

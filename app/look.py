@@ -16,6 +16,32 @@ from views import theme
 BASE_POINT_SIZE = 12
 
 
+class ScaledStyle(QtWidgets.QProxyStyle):
+    """Fusion, with its check box and radio button indicators (and their gap to the text)
+    grown with the type scale: Fusion draws them 13 px square at every font size."""
+
+    SCALED = (
+        QtWidgets.QStyle.PixelMetric.PM_IndicatorWidth,
+        QtWidgets.QStyle.PixelMetric.PM_IndicatorHeight,
+        QtWidgets.QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
+        QtWidgets.QStyle.PixelMetric.PM_ExclusiveIndicatorHeight,
+        QtWidgets.QStyle.PixelMetric.PM_CheckBoxLabelSpacing,
+        QtWidgets.QStyle.PixelMetric.PM_RadioButtonLabelSpacing,
+    )
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def pixelMetric(
+        self,
+        metric: QtWidgets.QStyle.PixelMetric,
+        option: QtWidgets.QStyleOption | None = None,
+        widget: QtWidgets.QWidget | None = None,
+    ) -> int:
+        value = super().pixelMetric(metric, option, widget)
+        return round(value * theme.scale()) if metric in self.SCALED else value
+
+
 def apply_look(
     app: QtWidgets.QApplication, theme_name: str = "light", scale: float = 1.0, language: str | None = None
 ) -> None:
@@ -27,9 +53,8 @@ def apply_look(
     # Each of these re-polishes or re-lays out every widget of every open window (compare
     # windows included): only what changed is set.  setStyle creates a new style object and
     # re-polishes everything even when the name is the same.
-    style = app.style()
-    if style is None or style.name().lower() != "fusion":
-        app.setStyle("Fusion")
+    if not isinstance(app.style(), ScaledStyle):
+        app.setStyle(ScaledStyle())
     palette = theme.qt_palette(t)
     if app.palette() != palette:
         app.setPalette(palette)

@@ -26,7 +26,6 @@ from app.run_texts import (
     _snapshot_verdict,
 )
 from app.status import is_finite_snapshot, newest_finite
-from app.view_deck import column_gradients_min
 from app.worker import Updates
 from model import ExperimentConfig, Snapshot
 from model.history import History
@@ -46,6 +45,8 @@ SYMBOL_CHARS = {"o": "●", "s": "■", "t": "▼", "d": "◆"}
 HEADER_PT = 20
 HEADER_MIN_PT = 14
 GRADIENTS_MIN_HEIGHT = 320
+#: pixels between a column's views
+VIEW_SPACING = 4
 
 
 class FitLabel(QtWidgets.QLabel):
@@ -78,6 +79,25 @@ class FitLabel(QtWidgets.QLabel):
             self.setFont(font)
         if text != self.text():
             self.setText(text)
+
+
+#: the views of each part of a column ("detail": the output or the activations view)
+PARTS = {"all": ("gradients", "loss", "detail"), "gradients": ("gradients",), "plots": ("loss", "detail")}
+
+
+def shape_cells(part: str, shape: str) -> dict[str, tuple[int, int, int, int]]:
+    """The grid cells (row, column, row span, column span) of ``part``'s views in ``shape``."""
+    names = PARTS[part]
+    if shape == "row":
+        return {name: (0, c, 1, 1) for c, name in enumerate(names)}
+    if shape == "tall":
+        return {name: (r, 0, 1, 1) for r, name in enumerate(names)}
+    # column: the gradients across the top, loss | detail below
+    if part == "plots":
+        return {"loss": (0, 0, 1, 1), "detail": (0, 1, 1, 1)}
+    if part == "gradients":
+        return {"gradients": (0, 0, 1, 1)}
+    return {"gradients": (0, 0, 1, 2), "loss": (1, 0, 1, 1), "detail": (1, 1, 1, 1)}
 
 
 class RunColumn(RunTexts, QtWidgets.QFrame):
@@ -130,46 +150,84 @@ class RunColumn(RunTexts, QtWidgets.QFrame):
             "activations": ActivationsView(),
         }
         for view in self.views.values():
-            view.setMinimumSize(120, 120)
             quiet_axes(view)
-        # below this the gradients view drops its heat map (and leaves the space empty)
-        self.views["gradients"].setMinimumHeight(column_gradients_min(GRADIENTS_MIN_HEIGHT))
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 0)
         layout.setSpacing(2)
-        if panel:
-            # a wide, short panel (four runs as 2 × 2): label and numbers on one line, the
-            # verdict (one line at this width) below, the views side by side
-            top = QtWidgets.QHBoxLayout()
-            top.setSpacing(8)
-            top.addLayout(title, 1)
-            top.addWidget(self.stats_label)
-            layout.addLayout(top)
-            layout.addWidget(self.verdict_label)
-            row = QtWidgets.QHBoxLayout()
-            row.setSpacing(4)
-            row.addWidget(self.views["gradients"], 40)
-            row.addWidget(self.views["loss"], 34)
-            row.addWidget(self.views["output"], 26)
-            row.addWidget(self.views["activations"], 26)
-            layout.addLayout(row, 1)
-        else:
-            # a column: the texts, the gradients (tall enough for its heat map), loss | output
-            layout.addLayout(title)
-            layout.addWidget(self.verdict_label)
-            layout.addWidget(self.stats_label)
-            layout.addWidget(self.views["gradients"], 3)
-            row = QtWidgets.QHBoxLayout()
-            row.setSpacing(4)
-            row.addWidget(self.views["loss"], 11)
-            row.addWidget(self.views["output"], 9)
-            row.addWidget(self.views["activations"], 9)
-            layout.addLayout(row, 2)
+        #: label, numbers and verdict (set_texts: one line each, or compact)
+        self.top = QtWidgets.QHBoxLayout()
+        self.top.setSpacing(8)
+        self.top.addLayout(title, 1)
+        self.texts = QtWidgets.QVBoxLayout()
+        self.texts.setSpacing(layout.spacing())
+        self.texts.addLayout(self.top)
+        self.texts.addWidget(self.verdict_label)
+        layout.addLayout(self.texts)
+        self.compact: bool | None = None
+        # a wide, short panel (four runs as 2 × 2): label and numbers on one line, the
+        # verdict (one line at this width) below
+        self.set_texts(compact=panel)
+        #: the views, in the grid of the column's shape (set_shape)
+        self.body = QtWidgets.QGridLayout()
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(VIEW_SPACING)
+        layout.addLayout(self.body, 1)
+        self.part = "all"
+        self.shape = ""
         #: "output" or "activations": the one of the two that shares its place with the other
         self.detail_view = "output"
-        self.views["activations"].hide()
+        self.set_shape("all", "row" if panel else "column")
         self.start()
+
+    def texts_height(self, compact: bool) -> int:
+        """The height of the label, verdict and numbers above the views (``compact`` or not)."""
+        layout = self.layout()
+        assert layout is not None
+        m = layout.contentsMargins()
+        verdict = self.verdict_height(1 if compact else 2)
+        lines = [self.header.height(), verdict, self.stats_label.height()]
+        if compact:
+            lines = [max(lines[0], lines[2]), lines[1]]
+        return sum(lines) + layout.spacing() * len(lines) + m.top() + m.bottom() + self.frameWidth()
+
+    def set_shape(self, part: str, shape: str, compact: bool | None = None) -> None:
+        """Show the views of ``part`` ("all", "gradients" or "plots": loss and detail) in
+        ``shape``: "row" (side by side), "column" (gradients above loss | detail) or "tall"
+        (one above the other); the texts above them ``compact`` or not (None: as they are)."""
+        if compact is not None:
+            self.set_texts(compact)
+        if (part, shape) == (self.part, self.shape):
+            return
+        self.part, self.shape = part, shape
+        for view in self.views.values():
+            self.body.removeWidget(view)
+        for i in range(4):
+            self.body.setRowStretch(i, 0)
+            self.body.setColumnStretch(i, 0)
+        cells = shape_cells(part, shape)
+        for name in ("gradients", "loss", "output", "activations"):
+            place = cells.get("detail" if name in ("output", "activations") else name)
+            view = self.views[name]
+            if place is None:
+                view.hide()
+                continue
+            self.body.addWidget(view, *place)
+            view.setVisible(name not in ("output", "activations") or name == self.detail_view)
+        # the room beyond the views' needs goes mostly to the gradients (its heat map)
+        rows = sorted({place[0] for place in cells.values()})
+        cols = {place[1] for place in cells.values()}
+        for r in rows:
+            self.body.setRowStretch(r, 3 if "gradients" in cells and cells["gradients"][0] == r else 2)
+        widths = {"gradients": 40, "loss": 34, "detail": 26} if shape == "row" else {"loss": 11, "detail": 9}
+        for name, place in cells.items():
+            if place[3] == 1 and len(cols) > 1:
+                self.body.setColumnStretch(place[1], widths.get(name, 1))
+
+    def set_view_minimums(self, needs: dict[str, tuple[int, int]]) -> None:
+        """The smallest size of each view (name → (width, height))."""
+        for name, view in self.views.items():
+            view.setMinimumSize(*needs[name])
 
     # -- lifecycle of a run ---------------------------------------------------------------
     def start(self) -> None:
@@ -269,8 +327,9 @@ class RunColumn(RunTexts, QtWidgets.QFrame):
         if name not in ("output", "activations"):
             raise ValueError(f"a column shows the output or the activations view, not {name!r}")
         self.detail_view = name
-        self.views["output"].setVisible(name == "output")
-        self.views["activations"].setVisible(name == "activations")
+        shown = self.part != "gradients"
+        self.views["output"].setVisible(shown and name == "output")
+        self.views["activations"].setVisible(shown and name == "activations")
         self.forget_drawn_output()
         self.slow_dirty = self.latest is not None
 
@@ -314,7 +373,7 @@ class RunColumn(RunTexts, QtWidgets.QFrame):
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self._say(self._verdict_source)
             self._show_stats(self.latest)
-            if self.panel:
+            if self.compact:
                 self._fit_stats_width()
         super().changeEvent(event)
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.layout_fit import elide_lines
 from app.status import verdict
 from model import Snapshot
 from model.history import History
@@ -63,6 +64,56 @@ def _snapshot_verdict(snap: Snapshot) -> tuple[str, str]:
     return v.text, v.kind
 
 
+class VerdictLabel(QtWidgets.QLabel):
+    """A word-wrapped verdict in a fixed number of lines, so that a verdict that wraps
+    differently never moves the plots below; a longer one is elided, with the full text as
+    the tooltip.  ``text()`` is the full text, ``shown_text()`` what is drawn."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.full_text = ""
+        self.lines = 2
+        self.setWordWrap(True)
+
+    def text(self) -> str:
+        return self.full_text
+
+    def shown_text(self) -> str:
+        return QtWidgets.QLabel.text(self)
+
+    def setText(self, text: str) -> None:
+        self.full_text = text
+        self._refit()
+
+    def set_lines(self, lines: int) -> None:
+        self.lines = lines
+        self.setFixedHeight(lines * QtGui.QFontMetrics(self.font()).lineSpacing() + 8)
+        self._refit()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._refit()
+
+    def _refit(self) -> None:
+        text = self.full_text
+        room = max(1, self.contentsRect().width() - 2 * self.margin())
+        metrics = QtGui.QFontMetrics(self.font())
+        shown = text
+        # one line always fits: only a text wider than the label is measured wrapped
+        if text and self.width() > 0 and metrics.horizontalAdvance(text) > room:
+            need = metrics.boundingRect(QtCore.QRect(0, 0, room, 10**6), QtCore.Qt.TextFlag.TextWordWrap, text)
+        else:
+            need = QtCore.QRect()
+        if need.height() > self.lines * metrics.lineSpacing():
+            shown = elide_lines(text, metrics, room, self.lines)
+        tip = text if shown != text else ""
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+        if shown != self.shown_text():
+            QtWidgets.QLabel.setText(self, shown)
+
+
 class RunTexts:
     """A column's verdict line and numbers line (a part of RunColumn, which sets ``config``,
     ``history``, ``latest`` and ``panel`` before calling :meth:`_build_texts`)."""
@@ -71,19 +122,20 @@ class RunTexts:
     history: History
     latest: Snapshot | None
     panel: bool
+    #: the label's line (the numbers join it when compact) and the texts' column
+    top: QtWidgets.QHBoxLayout
+    texts: QtWidgets.QVBoxLayout
+    compact: bool | None
 
     def _build_texts(self, panel: bool) -> None:
         t = theme.current()
         expanding, fixed = QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
         #: between step and loss, and between loss and accuracy
         self._separators = (" · ", " · ") if panel else ("   ·   ", "   ·   ")
-        self.verdict_label = QtWidgets.QLabel("")
+        self.verdict_label = VerdictLabel()
         self.verdict_label.setObjectName("verdict")
         self.verdict_label.setFont(_font(VERDICT_PT, bold=True))
-        self.verdict_label.setWordWrap(True)
-        # a fixed number of lines: a verdict that wraps differently must not shift the plots
-        line = QtGui.QFontMetrics(self.verdict_label.font()).lineSpacing()
-        self.verdict_label.setFixedHeight((1 if panel else 2) * line + 8)
+        self.verdict_label.set_lines(1 if panel else 2)
         self.verdict_label.setSizePolicy(expanding, fixed)
         self._verdict_kind = ""
         self._verdict_source: Callable[[], tuple[str, str]] = _building
@@ -93,12 +145,35 @@ class RunTexts:
         self.stats_label.setFont(_font(STATS_PT))
         metrics = QtGui.QFontMetrics(self.stats_label.font())
         self.stats_label.setFixedHeight(metrics.lineSpacing() + 6)
-        if panel:
+        self.stats_label.setSizePolicy(expanding, fixed)
+        self.stats_label.setStyleSheet(f"color: {t.foreground}; padding: 0px 4px;")
+
+    def set_texts(self, compact: bool) -> None:
+        """Label, verdict and numbers one below the other (the verdict in two lines), or
+        ``compact``: label and numbers on one line, the verdict in one line below."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.top.removeWidget(self.stats_label)
+        self.texts.removeWidget(self.stats_label)
+        if compact:
+            self.top.addWidget(self.stats_label)
+            fixed = QtWidgets.QSizePolicy.Policy.Fixed
+            self.stats_label.setSizePolicy(fixed, fixed)  # (Ignored would overflow the row)
             self._fit_stats_width()
             self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
         else:
-            self.stats_label.setSizePolicy(expanding, fixed)
-        self.stats_label.setStyleSheet(f"color: {t.foreground}; padding: 0px 4px;")
+            self.texts.addWidget(self.stats_label)
+            self.stats_label.setMinimumWidth(0)
+            self.stats_label.setMaximumWidth(16777215)
+            ignored, fixed = QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
+            self.stats_label.setSizePolicy(ignored, fixed)
+            self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter)
+        self.verdict_label.set_lines(1 if compact else 2)
+
+    def verdict_height(self, lines: int) -> int:
+        """The verdict label's height for ``lines`` lines."""
+        return lines * QtGui.QFontMetrics(self.verdict_label.font()).lineSpacing() + 8
 
     def _stats_text(self, step: int, loss: str, accuracy: str) -> str:
         first, second = self._separators

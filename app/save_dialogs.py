@@ -112,3 +112,18 @@ class SaveDialogs:
             return None
         self._notify(done.format(path=path), "info")
         return path
+
+    def _save_metrics_via_dialog(
+        self, title: str, suggested: str, write: Callable[[Path, bool], object]
+    ) -> Path | None:
+        """Statistics as a CSV table (with a JSON sidecar of the config) or as JSON, as the
+        suffix of ``suggested`` says; see ``_save_via_dialog``."""
+        csv = Path(suggested).suffix == ".csv"
+        return self._save_via_dialog(
+            title,
+            translate("SaveDialogs", "CSV table (*.csv)") if csv else translate("SaveDialogs", "JSON (*.json)"),
+            suggested,
+            write,
+            translate("SaveDialogs", "Saved {path}."),
+            sidecar=csv,
+        )

@@ -1,4 +1,4 @@
-"""``backprop-lab sweep``: a parameter sweep from the command line (see model/sweep.py).
+"""``backprop-lab sweep``: a parameter sweep from the command line (see model/sweep/).
 
     backprop-lab sweep [--config F | --scene NAME] [--set FIELD=VALUE]...
         --vary FIELD=V1,V2|FIELD=START:STOP:N[:log] [--vary ...] [--seeds K] [--steps N]

@@ -1,5 +1,5 @@
 """The transport toolbar shared by the main and the compare window: Play/Pause, Step, Reset
-and the speed box.
+and the speed box, and the wiring both windows share (``TransportCommands``).
 
 Every text is translated (context "Transport") and set again when the language changes at
 run time: the toolbar handles its own ``LanguageChange`` event, so neither window has to.
@@ -8,6 +8,7 @@ run time: the toolbar handles its own ``LanguageChange`` event, so neither windo
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -147,3 +148,39 @@ class Transport:
         self.speed_label.setText(" " + translate("Transport", "Speed") + " ")
         for index, speed in enumerate(self.speeds):
             self.speed_combo.setItemText(index, speed_label(speed))
+
+
+class TransportCommands:
+    """The transport's wiring, the same in the main and the compare window: a mixin for a
+    QMainWindow with ``playing``, ``play``, ``pause``, ``step_once``, ``reset``, ``_on_speed``
+    and a restart command."""
+
+    transport: Transport
+    playing: bool
+
+    def _make_transport(self, on_restart: Callable[[], None]) -> Transport:
+        """The toolbar wired to the window's commands (the window adds it with ``addToolBar``);
+        ``play_action`` and ``speed_combo`` name its parts on the window."""
+        owner: Any = self
+        self.transport = Transport(
+            owner,
+            on_play=self.toggle_play,
+            on_step=owner.step_once,
+            on_reset=owner.reset,
+            on_speed=owner._on_speed,
+            on_restart=on_restart,
+        )
+        owner.play_action = self.transport.play_action
+        owner.speed_combo = self.transport.speed_combo
+        return self.transport
+
+    def toggle_play(self) -> None:
+        owner: Any = self
+        if self.playing:
+            owner.pause()
+        else:
+            owner.play()
+
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """Train at ``steps_per_second`` (None: as fast as possible); the speed box shows it."""
+        self.transport.set_speed(steps_per_second)

@@ -46,7 +46,58 @@ def _one_per_page(names: Sequence[str]) -> Arrangement:
     return tuple(((name,),) for name in names)
 
 
-class ViewDeck(QtWidgets.QWidget):
+class _PagedDeck(QtWidgets.QWidget):
+    """Pages of widgets in a stack under a tab bar (hidden while there is one page); the tab
+    bar and Ctrl+PgDown / Ctrl+PgUp turn them."""
+
+    def __init__(self, name: str, tabs_name: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.tabs = QtWidgets.QTabBar()
+        self.tabs.setObjectName(tabs_name)
+        self.tabs.setExpanding(False)
+        self.tabs.setDrawBase(False)
+        self.tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.tabs.setElideMode(QtCore.Qt.TextElideMode.ElideRight)
+        self.stack = QtWidgets.QStackedWidget()
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.stack, 1)
+        self.tabs.currentChanged.connect(self.stack.setCurrentIndex)
+        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            shortcut = QtGui.QShortcut(QtGui.QKeySequence(keys), self)
+            shortcut.setContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda step=step: self.turn(step))
+
+    def pages(self) -> int:
+        return self.stack.count()
+
+    def turn(self, step: int) -> None:
+        if self.pages() > 1:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.pages())
+
+    def _clear_pages(self, members: Sequence[QtWidgets.QWidget]) -> None:
+        """Take ``members`` off their pages and remove every page and tab (the tab bar's
+        signals stay blocked until the new pages are in)."""
+        for widget in members:
+            widget.setParent(None)
+        while self.stack.count():
+            old = self.stack.widget(0)
+            assert old is not None
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+
+    def _add_page(self, page: QtWidgets.QWidget, title: str) -> None:
+        self.stack.addWidget(page)
+        self.tabs.setTabToolTip(self.tabs.addTab(title), title)
+
+
+class ViewDeck(_PagedDeck):
     """Holds ``views`` (name → widget) and lays them out in the arrangement that fits."""
 
     #: the number of pages changed (1: every view visible)
@@ -55,37 +106,16 @@ class ViewDeck(QtWidgets.QWidget):
     def __init__(
         self, views: dict[str, QtWidgets.QWidget], title: Callable[[str], str], parent: QtWidgets.QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("view_deck")
+        super().__init__("view_deck", "view_pages", parent)
         self.views = views
         self._title = title
-        self.tabs = QtWidgets.QTabBar()
-        self.tabs.setObjectName("view_pages")
-        self.tabs.setExpanding(False)
-        self.tabs.setDrawBase(False)
-        self.tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
-        self.tabs.setElideMode(QtCore.Qt.TextElideMode.ElideRight)
         self.tabs.setUsesScrollButtons(True)
-        self.stack = QtWidgets.QStackedWidget()
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.tabs)
-        layout.addWidget(self.stack, 1)
-        self.tabs.currentChanged.connect(self.stack.setCurrentIndex)
         for view in views.values():
             view.setMinimumSize(0, 0)
         self.arrangement: Arrangement | None = None
         self._arrange(ARRANGEMENTS[0])
-        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
-            shortcut = QtGui.QShortcut(QtGui.QKeySequence(keys), self)
-            shortcut.setContext(QtCore.Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(lambda step=step: self.turn(step))
 
     # -- queries ---------------------------------------------------------------------------
-    def pages(self) -> int:
-        return self.stack.count()
-
     def visible_views(self) -> list[str]:
         """The names of the views on the current page."""
         if self.arrangement is None:
@@ -109,10 +139,6 @@ class ViewDeck(QtWidgets.QWidget):
             if app is not None:
                 app.processEvents()
         return self.views[name]
-
-    def turn(self, step: int) -> None:
-        if self.pages() > 1:
-            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.pages())
 
     def minimumSizeHint(self) -> QtCore.QSize:
         # one view per page is always possible: the largest comfortable size, a little less
@@ -171,16 +197,7 @@ class ViewDeck(QtWidgets.QWidget):
         shown = self.visible_views()
         keep = shown[0] if shown else None
         self.arrangement = arrangement
-        for view in self.views.values():
-            view.setParent(None)
-        while self.stack.count():
-            old = self.stack.widget(0)
-            assert old is not None
-            self.stack.removeWidget(old)
-            old.deleteLater()
-        self.tabs.blockSignals(True)
-        while self.tabs.count():
-            self.tabs.removeTab(0)
+        self._clear_pages(list(self.views.values()))
         for page in arrangement:
             widget = QtWidgets.QWidget()
             grid = QtWidgets.QGridLayout(widget)
@@ -199,9 +216,7 @@ class ViewDeck(QtWidgets.QWidget):
                 grid.setColumnStretch(c, max(1, need))
             for r, need in enumerate(rows):
                 grid.setRowStretch(r, max(1, need))
-            self.stack.addWidget(widget)
-            title = " · ".join(self._title(name) for row in page for name in row)
-            self.tabs.setTabToolTip(self.tabs.addTab(title), title)
+            self._add_page(widget, " · ".join(self._title(name) for row in page for name in row))
         self.tabs.blockSignals(False)
         self.tabs.setVisible(len(arrangement) > 1)
         if keep is not None:
@@ -241,44 +256,19 @@ class FitTimelineBar(TimelineBar):
         super().resizeEvent(event)
 
 
-class RunDeck(QtWidgets.QWidget):
+class RunDeck(_PagedDeck):
     """The compare window's run columns (or panels) in a grid of ``per_row`` per row when
     they fit, else in pages of one row (fewer per row, down to one) with a tab bar."""
 
     def __init__(self, columns: Sequence[QtWidgets.QWidget], per_row: int, titles: Callable[[int], str]) -> None:
-        super().__init__()
-        self.setObjectName("run_deck")
+        super().__init__("run_deck", "run_pages")
         self.columns = list(columns)
         self.per_row = per_row
         self._titles = titles
-        self.tabs = QtWidgets.QTabBar()
-        self.tabs.setObjectName("run_pages")
-        self.tabs.setExpanding(False)
-        self.tabs.setDrawBase(False)
-        self.tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
-        self.tabs.setElideMode(QtCore.Qt.TextElideMode.ElideRight)
-        self.stack = QtWidgets.QStackedWidget()
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.tabs)
-        layout.addWidget(self.stack, 1)
-        self.tabs.currentChanged.connect(self.stack.setCurrentIndex)
         #: (columns per row, rows per page)
         self.shape: tuple[int, int] | None = None
         n = len(self.columns)
         self._arrange((per_row, -(-n // per_row)))
-        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
-            shortcut = QtGui.QShortcut(QtGui.QKeySequence(keys), self)
-            shortcut.setContext(QtCore.Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(lambda step=step: self.turn(step))
-
-    def pages(self) -> int:
-        return self.stack.count()
-
-    def turn(self, step: int) -> None:
-        if self.pages() > 1:
-            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.pages())
 
     def _need(self) -> QtCore.QSize:
         need = QtCore.QSize(0, 0)
@@ -323,16 +313,7 @@ class RunDeck(QtWidgets.QWidget):
         cols, rows = shape
         per_page = cols * rows
         current = self.tabs.currentIndex()
-        for column in self.columns:
-            column.setParent(None)
-        while self.stack.count():
-            old = self.stack.widget(0)
-            assert old is not None
-            self.stack.removeWidget(old)
-            old.deleteLater()
-        self.tabs.blockSignals(True)
-        while self.tabs.count():
-            self.tabs.removeTab(0)
+        self._clear_pages(self.columns)
         for start in range(0, len(self.columns), per_page):
             page = QtWidgets.QWidget()
             grid = QtWidgets.QGridLayout(page)
@@ -345,9 +326,7 @@ class RunDeck(QtWidgets.QWidget):
                 column.show()
             for c in range(cols):
                 grid.setColumnStretch(c, 1)
-            self.stack.addWidget(page)
-            title = " · ".join(self._titles(start + k) for k in range(len(members)))
-            self.tabs.setTabToolTip(self.tabs.addTab(title), title)
+            self._add_page(page, " · ".join(self._titles(start + k) for k in range(len(members))))
         self.tabs.blockSignals(False)
         self.tabs.setVisible(self.stack.count() > 1)
         self.tabs.setCurrentIndex(min(max(current, 0), self.stack.count() - 1))

@@ -18,6 +18,8 @@ windows can refuse to start more engines than the machine can run (``ensure_room
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing as mp
 import os
 import queue
@@ -44,7 +46,42 @@ START_SECONDS = 20.0
 #: the main window's run and a four-run comparison
 ENGINE_LIMIT = max((os.cpu_count() or 1) + 1, 5)
 
+#: how often the worker thread hands memory the allocator holds free back to the system
+TRIM_SECONDS = 20.0
+
 Engine = Callable[[Any], None]
+
+
+def _find_malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None on other C libraries."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        fn = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_size_t]
+    fn.restype = ctypes.c_int
+    trim: Callable[[int], int] = fn
+    return trim
+
+
+_malloc_trim = _find_malloc_trim()
+
+
+def release_free_memory() -> bool:
+    """Give memory that the C allocator holds free back to the system; True if it could.
+
+    Snapshots arrive unpickled in the worker thread (in that thread's glibc arena) and the
+    timeline frees most of them again, scattered, when it decimates.  glibc keeps such free
+    blocks for reuse and shrinks an arena only from its top, so without this the process's
+    RSS stays at the timeline's high-water mark and creeps up with fragmentation over a long
+    run.  ``malloc_trim(0)`` returns every free page of every arena (a few ms)."""
+    if _malloc_trim is None:
+        return False
+    _malloc_trim(0)
+    return True
 
 
 class EngineLimitError(ValueError):
@@ -86,6 +123,8 @@ class TrainingWorker(QtCore.QObject):
         #: write end of the pipe that wakes the worker thread for a command (None when closed)
         self._wake_fd: int | None = None
         self._wake_lock = threading.Lock()
+        #: how long the newest release_free_memory() took (ms; for benchmarks)
+        self.trim_ms = 0.0
 
     # -- called from the GUI thread (thread-safe) ----------------------------------------
     def send(self, *command: Any) -> None:
@@ -142,8 +181,14 @@ class TrainingWorker(QtCore.QObject):
         with self._wake_lock:
             self._wake_fd = wake_w
         crash: str | None = None
+        next_trim = time.monotonic() + TRIM_SECONDS
         try:
             while not self._stop.is_set():
+                if time.monotonic() >= next_trim:
+                    t0 = time.perf_counter()
+                    release_free_memory()
+                    self.trim_ms = 1000 * (time.perf_counter() - t0)
+                    next_trim = time.monotonic() + TRIM_SECONDS
                 try:
                     self._forward_commands(parent)
                 except OSError:
@@ -280,29 +325,29 @@ class TrainingController(QtCore.QObject):
         _controllers.add(self)
 
     def _start(self) -> None:
-        self.thread = QtCore.QThread()
-        self.thread.setObjectName("backprop-lab-worker")
+        self.worker_thread = QtCore.QThread()
+        self.worker_thread.setObjectName("backprop-lab-worker")
         self.worker = TrainingWorker(self._engine)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.work)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.work)
         # Direct: the GUI thread may be blocked in wait() and could not run a queued quit().
-        self.worker.finished.connect(self.thread.quit, QtCore.Qt.ConnectionType.DirectConnection)
+        self.worker.finished.connect(self.worker_thread.quit, QtCore.Qt.ConnectionType.DirectConnection)
         self.hung = False
         self._hung_at = 0.0
         self._asked = time.monotonic()
-        self.thread.start()
+        self.worker_thread.start()
 
     # -- state ---------------------------------------------------------------------------
     @property
     def engine_running(self) -> bool:
         """The engine process is running or starting (not dead, not stopped)."""
-        return self.thread.isRunning() and not self.worker.dead
+        return self.worker_thread.isRunning() and not self.worker.dead
 
     @property
     def needs_restart(self) -> bool:
         """The engine died or does not respond: only a fresh one will train (never after the
         controller was stopped for good)."""
-        return not self.closed and (self.worker.dead or self.hung or not self.thread.isRunning())
+        return not self.closed and (self.worker.dead or self.hung or not self.worker_thread.isRunning())
 
     def restart(self) -> None:
         """Replace the engine (dead, hung or not) with a fresh thread and process.  The new
@@ -376,7 +421,7 @@ class TrainingController(QtCore.QObject):
     def _watch(self, updates: Updates) -> None:
         """Report an engine that stays silent while it should work (and its return)."""
         worker = self.worker
-        if worker.dead or not self.thread.isRunning():
+        if worker.dead or not self.worker_thread.isRunning():
             return
         heard = worker.last_message
         if self.hung:
@@ -416,19 +461,19 @@ def stop_controllers(controllers: Iterable[TrainingController], timeout_ms: int 
     def wait_all(share: float) -> bool:
         ended = True
         for c in controllers:  # every one is waited for, also after one overran
-            ended = bool(c.thread.wait(left(share))) and ended
+            ended = bool(c.worker_thread.wait(left(share))) and ended
         return ended
 
     ok = wait_all(0.5)
     if not ok:
         for c in controllers:
-            if c.thread.isRunning():
+            if c.worker_thread.isRunning():
                 c.worker.kill()
         ok = wait_all(1.0)
     if not ok:
         # Never seen: the engine was killed, so its pipe has ended.  A thread must still not
         # outlive its window (destroying a running QThread aborts the process).
         for c in controllers:
-            c.thread.quit()
-            c.thread.wait(3000)
+            c.worker_thread.quit()
+            c.worker_thread.wait(3000)
     return ok

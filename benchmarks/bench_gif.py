@@ -1,16 +1,17 @@
 """What a GIF costs to encode: CPU time, peak memory, file size and picture error.
 
 The frames of a scene are rendered once by the headless recorder (``record_run``, 1920×1080
-window) and kept raw in a temporary file; then the recorder's own encoder (``_Encoder``:
+window) and kept raw in a temporary file; then the recorder's own encoder (``Encoder``:
 queue, thread and encoder processes, scaled to 960 px wide) writes them as a GIF, ``--rounds``
 times.  Reported per round: wall time, CPU time of the encoder processes, their peak RSS,
 the file size, and how far the decoded GIF is from the source frames scaled down by
 area averaging (mean absolute error per channel, and the 99.9th percentile of the
 per-pixel error, median over frames).  ``--frames RAW`` reuses a capture (``--keep`` keeps
-one), so two checkouts can encode exactly the same frames:
+one), so two checkouts can encode exactly the same frames, each with its own copy of this
+script (it reaches into the recorder's modules, which moved into ``app/recording/``):
 
     python benchmarks/bench_gif.py --scene dying-relu --steps 3000 --keep /tmp/frames.raw
-    PYTHONPATH=/path/to/other/checkout python benchmarks/bench_gif.py --frames /tmp/frames.raw
+    cd /tmp && PYTHONPATH=/other/checkout python /other/checkout/benchmarks/bench_gif.py --frames /tmp/frames.raw
 """
 
 from __future__ import annotations
@@ -39,24 +40,24 @@ FPS = 15.0
 
 def capture(scene: str, steps: int, seconds: float, raw: Path) -> None:
     """Render the scene's frames with the headless recorder, raw BGRX, one after another."""
-    from app import recording
     from app.__main__ import main
+    from app.recording import ffmpeg
 
     def dump(tmp: Path, size: tuple[int, int], *_: Any) -> list[str]:
         code = "import shutil, sys; shutil.copyfileobj(sys.stdin.buffer, open(sys.argv[1], 'wb'))"
         return [sys.executable, "-c", code, str(raw)]
 
     def plain(tmp: Path, cmd: list[str], size: tuple[int, int], comment: str | None) -> Any:
-        return recording._PipeWriter(cmd, "the capture", size)
+        return ffmpeg.PipeWriter(cmd, "the capture", size)
 
-    saved = recording._gif_command, recording._GifPipeWriter
-    recording._gif_command, recording._GifPipeWriter = dump, plain  # type: ignore[assignment,misc]
+    saved = ffmpeg.gif_command, ffmpeg.GifPipeWriter
+    ffmpeg.gif_command, ffmpeg.GifPipeWriter = dump, plain  # type: ignore[assignment,misc]
     try:
         with tempfile.TemporaryDirectory() as scratch, contextlib.redirect_stdout(sys.stderr):  # stdout: the JSON
             args = ["--scene", scene, "--steps", str(steps), "--fps", str(int(FPS)), "--duration", f"{seconds:g}"]
             main([*args, "--record", str(Path(scratch) / "capture.gif"), "--size", "{}x{}".format(*CAPTURE)])
     finally:
-        recording._gif_command, recording._GifPipeWriter = saved  # type: ignore[misc]
+        ffmpeg.gif_command, ffmpeg.GifPipeWriter = saved  # type: ignore[misc]
 
 
 def frames(raw: Path) -> Any:
@@ -78,12 +79,13 @@ def frames(raw: Path) -> Any:
 def encode(raw: Path, out: Path) -> dict[str, float]:
     from PySide6 import QtGui
 
-    from app import recording
+    from app.recording.encoder import Encoder
+    from app.recording.plan import make_plan
 
-    plan = recording._plan(out, FPS, 1.0, None, None)
+    plan = make_plan(out, FPS, 1.0, None, None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    encoder = recording._Encoder(plan, CAPTURE)
+    encoder = Encoder(plan, CAPTURE)
     for bgrx in frames(raw):
         image = QtGui.QImage(bgrx.data, CAPTURE[0], CAPTURE[1], 4 * CAPTURE[0], QtGui.QImage.Format.Format_RGB32)
         encoder.put(image.copy(), 1, block=True)

@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights-every", type=int, default=150)
     parser.add_argument("--sample-every", type=int, default=None, help="default: steps / 100")
     parser.add_argument("--max-entries", type=int, default=600)
-    parser.add_argument("--max-mb", type=float, default=64.0, help="the app's TIMELINE_BYTES / 1e6")
+    parser.add_argument("--max-mb", type=float, default=6.0, help="the app's TIMELINE_BYTES / 1e6")
     parser.add_argument("--size", type=lambda s: tuple(int(v) for v in s.split("x")), default=(1280, 720))
     parser.add_argument("--progress", action="store_true", help="print every sample on stderr")
     parser.add_argument("--out", type=Path, help="write the JSON result here")

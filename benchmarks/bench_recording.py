@@ -99,14 +99,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     import app.recording as recording
     from app.main_window import MainWindow, make_application
+    from app.recording import ffmpeg
     from app.worker import TrainingController
 
     if args.preset:
-        recording.MP4_PRESET = args.preset
+        ffmpeg.MP4_PRESET = args.preset
     if args.crf is not None:
-        recording.MP4_CRF = args.crf
+        ffmpeg.MP4_CRF = args.crf
     if args.nice is not None:
-        recording.ENCODER_NICE = args.nice
+        ffmpeg.ENCODER_NICE = args.nice
 
     size = tuple(int(v) for v in args.size.split("x"))
     app = make_application()
@@ -292,13 +293,13 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=2, help="repetitions of the phase order (default 2)")
     p.add_argument("--order", default="ABC", help="phases of one round (A none, B MP4, C GIF; default ABC)")
     p.add_argument("--out", type=Path, help="also write the JSON here")
-    p.add_argument("--preset", help="override the libx264 preset (app.recording.MP4_PRESET)")
+    p.add_argument("--preset", help="override the libx264 preset (app.recording.ffmpeg.MP4_PRESET)")
     p.add_argument("--crf", type=int, help="override the libx264 CRF")
     p.add_argument("--nice", type=int, help="override the encoder's nice increment")
     args = p.parse_args()
     if any(k not in PHASES for k in args.order):
         p.error(f"--order takes the letters {''.join(PHASES)}")
-    import app.recording as recording
+    from app.recording import ffmpeg
 
     load_before = os.getloadavg()
     result = run(args)
@@ -308,8 +309,8 @@ def main() -> None:
         "platform": os.environ.get("QT_QPA_PLATFORM"),
         "seconds_per_phase": args.seconds,
         "order": "".join(args.order) * args.rounds,
-        "mp4": {"preset": recording.MP4_PRESET, "crf": recording.MP4_CRF},
-        "encoder_nice": recording.ENCODER_NICE,
+        "mp4": {"preset": ffmpeg.MP4_PRESET, "crf": ffmpeg.MP4_CRF},
+        "encoder_nice": ffmpeg.ENCODER_NICE,
         "cpu_count": os.cpu_count(),
         "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in os.getloadavg()],

@@ -12,10 +12,10 @@ Three parts, each in its own process so one cannot hide another's leak:
              process reads its messages from the pipe; the child's RSS/threads/fds and the
              parent's are sampled every ``--sample-s``.
 ``compare``  opens (from a main window, as the Scenes menu does) and closes ``--windows``
-             (default 50) compare windows of a scene, each training for ``--open-s`` seconds; after each
-             close and at the end it counts this process's child processes, Python and Qt
-             threads, fds and the shared
-             memory segments (/dev/shm entries) against the count before the first window.
+             (default 50) compare windows of a scene, each training for ``--open-s``
+             seconds; after each close and at the end it counts this process's child
+             processes, Python and Qt threads, fds and the shared memory segments (/dev/shm
+             entries) against the count before the first window.
 
 Targets (issue 9): growth after the first sample ≤ 20 MB of RSS and 0 threads and fds;
 after the compare windows no process, thread or shared-memory segment left.
@@ -126,6 +126,11 @@ def run_window(args: argparse.Namespace) -> dict[str, Any]:
     from model import ExperimentConfig
     from model.scenes import load_scene
 
+    if args.no_trim:
+        # to see what handing free memory back is worth: the app as it was without it
+        from app import worker as app_worker
+
+        app_worker.release_free_memory = lambda: False
     app = make_application()
     config = load_scene(args.scene).runs[0].config if args.scene else ExperimentConfig()
     controller = TrainingController()
@@ -139,6 +144,8 @@ def run_window(args: argparse.Namespace) -> dict[str, Any]:
 
         window.timeline = Timeline(max_bytes=int(args.timeline_mb * 1e6))
         window.timeline_bar.timeline = window.timeline
+        if hasattr(window, "scrub"):
+            window.scrub.timeline = window.timeline
     samples: list[dict[str, Any]] = []
     replays = 0
     start = time.monotonic()
@@ -165,6 +172,11 @@ def run_window(args: argparse.Namespace) -> dict[str, Any]:
             # budget by design (model/timeline.py), which is growth but not a leak
             "timeline_mib": round(window.timeline.nbytes / MIB, 2),
             "timeline_entries": len(window.timeline),
+            # steps between kept entries: the scrub resolution
+            "timeline_min_gap": window.timeline.min_gap,
+            "load_avg_1m": round(os.getloadavg()[0], 2),
+            # the worker thread hands free allocator memory back every TRIM_SECONDS
+            "trim_ms": round(controller.worker.trim_ms, 2),
         }
         samples.append(s)
         print(json.dumps(s), file=sys.stderr, flush=True)
@@ -180,6 +192,7 @@ def run_window(args: argparse.Namespace) -> dict[str, Any]:
     QtCore.QTimer.singleShot(int(args.minutes * 60_000) + 500, app.quit)
     app.exec()
     timer.stop()
+    budget = window.timeline.max_bytes
     window.close()
     window.deleteLater()
     app.processEvents()
@@ -198,11 +211,16 @@ def run_window(args: argparse.Namespace) -> dict[str, Any]:
         half = samples[len(samples) // 2]
         gui["rss_growth_second_half_mib"] = round(samples[-1]["gui"]["rss_mib"] - half["gui"]["rss_mib"], 2)
         gui["timeline_growth_second_half_mib"] = round(samples[-1]["timeline_mib"] - half["timeline_mib"], 2)
+    loads = sorted(s["load_avg_1m"] for s in samples) or [0.0]
     return {
         "part": "window",
         "minutes": args.minutes,
         "scene": args.scene,
         "timeline_mb": args.timeline_mb,
+        "no_trim": args.no_trim,
+        "timeline_budget_bytes": budget,
+        "load_avg_1m_median": loads[len(loads) // 2],
+        "load_avg_1m_max": loads[-1],
         "platform": os.environ.get("QT_QPA_PLATFORM"),
         "replays_after_a_pause": replays,
         "steps": samples[-1]["step"] if samples else 0,
@@ -402,6 +420,7 @@ def main() -> None:
     w.add_argument("--sample-s", type=float, default=60)
     w.add_argument("--scene", default=None)
     w.add_argument("--timeline-mb", type=float, default=None, help="the timeline's byte budget (default: the app's)")
+    w.add_argument("--no-trim", action="store_true", help="never hand free allocator memory back (app.worker)")
     e = sub.add_parser("engine")
     e.add_argument("--steps", type=int, default=1_000_000)
     e.add_argument("--sample-s", type=float, default=60)

@@ -11,7 +11,7 @@ scene starts at it; :data:`DEFAULT_SPEED` when absent).  Nothing in a scene file
 
 A scene of ``"type": "sweep"`` is a phase diagram: its one run is the base config and
 ``"sweep": {"vary": ["init_scale=0.5:2.5:21", "bias_std=0:0.5:11"], "seeds": 1, "steps": 0,
-"measure": "grad_ratio_init"}`` the grid (``--vary`` syntax, see model/sweep.py), seeds per
+"measure": "grad_ratio_init"}`` the grid (``--vary`` syntax, see model/sweep/spec.py), seeds per
 point, training steps per run and the measure the sweep window shows first.
 """
 

@@ -20,16 +20,12 @@ from numpy.typing import NDArray
 
 from model.config import ConfigError, ExperimentConfig
 from model.datasets import Dataset, make_dataset
+from model.evaluation import evaluate, output_sample
 from model.network import ForwardCache, Gradients, Network
 from model.optimizers import Optimizer, clip_by_global_norm, clip_by_value, make_optimizer
 from model.pretraining import LayerwisePretrainer
-from model.snapshot import (
-    ACTIVATION_BINS,
-    GRADIENT_LOG_BINS,
-    PREACTIVATION_BINS,
-    OutputSample,
-    Snapshot,
-)
+from model.snapshot import OutputSample, Snapshot
+from model.step_stats import cheap_stats, first_bad_layer, histograms
 
 Array = NDArray[np.floating]
 
@@ -49,8 +45,6 @@ LIVE_FIELDS: frozenset[str] = frozenset(
         "grad_clip_value",
     }
 )
-GRID_SIZE = 64
-CURVE_POINTS = 200
 
 
 class Trainer:
@@ -190,7 +184,10 @@ class Trainer:
         np.multiply(net.params[:nw], net.params[:nw], out=scratch[:nw])
         param_sq = np.add.reduceat(scratch[:nw], starts[:n_layers])
         grad_norm = math.sqrt(float(grad_sq.sum()))
-        stats = self._cheap_stats(cache, deltas, dlogits, grad_sq, param_sq)
+        stats = cheap_stats(
+            net, cache, deltas, dlogits, grad_sq, param_sq, ws,
+            binary_fprime=self._binary_fprime, max_fprime=self._max_fprime,
+        )  # fmt: skip
 
         diverged = self.diverged
         if not diverged and not (math.isfinite(loss) and math.isfinite(grad_norm)):
@@ -241,142 +238,18 @@ class Trainer:
         return snap
 
     def _mark_diverged(self, stats: dict[str, Array], reason: str, per_layer: Array) -> None:
-        """Remember that the run diverged and the first layer where it showed, in the order the
-        values were computed: the forward pass (input → output), then the weights, then the
-        backward pass (output → input), then the per-layer update or squared gradient."""
+        """Remember that the run diverged and the first layer where it showed."""
         self.diverged = True
         self.diverged_reason = reason
-        n = self.network.n_layers
-
-        def bad(*names: str) -> NDArray[np.bool_]:
-            out = np.zeros(n, dtype=bool)
-            for name in names:
-                out |= ~np.isfinite(stats[name])
-            return out
-
-        forward = bad("activation_mean", "activation_std")
-        weights = bad("weight_norm")
-        backward = bad("delta_norm", "weight_grad_norm", "bias_grad_norm")
-        if forward.any():
-            layer = int(np.argmax(forward))
-        elif weights.any():
-            layer = int(np.argmax(weights))
-        elif backward.any():
-            layer = int(n - 1 - np.argmax(backward[::-1]))
-        else:
-            # every statistic finite: the sum over layers overflowed; blame the largest term
-            values = np.where(np.isfinite(per_layer), per_layer, np.inf)
-            layer = int(np.argmax(values))
-        self.diverged_layer = layer
-
-    def _cheap_stats(
-        self,
-        cache: ForwardCache,
-        deltas: Array,
-        dlogits: Array,
-        grad_sq: Array,
-        param_sq: Array,
-    ) -> dict[str, Array]:
-        net = self.network
-        n_layers = net.n_layers
-        depth = net.depth
-        h = cache.h
-        logits = cache.logits
-        stats: dict[str, Array] = {}
-        stats["weight_norm"] = np.sqrt(param_sq)
-        stats["weight_grad_norm"] = np.sqrt(grad_sq[:n_layers])
-        stats["bias_grad_norm"] = np.sqrt(grad_sq[n_layers : 2 * n_layers])
-        delta_sq = np.empty(n_layers)
-        dflat = deltas.reshape(depth, -1)
-        delta_sq[:depth] = _row_dots(dflat)
-        delta_sq[depth] = np.vdot(dlogits, dlogits)
-        stats["delta_norm"] = np.sqrt(delta_sq)
-        batch, width = h.shape[1], h.shape[2]
-        count = batch * width
-        ws = self._workspace
-        # Reductions as matrix-vector products with cached ones vectors: BLAS beats
-        # ufunc.reduce on these small arrays, and all hidden layers go in one call.
-        ones = ws.get("ones_count")
-        if ones is None or ones.shape[0] != count:
-            ones = ws["ones_count"] = np.ones(count)
-            ws["ones_batch"] = np.ones(batch)
-            ws["ones_width"] = np.ones(width)
-        ones_batch, ones_width = ws["ones_batch"], ws["ones_width"]
-        flat = h.reshape(depth, count)
-        mean = np.empty(n_layers)
-        sq = np.empty(n_layers)
-        mean[:depth] = flat @ ones
-        sq[:depth] = _row_dots(flat)
-        mean[depth] = float(np.add.reduce(logits, axis=None))
-        sq[depth] = float(np.vdot(logits, logits))
-        sizes = ws.get("sizes")
-        if sizes is None or sizes[0] != count:
-            sizes = ws["sizes"] = np.full(n_layers, float(count))
-            sizes[depth] = logits.size
-        mean /= sizes
-        sq /= sizes
-        stats["activation_mean"] = mean
-        sq -= mean * mean
-        stats["activation_std"] = np.sqrt(np.maximum(sq, 0.0, out=sq), out=sq)
-        sat = np.zeros(n_layers)  # the output layer is linear: never saturated
-        zero = np.empty(n_layers)
-        dead = np.empty(n_layers)
-        if self._binary_fprime:
-            # ReLU without skip connections: f'(u) is exactly 1 where h > 0 and 0 where h = 0,
-            # so one batched product with a ones vector counts saturated, zero and dead
-            # units at once (f' = 0 ≤ 0.1 · max f', so saturated and zero coincide).
-            active_per_unit = np.matmul(ones_batch, cache.fprime)  # (depth, width)
-            zero[:depth] = active_per_unit @ ones_width
-            zero[:depth] = 1.0 - zero[:depth] / count
-            sat[:depth] = zero[:depth]
-            # a dead unit has a count of 0; min(count, 1) is 1 for every live unit
-            np.minimum(active_per_unit, 1.0, out=active_per_unit)
-            dead[:depth] = active_per_unit @ ones_width
-            dead[:depth] = 1.0 - dead[:depth] / width
-        else:
-            indicator = ws.get("indicator")
-            if indicator is None or indicator.shape != h.shape:
-                indicator = ws["indicator"] = np.empty(h.shape)
-            ind_flat = indicator.reshape(depth, count)
-            # comparisons into bool, then one cast: faster than a comparison writing floats
-            np.copyto(indicator, cache.fprime <= 0.1 * self._max_fprime)
-            sat[:depth] = ind_flat @ ones
-            sat /= count
-            np.copyto(indicator, h == 0.0)
-            zero[:depth] = ind_flat @ ones
-            # a unit is dead when it is zero for every sample: its column count equals the batch
-            zeros_per_unit = np.matmul(ones_batch, indicator)
-            np.floor_divide(zeros_per_unit, batch, out=zeros_per_unit)
-            dead[:depth] = zeros_per_unit @ ones_width
-            zero[:depth] /= count
-            dead[:depth] /= width
-        stats["saturated_fraction"] = sat
-        out_zeros = np.count_nonzero(logits == 0.0)
-        zero[depth] = out_zeros / logits.size
-        dead[depth] = np.count_nonzero((logits == 0.0).all(axis=0)) / logits.shape[1] if out_zeros else 0.0
-        stats["zero_fraction"] = zero
-        stats["dead_fraction"] = dead
-        return stats
+        self.diverged_layer = first_bad_layer(stats, per_layer, self.network.n_layers)
 
     # -- heavy, on request -------------------------------------------------------------
     def _detail(self, cache: ForwardCache, deltas: Array, dlogits: Array, grads: Gradients) -> dict[str, Any]:
         net = self.network
-        n_layers = net.n_layers
-        layer_outputs = [*list(cache.h), cache.logits]
-        layer_inputs = [*list(cache.u), cache.logits]
-        act_hists = np.stack([_hist(a, ACTIVATION_BINS) for a in layer_outputs])
-        pre_hists = np.stack([_hist(z, PREACTIVATION_BINS) for z in layer_inputs])
-        grad_hists = np.stack(
-            [_hist(np.log10(np.abs(grads.weights[i]) + 1e-300), GRADIENT_LOG_BINS) for i in range(n_layers)]
-        )
+        out = histograms(cache, grads, net.n_layers)
         probe_cache = net.forward(self._probe, train=False)
         probe = (self._probe[0], *[probe_cache.h[l][0] for l in range(net.depth)], probe_cache.logits[0])
-        out: dict[str, Any] = {
-            "activation_hists": act_hists,
-            "preactivation_hists": pre_hists,
-            "weight_grad_hists": grad_hists,
-            "probe": probe,
-        }
+        out["probe"] = probe
         out.update(self.evaluate())
         if self._want_output:
             out["output"] = self.output_sample()
@@ -384,51 +257,12 @@ class Trainer:
 
     def evaluate(self) -> dict[str, float | None]:
         """Test loss and train/test accuracy in evaluation mode (no noise, running BN stats)."""
-        ds = self.dataset
-        net = self.network
-        with np.errstate(all="ignore"):
-            test_logits = net.predict(self._x_test, self._eval_ws)
-            test_loss, _ = net.loss_and_dlogits(test_logits, ds.y_test)
-            if ds.is_regression:
-                return {"test_loss": test_loss, "train_accuracy": None, "test_accuracy": None}
-            train_logits = net.predict(self._x_train, self._eval_ws)
-            train_acc = float(np.mean(np.argmax(train_logits, axis=1) == ds.y_train))
-            test_acc = float(np.mean(np.argmax(test_logits, axis=1) == ds.y_test))
-        return {"test_loss": test_loss, "train_accuracy": train_acc, "test_accuracy": test_acc}
+        return evaluate(self.network, self.dataset, self._x_train, self._x_test, self._eval_ws)
 
     def output_sample(self) -> OutputSample:
         """The decision surface (2-D inputs), the fitted curve (1-D regression) or the test
         confusion matrix (anything else), in evaluation mode."""
-        ds = self.dataset
-        net = self.network
-        with np.errstate(all="ignore"):
-            if ds.is_regression and ds.n_inputs == 1:
-                lo = float(min(ds.x_train.min(), ds.x_test.min()))
-                hi = float(max(ds.x_train.max(), ds.x_test.max()))
-                xs = np.linspace(lo, hi, CURVE_POINTS)
-                return OutputSample(
-                    kind="curve", values=np.asarray(net.predict(xs[:, None], self._eval_ws), dtype=np.float64), xs=xs
-                )
-            if ds.n_inputs == 2 and not ds.is_regression:
-                both = np.concatenate([ds.x_train, ds.x_test])
-                lo = both.min(axis=0) - 0.5
-                hi = both.max(axis=0) + 0.5
-                gx = np.linspace(lo[0], hi[0], GRID_SIZE)
-                gy = np.linspace(lo[1], hi[1], GRID_SIZE)
-                xx, yy = np.meshgrid(gx, gy)
-                pts = np.column_stack([xx.ravel(), yy.ravel()])
-                logits = net.predict(pts, self._eval_ws)
-                shifted = logits - logits.max(axis=1, keepdims=True)
-                p = np.exp(shifted)
-                p /= p.sum(axis=1, keepdims=True)
-                extent = (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
-                probs = np.asarray(p.reshape(GRID_SIZE, GRID_SIZE, -1), dtype=np.float64)
-                return OutputSample(kind="grid", values=probs, extent=extent)
-            pred = np.argmax(net.predict(self._x_test, self._eval_ws), axis=1)
-            c = ds.n_outputs
-            conf = np.zeros((c, c))
-            np.add.at(conf, (np.asarray(ds.y_test, dtype=np.intp), pred), 1.0)
-            return OutputSample(kind="confusion", values=conf)
+        return output_sample(self.network, self.dataset, self._x_test, self._eval_ws)
 
     def run(self, steps: int, detail_every: int = 0) -> Snapshot:
         """Train ``steps`` steps (stops early once diverged); returns the last snapshot."""
@@ -441,18 +275,3 @@ class Trainer:
         if snap is None:
             raise ValueError("steps must be at least 1")
         return snap
-
-
-def _row_dots(a: Array) -> Array:
-    """Sum of squares of each row of the 2-D array ``a`` (a batched BLAS dot product)."""
-    out: Array = np.matmul(a[:, None, :], a[:, :, None]).reshape(a.shape[0])
-    return out
-
-
-def _hist(values: Array, edges: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Counts in fixed bins; values beyond the edges go to the end bins, NaN is dropped."""
-    v = np.asarray(values, dtype=np.float64).ravel()
-    v = v[~np.isnan(v)]
-    v = np.clip(v, edges[0], edges[-1])
-    counts, _ = np.histogram(v, bins=edges)
-    return counts.astype(np.float64)

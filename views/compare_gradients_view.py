@@ -46,6 +46,8 @@ NONFINITE_SPREAD = 0.12
 MAX_LAYER_LABELS = 24
 #: Horizontal room (px at scale 1) kept free beside the title (layout margins).
 TEXT_SLACK = 24
+#: The legend is dropped where it would leave the plot less than this width (px at scale 1).
+PLOT_MIN_WIDTH = 420
 #: Legend sample size (px at scale 1): pyqtgraph's 20×20 sample is too small to read from the back row.
 SAMPLE_WIDTH, SAMPLE_HEIGHT = 60, 26
 
@@ -329,8 +331,32 @@ class CompareGradientsView(QtWidgets.QWidget):
         # Before the layout takes its new width: a title wider than the widget would keep
         # the layout wider than the widget (clipped on the right).
         if watched is self.plots and event.type() == QtCore.QEvent.Type.Resize:
-            self._fit_title(event.size().width())  # type: ignore[attr-defined]
+            size = event.size()  # type: ignore[attr-defined]
+            self._fit_title(size.width())
+            self._fit_legend(size.width(), size.height())
         return super().eventFilter(watched, event)
+
+    def legend_size(self) -> QtCore.QSizeF:
+        """The room the legend takes beside the plot."""
+        size: QtCore.QSizeF = self.legend.effectiveSizeHint(QtCore.Qt.SizeHint.PreferredSize)
+        return size
+
+    def _fit_legend(self, width: int, height: int) -> None:
+        """The legend beside the plot only where it leaves the plot its room: else it is
+        dropped (each run's column header shows its marker and label in its colour)."""
+        legend = self.legend_size()
+        title = self.title_label.effectiveSizeHint(QtCore.Qt.SizeHint.PreferredSize).height()
+        room = width - legend.width() - 12 >= theme.px(PLOT_MIN_WIDTH) and height - title >= legend.height() + 8
+        shown = self.legend.scene() is not None
+        if room and not shown:
+            self.plots.addItem(self.legend, row=1, col=1)
+            self.plots.ci.layout.setAlignment(self.legend, QtCore.Qt.AlignmentFlag.AlignTop)
+        elif not room and shown:
+            self.plots.ci.removeItem(self.legend)
+
+    @property
+    def legend_shown(self) -> bool:
+        return self.legend.scene() is not None
 
     def _fit_title(self, width: int) -> None:
         html = fitting(self._titles, self._title_pt, width - self._text_slack)

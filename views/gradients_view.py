@@ -3,12 +3,16 @@
 The vanishing band is the point of the whole app: the bars show how many decades the
 gradient loses between the output layer (right) and the input layer (left), the heat map
 shows the same thing over the whole run (dark rows = layers that no longer learn), and the
-ratio text states the key number of the lecture.
+ratio text states the key number of the lecture (views/gradient_ratio.py).
+
+The bars and the ratio are cheap and drawn for every snapshot.  The heat map is the costly
+part (at 3840×2160: ~1.3 ms of tick layout for its moving step axis and ~0.5 ms of image
+scaling per frame, profiled): a live window may draw it on a slower clock of its own with
+``show_snapshot(..., heat=False)`` and :meth:`GradientsView.show_heat`.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from typing import TYPE_CHECKING
 
@@ -18,124 +22,52 @@ from numpy.typing import NDArray
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.config import ExperimentConfig
-from model.diagnostics import ratio_verdict, reference_layer  # one definition for the whole app
 from model.history import History
 from model.snapshot import Snapshot
 from views import theme
+from views.gradient_ratio import RatioLine, verdict_text
+from views.gradient_scales import (
+    DEFAULT_RANGE,
+    HARD_RANGE,
+    NONFINITE,
+    axis_width,
+    colour_indices,
+    decade_label,
+    decade_ticks,
+    format_power,
+    heat_lut,
+    layer_ticks,
+    log10_norm,
+)
 from views.labels import fitting, html_width
 
 if TYPE_CHECKING:
     from model.datasets import Dataset
 
-#: Colour reserved for inf/NaN (never part of viridis); the same in every theme (``Theme.nonfinite``).
-NONFINITE = theme.LIGHT.nonfinite
-#: log10 range drawn before anything falls outside it; it only ever grows, within the hard limits.
-DEFAULT_RANGE: tuple[float, float] = (-10.0, 2.0)
-HARD_RANGE: tuple[float, float] = (-60.0, 40.0)
+# the scales' helpers are imported from here by the other views and the tests
+__all__ = [
+    "COMPACT_HEIGHT",
+    "DEFAULT_RANGE",
+    "HARD_RANGE",
+    "NONFINITE",
+    "GradientsView",
+    "colour_indices",
+    "decade_label",
+    "decade_ticks",
+    "format_power",
+    "heat_lut",
+    "html_width",
+    "layer_ticks",
+    "log10_norm",
+    "verdict_text",
+]
 
-#: The ratio line is the biggest text of the view: this size when it fits, never below the floor.
-RATIO_MAX_EXTRA_PT, RATIO_MIN_EXTRA_PT = 9, 1  # added to the theme's title size (both scaled)
 #: Horizontal room (px at scale 1) kept free around the one-line texts (label padding, margins).
 TEXT_SLACK = 16
 #: Below this plot-area height (px at scale 1; plus the text's growth) only the bars are shown.
 COMPACT_HEIGHT = 260
 #: More layer labels than this are noise, however wide the plot.
 MAX_LAYER_LABELS = 20
-
-
-def log10_norm(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """log10 of non-negative norms; zeros map to -inf, inf/NaN stay non-finite, never warns."""
-    v = np.asarray(values, dtype=np.float64)
-    finite = np.isfinite(v)
-    out = np.full(v.shape, np.nan)
-    safe = np.where(finite, np.abs(v), 1.0)
-    with np.errstate(divide="ignore"):
-        out[finite] = np.log10(safe[finite])
-    out[np.isposinf(v)] = np.inf
-    return out
-
-
-def colour_indices(values: NDArray[np.float64], lo: float, hi: float) -> NDArray[np.uint8]:
-    """Map norms to LUT indices 1…255 over log10 [lo, hi]; inf/NaN → 0 (the reserved colour).
-
-    Exact zeros (a gradient that vanished completely) get the lowest colour, not the
-    non-finite one.
-    """
-    v = np.asarray(values, dtype=np.float64)
-    finite = np.isfinite(v)
-    logs = np.log10(np.maximum(np.where(finite, v, 1.0), 1e-300))
-    scaled = (np.clip(logs, lo, hi) - lo) * (254.0 / (hi - lo)) + 1.0
-    idx = scaled.astype(np.uint8)
-    idx[~finite] = 0
-    return idx
-
-
-def heat_lut() -> NDArray[np.uint8]:
-    """256 RGBA entries: index 0 is the non-finite colour, 1…255 are viridis."""
-    table = np.empty((256, 4), dtype=np.uint8)
-    table[0] = pg.mkColor(theme.current().nonfinite).getRgb()
-    table[1:] = theme.lut(theme.magnitude_colormap(), 255)
-    return table
-
-
-def format_power(value: float) -> str:
-    """Short scientific text such as ``1.2e-5`` or ``3e+2`` (readable from the back row)."""
-    if value == 0.0:
-        return "0"
-    mantissa, exponent = f"{value:.1e}".split("e")
-    mantissa = mantissa.removesuffix(".0")
-    exp = int(exponent)
-    if exp == 0:
-        return mantissa
-    return f"{mantissa}e{exp:+d}" if exp > 0 else f"{mantissa}e{exp}"
-
-
-def decade_label(k: int) -> str:
-    return "1" if k == 0 else f"1e{k}"
-
-
-def decade_ticks(lo: float, hi: float, max_labels: int = 9) -> list[list[tuple[float, str]]]:
-    """Major ticks with labels (at most ~``max_labels``) and unlabelled minor ticks at every decade."""
-    span = hi - lo
-    limit = max(max_labels, 2)
-    step = next((s for s in (1, 2, 4, 5, 10, 20, 25, 50) if span / s <= limit), 100)
-    first, last = math.ceil(lo), math.floor(hi)
-    major = [(float(k), decade_label(k)) for k in range(first, last + 1) if k % step == 0]
-    minor = [(float(k), "") for k in range(first, last + 1) if k % step] if span <= 24 else []
-    return [major, minor]
-
-
-def layer_ticks(n_layers: int, max_labels: int) -> list[list[tuple[float, str]]]:
-    """Labels L1, Lk, L2k, …, Ln at layer positions 1…n with at most ~``max_labels`` of them.
-
-    The first (input) and last (output) layer are always labelled; a label crowding
-    either of them is dropped. Unlabelled layers keep a minor tick.
-    """
-    every = next((k for k in (1, 2, 5, 10, 20, 50) if n_layers / k <= max(max_labels, 2)), math.ceil(n_layers / 2))
-    # Every other layer counts from L1 (L1, L3, …: even gaps), coarser steps in round numbers.
-    start = 1 if every == 2 else 0
-    numbers = [k for k in range(1, n_layers + 1) if k in (1, n_layers) or k % every == start % every]
-    numbers = [k for k in numbers if k in (1, n_layers) or (k - 1 >= 0.75 * every and n_layers - k >= 0.75 * every)]
-    major = [(float(k), f"L{k}") for k in numbers]
-    minor = [(float(k), "") for k in range(1, n_layers + 1) if k not in numbers] if every > 1 else []
-    return [major, minor]
-
-
-def _axis_width(font: QtGui.QFont, *samples: str) -> int:
-    """Room for the widest tick label plus the tick and its gap."""
-    metrics = QtGui.QFontMetrics(font)
-    return max(metrics.horizontalAdvance(s) for s in samples) + 18
-
-
-def verdict_text(verdict: str) -> str:
-    """The ratio verdict of ``model.diagnostics`` (or "diverged") as shown on screen."""
-    words = {
-        "vanishing": QtCore.QCoreApplication.translate("GradientsView", "vanishing"),
-        "exploding": QtCore.QCoreApplication.translate("GradientsView", "exploding"),
-        "healthy": QtCore.QCoreApplication.translate("GradientsView", "healthy"),
-        "diverged": QtCore.QCoreApplication.translate("GradientsView", "diverged"),
-    }
-    return words.get(verdict, verdict)
 
 
 def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
@@ -147,6 +79,33 @@ def _style(plot: pg.PlotItem, left: str = "", bottom: str = "") -> None:
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
+
+
+def _title_variants(t: theme.Theme) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The bar chart's and the heat map's titles (rich text), longest first."""
+    dw_colour, dz_colour, nonfinite_colour = t.blue, t.vermillion, t.nonfinite
+    dw_key = f'<span style="color:{dw_colour}">■ ‖∂L/∂W‖</span>'
+    dz_key = f'<span style="color:{dz_colour}">■ ‖∂L/∂z‖</span>'
+    gap = "&nbsp;&nbsp;&nbsp;"
+    weights = QtCore.QCoreApplication.translate("GradientsView", "weights")
+    signal = QtCore.QCoreApplication.translate("GradientsView", "backprop signal")
+    bar_titles = (
+        f'<span style="color:{dw_colour}">■ ‖∂L/∂W‖ {weights}</span>{gap}'
+        f'<span style="color:{dz_colour}">■ ‖∂L/∂z‖ {signal}</span>',
+        f"{dw_key}{gap}{dz_key}",
+    )
+    nonfinite_key = f'&nbsp;&nbsp;<span style="color:{nonfinite_colour}">■ inf/NaN</span>'
+    quantity = "log₁₀ ‖∂L/∂z‖"
+    heat_titles = (
+        QtCore.QCoreApplication.translate("GradientsView", "{quantity} per layer over training").format(
+            quantity=quantity
+        )
+        + nonfinite_key,
+        QtCore.QCoreApplication.translate("GradientsView", "{quantity} over training").format(quantity=quantity)
+        + nonfinite_key,
+        quantity + nonfinite_key,
+    )
+    return bar_titles, heat_titles
 
 
 class GradientsView(QtWidgets.QWidget):
@@ -166,7 +125,6 @@ class GradientsView(QtWidgets.QWidget):
         super().__init__(parent)
         t = self._theme = theme.current()
         self._title_pt = theme.pt(t.title_pt)
-        self._ratio_range = (theme.pt(t.title_pt + RATIO_MIN_EXTRA_PT), theme.pt(t.title_pt + RATIO_MAX_EXTRA_PT))
         self._text_slack = theme.ipx(TEXT_SLACK)
         # Two titles and two step/layer axes grow with the type; the plots' share does not.
         base_line = QtGui.QFontMetrics(QtGui.QFont(self.font().family(), t.title_pt)).height()
@@ -176,52 +134,21 @@ class GradientsView(QtWidgets.QWidget):
         self._range = DEFAULT_RANGE
         self._last_dw = np.full(0, np.nan)
         self._last_dz = np.full(0, np.nan)
-        self._ratio_text = ""
-        self._pretraining = False
         self._layer_ticks: tuple[object, object] | None = None
         self._value_ticks: tuple[object, ...] | None = None
         self._tick_font = theme.font(t.font_pt)
         self._heat_heights: dict[int, tuple[float, float]] = {}
 
-        self.ratio_label = QtWidgets.QLabel(self)
-        self._ratio_font = QtGui.QFont()
-        self._ratio_font.setBold(True)
-        self._ratio_long = True  # with the "‖∂L/∂z‖" prefix (dropped when the cell is narrow)
-        self._ratio_parts: tuple[str, ...] = ("—", t.foreground, "", t.foreground)
-        self.ratio_label.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        self.ratio_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        # One line whose font shrinks to the width (see _fit_texts); never widens the view.
-        self.ratio_label.setWordWrap(False)
-        self.ratio_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
-        self.ratio_label.setStyleSheet(f"color: {t.foreground}; background: {t.background}; padding: 4px;")
+        self._ratio = RatioLine(self, t)
+        self.ratio_label = self._ratio.label
 
         self.plots = pg.GraphicsLayoutWidget(self)
         self.plots.setBackground(t.background)
         self.plots.setMinimumSize(0, 0)
 
         dw_colour, dz_colour, nonfinite_colour = t.blue, t.vermillion, t.nonfinite
-        dw_key = f'<span style="color:{dw_colour}">■ ‖∂L/∂W‖</span>'
-        dz_key = f'<span style="color:{dz_colour}">■ ‖∂L/∂z‖</span>'
-        gap = "&nbsp;&nbsp;&nbsp;"
-        weights = QtCore.QCoreApplication.translate("GradientsView", "weights")
-        signal = QtCore.QCoreApplication.translate("GradientsView", "backprop signal")
         # Titles span the whole cell; the longest variant that fits is shown (on resize only).
-        self._bar_titles = (
-            f'<span style="color:{dw_colour}">■ ‖∂L/∂W‖ {weights}</span>{gap}'
-            f'<span style="color:{dz_colour}">■ ‖∂L/∂z‖ {signal}</span>',
-            f"{dw_key}{gap}{dz_key}",
-        )
-        nonfinite_key = f'&nbsp;&nbsp;<span style="color:{nonfinite_colour}">■ inf/NaN</span>'
-        quantity = "log₁₀ ‖∂L/∂z‖"
-        self._heat_titles = (
-            QtCore.QCoreApplication.translate("GradientsView", "{quantity} per layer over training").format(
-                quantity=quantity
-            )
-            + nonfinite_key,
-            QtCore.QCoreApplication.translate("GradientsView", "{quantity} over training").format(quantity=quantity)
-            + nonfinite_key,
-            quantity + nonfinite_key,
-        )
+        self._bar_titles, self._heat_titles = _title_variants(t)
         title_opts = {"size": f"{self._title_pt}pt", "color": t.foreground}
         self.bar_title = self.plots.addLabel(self._bar_titles[-1], row=0, col=0, colspan=2, **title_opts)
         self.heat_title = self.plots.addLabel(self._heat_titles[-1], row=2, col=0, colspan=2, **title_opts)
@@ -229,7 +156,7 @@ class GradientsView(QtWidgets.QWidget):
             label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
 
         tick_font = self._tick_font
-        left_width = _axis_width(tick_font, "1e-60", "L100")
+        left_width = axis_width(tick_font, "1e-60", "L100")
 
         self.bar_plot = self.plots.addPlot(row=1, col=0, colspan=2)
         _style(self.bar_plot)
@@ -265,7 +192,7 @@ class GradientsView(QtWidgets.QWidget):
             width=theme.ipx(22),
         )
         theme.style_axis(self.color_bar.axis)
-        self.color_bar.axis.setWidth(_axis_width(tick_font, "1e-60"))
+        self.color_bar.axis.setWidth(axis_width(tick_font, "1e-60"))
         self.plots.addItem(self.color_bar, row=3, col=1)
         # The bar ends where the heat map ends (not below its step axis), so its end labels
         # have room and its decades line up with the map's colours.
@@ -277,7 +204,7 @@ class GradientsView(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.ratio_label)
+        layout.addWidget(self._ratio.box)
         layout.addWidget(self.plots, 1)
 
         self._set_range(DEFAULT_RANGE)
@@ -295,8 +222,8 @@ class GradientsView(QtWidgets.QWidget):
         self._set_layers(config.depth + 1)
         self.clear()
 
-    def show_snapshot(self, snapshot: Snapshot, history: History) -> None:
-        """Draw the current step's bars and ratio, and the heat map of ``history``."""
+    def show_snapshot(self, snapshot: Snapshot, history: History, *, heat: bool = True) -> None:
+        """Draw the current step's bars and ratio, and (``heat``) the heat map of ``history``."""
         n = len(snapshot.stats["weight_grad_norm"])
         if n != self._n_layers:
             self._set_layers(n)
@@ -304,7 +231,12 @@ class GradientsView(QtWidgets.QWidget):
         dz = log10_norm(snapshot.stats["delta_norm"])
         self._grow_range(dw, dz)
         self._draw_bars(dw, dz)
-        self._draw_ratio(snapshot.stats[self.heat_stat], pretraining=snapshot.phase == "pretrain")
+        self._ratio.draw(snapshot.stats[self.heat_stat], pretraining=snapshot.phase == "pretrain")
+        if heat:
+            self._draw_heat(history)
+
+    def show_heat(self, history: History) -> None:
+        """Draw the heat map of ``history`` (on a clock of its own; see the module's docstring)."""
         self._draw_heat(history)
 
     def clear(self) -> None:
@@ -316,9 +248,7 @@ class GradientsView(QtWidgets.QWidget):
         for item in (self.dw_bars, self.dz_bars, self.nonfinite_bars):
             item.setOpts(x=empty, height=empty, y0=empty)
         self.heat_image.clear()
-        fg = self._theme.foreground
-        self._pretraining = False
-        self._set_ratio(("—", fg, "", fg))
+        self._ratio.clear()
 
     # -- layout changes (rare) -------------------------------------------------------------
     @QtCore.Slot()
@@ -369,34 +299,12 @@ class GradientsView(QtWidgets.QWidget):
             html = fitting(variants, self._title_pt, room)
             if html != label.text:
                 label.setText(html)
-        floor, top = self._ratio_range
-        verdicts = ("vanishing", "exploding", "healthy")
-        worst = [("9.9e-99", verdict_text(v), "") for v in verdicts]
-        for sentence, words, *numeric in self._sentences().values():
-            if not numeric:
-                worst.append(("", words, sentence))
-        choice = None
-        for long in (True, False):
-            widths = [
-                html_width(self._ratio_html(long, value, "", verdict, "", sentence), top, bold=True)
-                for value, verdict, sentence in worst
-            ]
-            size = min(top, int(top * room / max(max(widths), 1.0)))
-            if size >= floor:
-                choice = (long, size)
-                break
-        # Too narrow even for the floor (a large type scale): smaller, but never clipped.
-        long, size = choice or (False, max(6, size))
-        if size != self._ratio_font.pointSize():
-            self._ratio_font.setPointSize(size)
-            self.ratio_label.setFont(self._ratio_font)
-        if long != self._ratio_long:
-            self._ratio_long = long
-            self._set_ratio(self._ratio_parts, force=True)
+        self._ratio.fit(room)
 
     def _set_layers(self, n_layers: int) -> None:
         changed = n_layers != self._n_layers
         self._n_layers = n_layers
+        self._ratio.set_layers(n_layers)
         self._last_dw = np.full(n_layers, np.nan)
         self._last_dz = np.full(n_layers, np.nan)
         self._x = np.arange(1, n_layers + 1, dtype=np.float64)
@@ -466,68 +374,6 @@ class GradientsView(QtWidgets.QWidget):
         if bad_dw.any() or bad_dz.any() or len(self.nonfinite_bars.opts["x"]):
             xs = np.concatenate([self._x[bad_dw] - 0.2, self._x[bad_dz] + 0.2])
             self.nonfinite_bars.setOpts(x=xs, height=np.full(xs.size, hi - lo), y0=lo)
-
-    def _sentences(self) -> dict[str, tuple[str, ...]]:
-        """The ratio line's words where a number would mislead: (sentence, verdict) by case."""
-        tr = QtCore.QCoreApplication.translate
-        ref = f"L{reference_layer(max(self._n_layers, 1)) + 1}"
-        return {
-            "nonfinite": (tr("GradientsView", "overflow: inf/NaN"), verdict_text("diverged")),
-            "dead": (tr("GradientsView", "none in L1…{layer}").format(layer=ref), tr("GradientsView", "dead")),
-            "first_zero": (tr("GradientsView", "no gradient in L1"), verdict_text("vanishing")),
-            "last_zero": (tr("GradientsView", "no gradient in {layer}").format(layer=ref), verdict_text("exploding")),
-            # the supervised gradient is measured, not applied, while layers pre-train (shown
-            # without the ‖∂L/∂z‖ prefix: as wide as the widest verdict line)
-            "pretraining": ("9.9e-99", tr("GradientsView", "pre-training"), ""),
-        }
-
-    def _draw_ratio(self, norms: NDArray[np.float64], *, pretraining: bool = False) -> None:
-        t = self._theme
-        fg = t.foreground
-        words = self._sentences()
-        first, last = float(norms[0]), float(norms[reference_layer(len(norms))])
-        if not (math.isfinite(first) and math.isfinite(last)):
-            sentence, verdict = words["nonfinite"][:2]
-            parts: tuple[str, ...] = ("", t.nonfinite, verdict, t.nonfinite, sentence)
-        elif first == 0.0 or last == 0.0:
-            case = "dead" if first == last else ("first_zero" if first == 0.0 else "last_zero")
-            sentence, verdict = words[case][:2]
-            parts = ("", fg, verdict, t.vermillion, sentence)
-        else:
-            ratio = first / last
-            verdict = ratio_verdict(ratio)
-            colour = t.green if verdict == "healthy" else t.vermillion
-            parts = (format_power(ratio), fg, verdict_text(verdict), colour)
-        if pretraining:
-            parts = (*parts[:2], words["pretraining"][1], self._theme.muted, *parts[4:])
-        self._pretraining = pretraining
-        self._set_ratio(parts)
-
-    def _ratio_html(
-        self, long: bool, value: str, value_colour: str, verdict: str, verdict_colour: str, sentence: str = ""
-    ) -> str:
-        """One line, e.g. "‖∂L/∂z‖ L1 ÷ L11 = 9.7e-7  vanishing" (layers named as on the axes),
-        or a sentence such as "no gradient reaches L1 at all  vanishing" where a number would
-        read as a precise zero or a broken display."""
-        fg = self._theme.foreground
-        prefix = "‖∂L/∂z‖ " if long else ""
-        if sentence:
-            text = f'<span style="color:{value_colour or fg}">{html.escape(sentence)}</span>'
-        else:
-            text = (
-                f'<span style="color:{fg}">{prefix}L1 ÷ L{reference_layer(self._n_layers) + 1} = </span>'
-                f'<span style="color:{value_colour or fg}">{value}</span>'
-            )
-        if verdict:
-            text += f'&nbsp;&nbsp;<span style="color:{verdict_colour or fg}">{html.escape(verdict)}</span>'
-        return text
-
-    def _set_ratio(self, parts: tuple[str, ...], *, force: bool = False) -> None:
-        self._ratio_parts = parts
-        text = self._ratio_html(self._ratio_long and not self._pretraining, *parts)
-        if force or text != self._ratio_text:  # QLabel relayouts on every setText
-            self._ratio_text = text
-            self.ratio_label.setText(text)
 
     def _draw_heat(self, history: History) -> None:
         steps = history.steps

@@ -15,7 +15,7 @@ from __future__ import annotations
 import weakref
 
 import pyqtgraph as pg
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 _views: weakref.WeakKeyDictionary[QtWidgets.QWidget, list[pg.GraphicsView]] = weakref.WeakKeyDictionary()
 
@@ -37,7 +37,11 @@ def quiet_axes(widget: QtWidgets.QWidget) -> None:
     re-fits the axis on *every* range change, i.e. every frame of a growing loss curve or a
     scrolling heat map (measured: about a fifth of a compare window's drawing time).  No axis
     here has units, so a prefix would only ever have rescaled ticks of values below 1.
+
+    The windows run this once on every view: it also makes the views' viewports opaque
+    (:func:`opaque_viewports`).
     """
+    opaque_viewports(widget)
     for view in graphics_views(widget):
         scene = view.scene()
         if scene is None:
@@ -50,6 +54,18 @@ def quiet_axes(widget: QtWidgets.QWidget) -> None:
                 item.autoSIPrefixScale = 1.0
                 item.labelUnitPrefix = ""
                 item._updateLabel()
+
+
+def opaque_viewports(widget: QtWidgets.QWidget) -> None:
+    """Let each view's opaque background be the only fill of its viewport.
+
+    A QGraphicsView's viewport fills its dirty region with the palette's Base colour before the
+    view paints its own background over it: a second full fill of every repainted area (at
+    3840×2160 the largest single cost outside the views, ~6 % of the window's CPU, profiled).
+    """
+    for view in graphics_views(widget):
+        if view.backgroundBrush().isOpaque():
+            view.viewport().setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
 
 def settle(widget: QtWidgets.QWidget) -> None:

@@ -15,13 +15,30 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.walkthrough import BackwardWalk
 from views import theme
-from views.walkthrough_boxes import BoxFonts, box_html, colour, name_html, span
+from views.walkthrough_boxes import BoxFonts, NameFit, box_html, colour, name_html, name_pt, span
 from views.walkthrough_text import Row, box_rows, finite, layer_name, number_text, trend
 
 Qt = QtCore.Qt
 
 #: The running-product axis never spans more than this (log10), whatever the walk holds.
 HARD_RANGE: tuple[float, float] = (-60.0, 40.0)
+#: A box's frame: its share of the column, and its outline (px at scale 1) for the current layer
+#: and for the others.
+FRAME_SHARE = 0.9
+CURRENT_PEN, FRAME_PEN = 5.0, 1.5
+
+
+def current_pen(fonts: BoxFonts, col_px: float) -> float:
+    """The current box's outline, px: CURRENT_PEN at the scale, but in a compact box never more
+    than a fifth of the column."""
+    pen = theme.px(CURRENT_PEN)
+    return min(pen, 0.2 * col_px) if fonts.mode == "compact" else pen
+
+
+def name_room(col_px: float, pen_px: float, spare_px: float = 2.0) -> float:
+    """Room for a compact box's name, in px: inside the frame's outline (``pen_px`` wide, half of
+    it inside the box) with ``spare_px`` to spare on either side."""
+    return FRAME_SHARE * col_px - pen_px - 2 * spare_px
 
 
 class BoxPaint(NamedTuple):
@@ -36,6 +53,8 @@ class BoxPaint(NamedTuple):
     col_px: float  # one column's width
     fills: dict[str, QtGui.QBrush]  # a box's background, by state
     frames: dict[str, QtGui.QPen]  # a box's outline, by state
+    names: NameFit  # how compact boxes name their layer
+    name_length_px: float  # room along a compact box for an upright name
 
     @classmethod
     def make(
@@ -47,6 +66,8 @@ class BoxPaint(NamedTuple):
         bar_range: tuple[float, float],
         n: int,
         col_px: float,
+        names: NameFit,
+        name_length_px: float,
     ) -> BoxPaint:
         fills = {
             "current": QtGui.QBrush(QtGui.QColor(t.highlight)),
@@ -54,11 +75,12 @@ class BoxPaint(NamedTuple):
             "hidden": QtGui.QBrush(QtGui.QColor(t.panel)),
         }
         frames = {
-            "current": pg.mkPen(t.foreground, width=theme.px(5)),
-            "revealed": pg.mkPen(t.foreground, width=theme.px(1.5)),
-            "hidden": pg.mkPen(t.neutral, width=theme.px(1.5), style=Qt.PenStyle.DashLine),
+            # compact boxes are narrow: the current one's outline must leave room for its name
+            "current": pg.mkPen(t.foreground, width=current_pen(fonts, col_px)),
+            "revealed": pg.mkPen(t.foreground, width=theme.px(FRAME_PEN)),
+            "hidden": pg.mkPen(t.neutral, width=theme.px(FRAME_PEN), style=Qt.PenStyle.DashLine),
         }
-        return cls(t, fonts, room_px, value_pt, bar_range, n, col_px, fills, frames)
+        return cls(t, fonts, room_px, value_pt, bar_range, n, col_px, fills, frames, names, name_length_px)
 
 
 class Bar(NamedTuple):
@@ -102,7 +124,7 @@ class LayerBox:
     def __init__(self, plot: pg.PlotItem, bar_plot: pg.PlotItem, x: float) -> None:
         t = theme.current()
         self.x = x
-        self.frame = QtWidgets.QGraphicsRectItem(QtCore.QRectF(x - 0.45, 0.02, 0.9, 0.96))
+        self.frame = QtWidgets.QGraphicsRectItem(QtCore.QRectF(x - FRAME_SHARE / 2, 0.02, FRAME_SHARE, 0.96))
         plot.addItem(self.frame)
         self.text = pg.TextItem(anchor=(0.5, 0.0))
         self.text.setPos(x, 0.97)
@@ -113,24 +135,44 @@ class LayerBox:
         bar_plot.addItem(self.value, ignoreBounds=True)
         self.html = ""
         self.value_html = ""
+        self.compact = False  # a compact box's name sits in the middle of the box
+
+    def set_compact(self, compact: bool, col_px: float, angle: int = 0) -> None:
+        """Lay the text out for compact boxes (one name, unwrapped, in the middle of the box,
+        turned by ``angle``) or for the others (rows from the top, wrapped to the column)."""
+        self.text.setTextWidth(-1 if compact else col_px * 0.92)
+        if compact != self.compact:
+            self.compact = compact
+            self.text.setAnchor((0.5, 0.5) if compact else (0.5, 0.0))
+            self.text.setPos(self.x, 0.5 if compact else 0.97)
+        angle = angle if compact else 0
+        if angle != self.text.angle:
+            self.text.setAngle(angle)
 
     def remove(self, plot: pg.PlotItem, bar_plot: pg.PlotItem) -> None:
         plot.removeItem(self.frame)
         plot.removeItem(self.text)
         bar_plot.removeItem(self.value)
 
-    def draw(self, walk: BackwardWalk, index: int, state: str, paint: BoxPaint) -> Bar | None:
-        """Show ``walk.layers[index]`` in ``state``; its bar, or None while it is hidden."""
+    def draw(self, walk: BackwardWalk, index: int, state: str, paint: BoxPaint, covered: bool = False) -> Bar | None:
+        """Show ``walk.layers[index]`` in ``state``; its bar, or None while it is hidden.
+        ``covered``: the call-out lies over this box (a compact box then leaves out its name)."""
         t = paint.scheme
         fonts = paint.fonts
         f = walk.layers[index]
         self.frame.setPen(paint.frames[state])
         self.frame.setBrush(paint.fills[state])
-        # compact: no text fits the boxes; every box keeps its layer's name and the current
+        # compact: no text fits the boxes; every box keeps its layer's name (one line, one size
+        # for all; the current box's thick outline may ask for a smaller one) and the current
         # layer's numbers go into the view's call-out
         compact = fonts.mode == "compact"
         if compact:
-            text = name_html(layer_name(f), state == "hidden", fonts, paint.col_px)
+            name = paint.names.form.format(f.layer + 1)
+            # the current box's thicker outline: its name may come closer to it
+            room = name_room(paint.col_px, paint.frames[state].widthF(), 1.0 if state == "current" else 2.0)
+            length = paint.name_length_px if paint.names.angle else math.inf
+            pt = name_pt([name], room, paint.names.pt, length) if paint.names.pt and not covered else 0
+            text = name_html(name, state == "hidden", pt)
         elif state == "hidden":
             rows = [Row(layer_name(f), role="header")]
             text = box_html(rows, fonts).replace(f"color:{t.foreground}", f"color:{t.neutral}")

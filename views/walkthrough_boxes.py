@@ -31,6 +31,14 @@ BOX_SHARE, BAR_LABEL_SHARE = 0.5, 0.12
 BOX_SHARE_TIGHT = 0.62
 #: Type size of the current layer's call-out when the boxes are too narrow for text.
 CALLOUT_PT = 18
+#: Compact boxes hold only their layer's name, on one line: never below this size (pt, at any
+#: scale; narrower columns leave the name to the call-out), and as a bare number ("41") where
+#: that reads this much larger than "L41".
+NAME_MIN_PT = 6
+BARE_GAIN = 1.2
+#: ... and upright (read from below) where that reads this much larger than across the box; an
+#: upright name's capitals take this share more than their height across the box.
+UPRIGHT_GAIN, UPRIGHT_SPARE = 1.5, 1.1
 
 
 def colour(role: str) -> str:
@@ -230,12 +238,45 @@ def bar_label_pt(labels: list[str], fonts: BoxFonts, col_px: float, bar_px: floa
     return max(pt, theme.pt(BOX_READABLE_PT + 2)) if fonts.mode == "compact" else pt
 
 
-def name_html(name: str, hidden: bool, fonts: BoxFonts, col_px: float) -> str:
-    """A compact box's layer name in the largest type (down to 6 pt) that fits its column
-    (``col_px`` wide)."""
-    room = 0.92 * col_px - 4
-    pt = fonts.header_pt
-    while pt > 6 and metrics(pt, True).horizontalAdvance(name) > room:
-        pt -= 1
-    html_ = span(name, "hidden" if hidden else "strong", pt)
-    return f'<div align="center">{html_}</div>'
+class NameFit(NamedTuple):
+    """How compact boxes name their layers: ``form`` ("L{}" or a bare "{}"), one type size for
+    every box (``pt``; 0 when not even NAME_MIN_PT fits) and ``angle`` (0, or 90: read upwards
+    along the box when the columns are too narrow for a readable name across them)."""
+
+    form: str
+    pt: int
+    angle: int = 0
+
+
+def name_pt(names: list[str], room_px: float, largest: int, length_px: float = math.inf) -> int:
+    """The largest size from ``largest`` down to NAME_MIN_PT pt at which every one of ``names``
+    (bold) fits ``room_px`` on one line; 0 if none does.  With ``length_px`` the names are set
+    upright (angle 90): their capitals must fit ``room_px`` across, their length ``length_px``."""
+    for pt in range(largest, NAME_MIN_PT - 1, -1):
+        m = metrics(pt, True)
+        widest = max(m.horizontalAdvance(s) for s in names)
+        if math.isinf(length_px):
+            if widest <= room_px:
+                return pt
+        elif m.capHeight() * UPRIGHT_SPARE <= room_px and widest <= length_px:
+            return pt
+    return 0
+
+
+def fit_names(numbers: list[int], fonts: BoxFonts, room_px: float, length_px: float) -> NameFit:
+    """One type size for the names of compact boxes (layers ``numbers``), up to the header size,
+    at which the widest name fits ``room_px`` across a box: "L41", or "41" where bare numbers
+    read larger by BARE_GAIN (the call-out and the caption still say "L41" / "Layer 41"), or
+    "L41" upright in a box ``length_px`` tall where that reads larger by UPRIGHT_GAIN."""
+    named = name_pt([f"L{k}" for k in numbers], room_px, fonts.header_pt)
+    bare = name_pt([str(k) for k in numbers], room_px, fonts.header_pt)
+    across = NameFit("L{}", named) if named and named * BARE_GAIN >= bare else NameFit("{}", bare)
+    upright = name_pt([f"L{k}" for k in numbers], room_px, fonts.header_pt, length_px)
+    if upright and upright >= UPRIGHT_GAIN * across.pt:
+        return NameFit("L{}", upright, 90)
+    return across
+
+
+def name_html(name: str, hidden: bool, pt: int) -> str:
+    """A compact box's layer name at ``pt`` (nothing at 0)."""
+    return span(name, "hidden" if hidden else "strong", pt) if pt else ""

@@ -21,8 +21,27 @@ from model.walkthrough import BackwardWalk
 from views import theme
 from views.gradients_view import decade_ticks
 from views.labels import fitting
-from views.walkthrough_box import Bar, BoxPaint, LayerBox, bar_range, bar_span, state_of
-from views.walkthrough_boxes import BoxFonts, bar_label_pt, bar_title_variants, box_html, fit_boxes
+from views.walkthrough_box import (
+    FRAME_PEN,
+    FRAME_SHARE,
+    Bar,
+    BoxPaint,
+    LayerBox,
+    bar_range,
+    bar_span,
+    current_pen,
+    name_room,
+    state_of,
+)
+from views.walkthrough_boxes import (
+    BoxFonts,
+    NameFit,
+    bar_label_pt,
+    bar_title_variants,
+    box_html,
+    fit_boxes,
+    fit_names,
+)
 from views.walkthrough_caption import WalkCaption
 from views.walkthrough_text import box_rows, empty_caption, number_text, walk_text
 
@@ -60,6 +79,8 @@ class WalkthroughView(QtWidgets.QWidget):
         self._position = 0
         self._boxes: list[LayerBox] = []
         self._fonts = BoxFonts("inline", 16, 11, 13)
+        self._names = NameFit("L{}", 0)  # the compact boxes' names
+        self._name_length_px = 0.0  # room along a compact box for an upright name
         self._value_pt = 16
         self._room_px = math.inf  # the width of a box's text (notes wider than this are left out)
         self._range: tuple[float, float] = (-3.0, 1.0)
@@ -276,8 +297,16 @@ class WalkthroughView(QtWidgets.QWidget):
         self.box_plot.setMaximumHeight(fit.height_px)
         labels = [number_text(f.running_product) for f in walk.layers]
         self._value_pt = bar_label_pt(labels, self._fonts, col_px, drawing - fit.height_px)
+        compact = self._fonts.mode == "compact"
+        if compact:
+            numbers = [f.layer + 1 for f in walk.layers]
+            # an upright name runs along the frame (96 % of the box row's view), inside its outline
+            self._name_length_px = name_room(0.96 / FRAME_SHARE * (fit.height_px - overhead), theme.px(FRAME_PEN))
+            # one size for every name, the current box's thick outline included
+            room = min(name_room(col_px, theme.px(FRAME_PEN)), name_room(col_px, current_pen(self._fonts, col_px), 1.0))
+            self._names = fit_names(numbers, self._fonts, room, self._name_length_px)
         for box in self._boxes:
-            box.text.setTextWidth(col_px * 0.92)
+            box.set_compact(compact, col_px, self._names.angle)
         self._apply_range()
         self._redraw()
 
@@ -292,13 +321,23 @@ class WalkthroughView(QtWidgets.QWidget):
             self._callout_html = ""
             return
         col_px = (self.box_plot.vb.width() or 800.0) / max(1, n)
-        paint = BoxPaint.make(self._theme, self._fonts, self._room_px, self._value_pt, self._range, n, col_px)
+        paint = BoxPaint.make(
+            self._theme,
+            self._fonts,
+            self._room_px,
+            self._value_pt,
+            self._range,
+            n,
+            col_px,
+            self._names,
+            self._name_length_px,
+        )
+        covered = self._draw_callout(walk, n, col_px)
         bars: list[Bar] = []
         for i, box in enumerate(self._boxes):
-            bar = box.draw(walk, i, state_of(i, self._position), paint)
+            bar = box.draw(walk, i, state_of(i, self._position), paint, covered=i in covered)
             if bar is not None:
                 bars.append(bar)
-        self._draw_callout(walk, n)
         lo, _ = self._range
         self.bars.setOpts(
             x=np.asarray([b.x for b in bars], dtype=np.float64),
@@ -308,10 +347,12 @@ class WalkthroughView(QtWidgets.QWidget):
             pens=[b.pen for b in bars],
         )
 
-    def _draw_callout(self, walk: BackwardWalk, n: int) -> None:
-        """Compact boxes hold only names: the current layer's numbers go in a call-out beside it."""
+    def _draw_callout(self, walk: BackwardWalk, n: int, col_px: float) -> set[int]:
+        """Compact boxes hold only names: the current layer's numbers go in a call-out beside it.
+        The indices of the boxes it lies over (their names are left out rather than cut)."""
         callout = ""
         index = self._position - 1
+        span: tuple[float, float] | None = None
         if self._fonts.mode == "compact" and 0 <= index < n:
             box = self._boxes[index]
             callout = box_html(box_rows(walk, index), self._fonts)
@@ -322,3 +363,15 @@ class WalkthroughView(QtWidgets.QWidget):
             self._callout_html = callout
             self.callout.setHtml(callout)
             self.callout.setVisible(bool(callout))
+        if callout:
+            box = self._boxes[index]
+            width = self.callout.textItem.boundingRect().width() / col_px
+            edge = box.x - 0.6 if box.x > (n + 1) / 2 else box.x + 0.6
+            lo, hi = (edge - width, edge) if box.x > (n + 1) / 2 else (edge, edge + width)
+            border = (self.callout.border.widthF() / 2 + 1) / col_px  # half outside, a pixel to spare
+            span = (lo - border, hi + border)
+        if span is None:
+            return set()
+        lo, hi = span
+        half = FRAME_SHARE / 2
+        return {i for i, b in enumerate(self._boxes) if b.x + half > lo and b.x - half < hi and i != index}

@@ -129,7 +129,7 @@
     </message>
     <message>
         <source>CSV table (*.csv)</source>
-        <translation>CSV 表格 (*.csv)</translation>
+        <translation type="vanished">CSV 表格 (*.csv)</translation>
     </message>
     <message>
         <source>Export every run&apos;s metrics</source>
@@ -145,11 +145,11 @@
     </message>
     <message>
         <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
+        <translation type="vanished">JSON (*.json)</translation>
     </message>
     <message>
         <source>Saved {path}.</source>
-        <translation>已保存 {path}。</translation>
+        <translation type="vanished">已保存 {path}。</translation>
     </message>
 </context>
 <context>
@@ -171,19 +171,19 @@
     <name>CompareRecording</name>
     <message>
         <source>Record GIF or MP4…</source>
-        <translation>录制 GIF 或 MP4…</translation>
+        <translation type="vanished">录制 GIF 或 MP4…</translation>
     </message>
     <message>
         <source>Recording {path}: {frames} frames at {fps} fps…</source>
-        <translation>正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
+        <translation type="vanished">正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
     </message>
     <message>
         <source>Saved {path} ({frames} frames).</source>
-        <translation>已保存 {path}（{frames} 帧）。</translation>
+        <translation type="vanished">已保存 {path}（{frames} 帧）。</translation>
     </message>
     <message>
         <source>Stop recording</source>
-        <translation>停止录制</translation>
+        <translation type="vanished">停止录制</translation>
     </message>
 </context>
 <context>
@@ -278,12 +278,21 @@
         <translation>深度</translation>
     </message>
     <message>
+        <source>grad</source>
+        <comment>a tab: a run&apos;s gradient view</comment>
+        <translation>梯度</translation>
+    </message>
+    <message>
         <source>grad clip norm</source>
         <translation>梯度裁剪（范数）</translation>
     </message>
     <message>
         <source>grad clip value</source>
         <translation>梯度裁剪（数值）</translation>
+    </message>
+    <message>
+        <source>gradients</source>
+        <translation>梯度</translation>
     </message>
     <message>
         <source>init</source>
@@ -304,6 +313,19 @@
     <message>
         <source>loss</source>
         <translation>损失函数</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <comment>a tab: a run&apos;s loss and output views</comment>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>loss and activations</source>
+        <translation>损失与激活值</translation>
+    </message>
+    <message>
+        <source>loss and output</source>
+        <translation>损失与输出</translation>
     </message>
     <message>
         <source>momentum</source>
@@ -356,6 +378,10 @@
     <message>
         <source>{app} — Compare: {runs}</source>
         <translation>{app} — 对比：{runs}</translation>
+    </message>
+    <message>
+        <source>{runs}: {views}</source>
+        <translation>{runs}：{views}</translation>
     </message>
     <message>
         <source>✕ Close (Esc)</source>
@@ -672,8 +698,20 @@
         <translation>打开配置(&amp;O)…</translation>
     </message>
     <message>
+        <source>&amp;Play / pause</source>
+        <translation>开始 / 暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
         <source>&amp;Quit	Ctrl+Q</source>
-        <translation>退出(&amp;Q)	Ctrl+Q</translation>
+        <translation type="vanished">退出(&amp;Q)	Ctrl+Q</translation>
+    </message>
+    <message>
+        <source>&amp;Reset</source>
+        <translation>重置(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Save config as…</source>
@@ -686,6 +724,10 @@
     <message>
         <source>&amp;Toggle light/dark theme</source>
         <translation>切换浅色/深色主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Training</source>
+        <translation>训练(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -708,8 +750,12 @@
         <translation>Backprop Lab — 观察梯度消失与梯度爆炸</translation>
     </message>
     <message>
+        <source>Backward pass walk-through</source>
+        <translation>反向传播逐层演示</translation>
+    </message>
+    <message>
         <source>Backward pass walk-through (W)</source>
-        <translation>反向传播逐层演示 (W)</translation>
+        <translation type="vanished">反向传播逐层演示 (W)</translation>
     </message>
     <message>
         <source>Building the network…</source>
@@ -717,7 +763,7 @@
     </message>
     <message>
         <source>CSV table (*.csv)</source>
-        <translation>CSV 表格 (*.csv)</translation>
+        <translation type="vanished">CSV 表格 (*.csv)</translation>
     </message>
     <message>
         <source>Cannot open this file</source>
@@ -781,7 +827,7 @@
     </message>
     <message>
         <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
+        <translation type="vanished">JSON (*.json)</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
@@ -818,6 +864,10 @@
     <message>
         <source>No scene is loaded: the Scenes menu has captions.</source>
         <translation>尚未载入场景：“场景”菜单里的场景都带有说明。</translation>
+    </message>
+    <message>
+        <source>One &amp;step</source>
+        <translation>训练一步(&amp;S)</translation>
     </message>
     <message>
         <source>Open a config</source>
@@ -865,15 +915,15 @@
     </message>
     <message>
         <source>Record GIF or MP4…</source>
-        <translation>录制 GIF 或 MP4…</translation>
+        <translation type="vanished">录制 GIF 或 MP4…</translation>
     </message>
     <message>
         <source>Recording not saved</source>
-        <translation>录制未保存</translation>
+        <translation type="vanished">录制未保存</translation>
     </message>
     <message>
         <source>Recording {path}: {frames} frames at {fps} fps…</source>
-        <translation>正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
+        <translation type="vanished">正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
     </message>
     <message>
         <source>Reset: a fresh network from the same seed.</source>
@@ -881,7 +931,7 @@
     </message>
     <message>
         <source>S or →</source>
-        <translation>S 或 →</translation>
+        <translation type="vanished">S 或 →</translation>
     </message>
     <message>
         <source>S&amp;maller text and lines</source>
@@ -909,7 +959,7 @@
     </message>
     <message>
         <source>Saved {path}: {frames} frames, {seconds} s (its config is in {path}.json).</source>
-        <translation>已保存 {path}：{frames} 帧，{seconds} 秒（配置保存在 {path}.json 中）。</translation>
+        <translation type="vanished">已保存 {path}：{frames} 帧，{seconds} 秒（配置保存在 {path}.json 中）。</translation>
     </message>
     <message>
         <source>Show &amp;controls</source>
@@ -925,7 +975,7 @@
     </message>
     <message>
         <source>Stop recording</source>
-        <translation>停止录制</translation>
+        <translation type="vanished">停止录制</translation>
     </message>
     <message>
         <source>The run diverged: reset (R) to start again.</source>
@@ -945,7 +995,11 @@
     </message>
     <message>
         <source>bigger / smaller / normal text and lines</source>
-        <translation>放大 / 缩小 / 恢复文字和线条</translation>
+        <translation type="vanished">放大 / 缩小 / 恢复文字和线条</translation>
+    </message>
+    <message>
+        <source>bigger text and lines</source>
+        <translation>放大文字和线条</translation>
     </message>
     <message>
         <source>copy the window to the clipboard</source>
@@ -976,12 +1030,20 @@
         <translation>损失 {loss}</translation>
     </message>
     <message>
+        <source>normal text and lines</source>
+        <translation>文字和线条恢复正常大小</translation>
+    </message>
+    <message>
         <source>one training step</source>
         <translation>训练一步</translation>
     </message>
     <message>
         <source>open / save a config (or drop a config file on the window)</source>
-        <translation>打开 / 保存配置（或把配置文件拖到窗口上）</translation>
+        <translation type="vanished">打开 / 保存配置（或把配置文件拖到窗口上）</translation>
+    </message>
+    <message>
+        <source>open a config (or drop a config file on the window)</source>
+        <translation>打开配置（或把配置文件拖到窗口上）</translation>
     </message>
     <message>
         <source>play / pause training</source>
@@ -998,6 +1060,14 @@
     <message>
         <source>residual connections</source>
         <translation>残差连接</translation>
+    </message>
+    <message>
+        <source>save the config</source>
+        <translation>保存配置</translation>
+    </message>
+    <message>
+        <source>smaller text and lines</source>
+        <translation>缩小文字和线条</translation>
     </message>
     <message>
         <source>step {step}</source>
@@ -1333,6 +1403,29 @@
     </message>
 </context>
 <context>
+    <name>RecordingController</name>
+    <message>
+        <source>Record GIF or MP4…</source>
+        <translation>录制 GIF 或 MP4…</translation>
+    </message>
+    <message>
+        <source>Recording not saved</source>
+        <translation>录制未保存</translation>
+    </message>
+    <message>
+        <source>Recording {path}: {frames} frames at {fps} fps…</source>
+        <translation>正在录制 {path}：{frames} 帧，每秒 {fps} 帧…</translation>
+    </message>
+    <message>
+        <source>Saved {path}: {frames} frames, {seconds} s (its config is in {path}.json).</source>
+        <translation>已保存 {path}：{frames} 帧，{seconds} 秒（配置保存在 {path}.json 中）。</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>停止录制</translation>
+    </message>
+</context>
+<context>
     <name>RunColumn</name>
     <message>
         <source>Building the network…</source>
@@ -1362,6 +1455,14 @@
 <context>
     <name>SaveDialogs</name>
     <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
         <source>Nothing was saved</source>
         <translation>未保存任何文件</translation>
     </message>
@@ -1372,6 +1473,10 @@
     <message>
         <source>Replace existing file?</source>
         <translation>替换已有文件？</translation>
+    </message>
+    <message>
+        <source>Saved {path}.</source>
+        <translation>已保存 {path}。</translation>
     </message>
     <message>
         <source>These files exist and would be replaced:

@@ -178,9 +178,11 @@ def test_layout_at_1920x1080_keeps_every_view_whole(qtbot, n_runs: int) -> None:
     window_rect = w.rect()
     for column in w.columns:
         gradients = column.views["gradients"]
-        # tall enough for the heat map (below that the view drops it)
-        assert gradients.height() >= GRADIENTS_MIN_HEIGHT
-        assert gradients.heat_plot.isVisible()
+        if n_runs < 4:
+            # tall enough for the heat map (below that the view drops it); four runs keep the
+            # overlay at its share of the height instead (app.compare_deck)
+            assert gradients.height() >= GRADIENTS_MIN_HEIGHT
+            assert gradients.heat_plot.isVisible()
         # the output and the activations view share one place: one of them is shown
         assert column.views["output"].isVisible() != column.views["activations"].isVisible()
         for view in (v for v in column.views.values() if v.isVisible()):
@@ -363,7 +365,7 @@ def test_close_stops_both_threads_within_a_second(qtbot) -> None:  # type: ignor
     w = _open_live(qtbot, [("a", SMALL), ("b", SMALL.replace(activation="tanh"))])
     qtbot.waitUntil(lambda: min(_steps(w)) > 10, timeout=20000)
     assert w.controllers is not None
-    threads = [c.thread for c in w.controllers]
+    threads = [c.worker_thread for c in w.controllers]
     assert all(t.isRunning() for t in threads)
     t0 = time.perf_counter()
     w.close()

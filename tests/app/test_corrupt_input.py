@@ -363,7 +363,7 @@ def test_the_window_refuses_a_bad_file_with_a_dialog_and_keeps_its_run(qtbot: An
     w.show()
     bad = tmp_path / "deep.json"
     bad.write_text(_nested(10_000))
-    assert w.load_config_path(bad) is False
+    assert w.configs.load_path(bad) is False
     boxes = [b for b in w.findChildren(QtWidgets.QMessageBox) if b.isVisible()]
     assert len(boxes) == 1 and "nested too deeply" in boxes[0].text()
     assert w.config == CONFIG

@@ -70,12 +70,12 @@ def _prefs(window: MainWindow, path: Path, force: bool) -> object:
 
 
 WRITERS: dict[str, tuple[str, Callable[[MainWindow, Path, bool], object]]] = {
-    "png": ("out.png", lambda w, p, f: w.export_picture(p, force=f)),
-    "png-view-2x": ("view.png", lambda w, p, f: w.export_picture(p, view="gradients", size="2x", force=f)),
+    "png": ("out.png", lambda w, p, f: w.exports.export_picture(p, force=f)),
+    "png-view-2x": ("view.png", lambda w, p, f: w.exports.export_picture(p, view="gradients", size="2x", force=f)),
     "svg": ("view.svg", lambda w, p, f: render_svg(w.views["loss"], p, force=f, config=CONFIG)),
-    "csv": ("run.csv", lambda w, p, f: w.export_metrics(p, force=f)),
-    "metrics-json": ("run.json", lambda w, p, f: w.export_metrics(p, force=f)),
-    "config": ("config.json", lambda w, p, f: w.save_config(p, force=f)),
+    "csv": ("run.csv", lambda w, p, f: w.exports.export_metrics(p, force=f)),
+    "metrics-json": ("run.json", lambda w, p, f: w.exports.export_metrics(p, force=f)),
+    "config": ("config.json", lambda w, p, f: w.configs.save(p, force=f)),
     "gif": ("run.gif", _record),
     "mp4": ("run.mp4", _record),
     "live-gif": ("live.gif", _live_record),
@@ -113,7 +113,7 @@ def test_the_gui_shows_a_dialog_and_keeps_working(
         f = fault_factory(fault, "shot.png")
         monkeypatch.setattr(window, "_ask_save_path", lambda *a, p=f.target: p)
         monkeypatch.setattr(window, "_confirm_overwrite", lambda paths: True)
-        window.export_png_dialog(None, "1x")
+        window.exports.export_png_dialog(None, "1x")
         boxes = [b for b in window.findChildren(QtWidgets.QMessageBox) if b.isVisible()]
         assert len(boxes) == 1, fault
         assert re.search(EXPECTED[fault], boxes[0].text()), boxes[0].text()
@@ -125,7 +125,7 @@ def test_the_gui_shows_a_dialog_and_keeps_working(
     # and the next save into a good folder works
     good = f.target.parent.parent / "good.png"
     monkeypatch.setattr(window, "_ask_save_path", lambda *a: good)
-    window.export_png_dialog(None, "1x")
+    window.exports.export_png_dialog(None, "1x")
     assert good.is_file() and good.with_name("good.png.json").is_file()
 
 
@@ -134,7 +134,7 @@ def test_gui_recording_into_a_bad_folder_shows_a_dialog(
 ) -> None:
     for fault in ("readonly", "missing", "directory"):
         f = fault_factory(fault, "rec.mp4")
-        assert window.start_recording(f.target, fps=2, duration_s=1.0, force=True) is None
+        assert window.recording.start(f.target, fps=2, duration_s=1.0, force=True) is None
         boxes = [b for b in window.findChildren(QtWidgets.QMessageBox) if b.isVisible()]
         assert len(boxes) == 1 and re.search(EXPECTED[fault], boxes[0].text()), fault
         boxes[0].accept()
@@ -148,9 +148,9 @@ def test_gui_recording_onto_a_full_disk_fails_with_a_dialog(
     f = fault_factory("full", "rec.gif")
     if not f.real:
         pytest.skip("the encoder child process cannot see a simulated full disk")
-    recorder = window.start_recording(f.target, fps=4, duration_s=1.0, force=True)
+    recorder = window.recording.start(f.target, fps=4, duration_s=1.0, force=True)
     assert recorder is not None  # the folder is writable: the disk fills while encoding
-    qtbot.waitUntil(lambda: window.recorder is None, timeout=30000)
+    qtbot.waitUntil(lambda: window.recording.recorder is None, timeout=30000)
     boxes = [b for b in window.findChildren(QtWidgets.QMessageBox) if b.isVisible()]
     assert len(boxes) == 1 and re.search(EXPECTED["full"], boxes[0].text()), [b.text() for b in boxes]
     boxes[0].accept()

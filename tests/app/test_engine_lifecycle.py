@@ -80,7 +80,7 @@ def test_killed_engine_is_reported_within_a_second_and_history_stays(window: Mai
     assert steps > 10
     qtbot.wait(300)
     assert len(window.history) == steps
-    path = window.export_metrics(tmp_path / "run.csv")
+    path = window.exports.export_metrics(tmp_path / "run.csv")
     assert len(path.read_text().splitlines()) >= steps
     # a redraw (a theme change rebuilds every widget) keeps saying it
     window.toggle_theme()
@@ -152,7 +152,7 @@ def test_an_engine_that_dies_at_start_up_says_why(qtbot, engine, says: str) -> N
     t0 = time.perf_counter()
     w.close()
     assert time.perf_counter() - t0 < 1.0
-    assert not w.controller.thread.isRunning()
+    assert not w.controller.worker_thread.isRunning()
 
 
 def test_hung_engine_is_reported_and_restart_replaces_it(window: MainWindow, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -217,7 +217,7 @@ def test_closing_never_waits_more_than_a_second_on_a_stopped_engine(qtbot) -> No
     w.close()
     elapsed = time.perf_counter() - t0
     assert elapsed < 1.0, elapsed
-    assert not w.controller.thread.isRunning()
+    assert not w.controller.worker_thread.isRunning()
     assert _gone(pid)
 
 
@@ -290,7 +290,7 @@ def test_closing_a_compare_window_with_stopped_engines_takes_under_a_second(qtbo
     w.close()
     elapsed = time.perf_counter() - t0
     assert elapsed < 1.0, elapsed
-    assert all(not c.thread.isRunning() for c in w.controllers)
+    assert all(not c.worker_thread.isRunning() for c in w.controllers)
     assert all(_gone(pid) for pid in pids)
     QtWidgets.QApplication.processEvents()
 
@@ -309,7 +309,7 @@ def test_closing_the_main_window_with_compare_windows_of_stopped_engines_takes_u
     w.close()
     elapsed = time.perf_counter() - t0
     assert elapsed < 1.0, elapsed
-    assert all(not c.thread.isRunning() for c in controllers)
+    assert all(not c.worker_thread.isRunning() for c in controllers)
     assert all(_gone(pid) for pid in pids)
 
 

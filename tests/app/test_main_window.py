@@ -82,7 +82,7 @@ def test_pause_stops_the_counter_and_step_advances_exactly_one(window: MainWindo
 def test_close_during_training_stops_the_thread_within_a_second(qtbot, qtlog) -> None:  # type: ignore[no-untyped-def]
     w = _open(qtbot, SMALL)
     qtbot.waitUntil(lambda: _step(w) > 10, timeout=15000)
-    thread = w.controller.thread
+    thread = w.controller.worker_thread
     assert thread.isRunning()
     t0 = time.perf_counter()
     w.close()

@@ -141,12 +141,12 @@ def test_opening_a_scene_replaces_the_scene_window_and_pauses_the_others(main: M
     first.setGeometry(50, 60, 1000, 700)
     place = first.geometry()
     qtbot.waitUntil(lambda: all(c.worker.proc is not None for c in _controllers(first)), timeout=10000)
-    first_threads = [c.thread for c in _controllers(first)]
+    first_threads = [c.worker_thread for c in _controllers(first)]
     second = main.open_scene("he-vs-xavier-30")
     assert isinstance(second, CompareWindow) and second is not first
     # the old scene window is gone (its engines stopped) and the new one took its place
     assert all(not t.isRunning() for t in first_threads)
-    qtbot.waitUntil(lambda: first not in main.compare_windows, timeout=2000)
+    qtbot.waitUntil(lambda: first not in main.scenes.windows, timeout=2000)
     assert second.geometry() == place
     assert second.playing
     # a single-run scene opens in the main window: the compare window pauses
@@ -178,7 +178,7 @@ def test_twenty_scene_windows_opened_and_closed_leave_nothing_behind(main: MainW
     assert first is not None
     qtbot.waitUntil(lambda: min(_steps(first)) > 0, timeout=20000)
     first.close()
-    qtbot.waitUntil(lambda: not main.compare_windows, timeout=2000)
+    qtbot.waitUntil(lambda: not main.scenes.windows, timeout=2000)
     processes, threads, qthreads = engine_pids(), os_threads(), running_qthreads()
     assert len(processes) == 1 and qthreads == 1  # the main window's engine and worker
     closing = []
@@ -190,8 +190,8 @@ def test_twenty_scene_windows_opened_and_closed_leave_nothing_behind(main: MainW
         t0 = time.perf_counter()
         window.close()
         closing.append(time.perf_counter() - t0)
-        assert all(not c.thread.isRunning() for c in _controllers(window))
-    qtbot.waitUntil(lambda: not main.compare_windows, timeout=2000)
+        assert all(not c.worker_thread.isRunning() for c in _controllers(window))
+    qtbot.waitUntil(lambda: not main.scenes.windows, timeout=2000)
     assert max(closing) < 1.0, closing
     qtbot.waitUntil(lambda: engine_pids() == processes, timeout=1000)
     assert [p for p in multiprocessing.active_children() if p.name == "backprop-lab-engine"] == [
@@ -206,7 +206,7 @@ def test_seeded_storm_keeps_the_app_answering_and_no_engine_outlives_its_window(
     closed: list[CompareWindow] = []
     log = []
     for step in range(30):
-        open_windows = [w for w in main.compare_windows if isinstance(w, CompareWindow) and w.isVisible()]
+        open_windows = [w for w in main.scenes.windows if isinstance(w, CompareWindow) and w.isVisible()]
         action = rng.choices(["open scene", "close", "theme", "single scene", "compare"], weights=[5, 3, 3, 1, 1])[0]
         if action == "close" and not open_windows:
             action = "theme"
@@ -226,8 +226,8 @@ def test_seeded_storm_keeps_the_app_answering_and_no_engine_outlives_its_window(
         log.append((step, action, round(answered, 3)))
         # no engine outlives its window; no more engines than open runs (+ the main window's)
         for window in closed:
-            assert all(not c.thread.isRunning() for c in _controllers(window)), log
-        visible = [w for w in main.compare_windows if isinstance(w, CompareWindow) and not w._closed]
+            assert all(not c.worker_thread.isRunning() for c in _controllers(window)), log
+        visible = [w for w in main.scenes.windows if isinstance(w, CompareWindow) and not w._closed]
         runs = sum(len(w.runs) for w in visible)
         assert live_engines() <= runs + 1, log
         # a killed engine may take a moment to exit on a loaded machine: within the second
@@ -235,8 +235,8 @@ def test_seeded_storm_keeps_the_app_answering_and_no_engine_outlives_its_window(
         # at most one scene window, and only it may train among the scene windows
         assert sum(1 for w in visible if w.scene is not None) <= 1, log
         qtbot.wait(rng.choice([0, 50, 200]))
-    for window in list(main.compare_windows):
+    for window in list(main.scenes.windows):
         window.close()
-    qtbot.waitUntil(lambda: not main.compare_windows, timeout=2000)
+    qtbot.waitUntil(lambda: not main.scenes.windows, timeout=2000)
     assert len(engine_pids()) == 1
     assert running_qthreads() == 1

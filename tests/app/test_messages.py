@@ -43,7 +43,7 @@ def test_a_live_change_is_said_in_the_status_bar_not_the_dock(window: MainWindow
 
 
 def test_with_controls_hidden_a_message_is_a_toast_that_fades(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
-    window.set_controls_visible(False)
+    window.presentation.set_controls_visible(False)
     assert not window.statusBar().isVisible()
     window.controls.widget("depth").setValue(5)  # type: ignore[attr-defined]  # rebuilds the network
     toast = window.messages.toast
@@ -53,13 +53,13 @@ def test_with_controls_hidden_a_message_is_a_toast_that_fades(window: MainWindow
     assert toast.width() <= window.width() and toast.geometry().bottom() < window.height()
     qtbot.waitUntil(lambda: not toast.isVisible(), timeout=TOAST_MS["info"] + FADE_MS + 2000)
     # showing the controls again brings the status bar back with the last message
-    window.set_controls_visible(True)
+    window.presentation.set_controls_visible(True)
     assert window.statusBar().isVisible() and "rebuilt" in window.message.text()
 
 
 def test_errors_toast_in_chinese(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     app = QtWidgets.QApplication.instance()
-    window.set_controls_visible(False)
+    window.presentation.set_controls_visible(False)
     window.set_language("zh_CN")
     try:
         window.play()  # no engine: nothing; a diverged run refuses to play, with a message

@@ -55,7 +55,7 @@ def _run(config: ExperimentConfig, steps: int = 25) -> list:  # type: ignore[typ
 def test_saved_and_loaded_config_reproduces_snapshots_bit_for_bit(window: MainWindow, tmp_path: Path) -> None:
     config = CONFIG.replace(activation="tanh", init_scale=1.3, momentum=0.37, grad_clip_norm=0.77)
     window.load_config(config)
-    path = window.save_config(tmp_path / "run.json")
+    path = window.configs.save(tmp_path / "run.json")
     loaded = load_config_file(path)
     assert loaded == config
     a, b = _run(config), _run(loaded)
@@ -67,16 +67,16 @@ def test_saved_and_loaded_config_reproduces_snapshots_bit_for_bit(window: MainWi
             assert sa.activation_hists.tobytes() == sb.activation_hists.tobytes()
     # and the window takes it back
     window.load_config(ExperimentConfig())
-    assert window.load_config_path(path) and window.config == config
+    assert window.configs.load_path(path) and window.config == config
 
 
 def test_config_save_refuses_to_overwrite(window: MainWindow, tmp_path: Path) -> None:
     target = tmp_path / "mine.json"
     target.write_text("precious")
     with pytest.raises(ExportError, match="exists"):
-        window.save_config(target)
+        window.configs.save(target)
     assert target.read_text() == "precious"
-    window.save_config(target, force=True)
+    window.configs.save(target, force=True)
     assert json.loads(target.read_text())["learning_rate"] == CONFIG.learning_rate
 
 
@@ -100,7 +100,7 @@ def test_bad_config_files_are_reported_and_change_nothing(
     else:
         path.write_text(content)
     before = window.config
-    assert not window.load_config_path(path)
+    assert not window.configs.load_path(path)
     assert needle in window.message.text() and window.message.property("kind") == "error"
     assert window.config == before
     with pytest.raises(ConfigError):
@@ -141,7 +141,7 @@ def test_dropping_a_config_or_an_exported_picture_loads_it(window: MainWindow, t
     _drop(window, json_path)
     assert window.config == other and window.controls.widget("depth").value() == 5  # type: ignore[attr-defined]
     # a PNG exported by the app carries its config in a text chunk: drop it, get the run back
-    png = window.export_picture(tmp_path / "shot.png")
+    png = window.exports.export_picture(tmp_path / "shot.png")
     (tmp_path / "shot.png.json").unlink()  # the picture alone is enough
     window.load_config(CONFIG)
     _drop(window, png)
@@ -156,7 +156,7 @@ def test_dropping_a_config_or_an_exported_picture_loads_it(window: MainWindow, t
 def test_gui_png_exports_have_the_requested_size_and_config(
     window: MainWindow, tmp_path: Path, size: str, view: str | None
 ) -> None:
-    out = window.export_picture(tmp_path / "pic.png", view=view, size=size)
+    out = window.exports.export_picture(tmp_path / "pic.png", view=view, size=size)
     image = QtGui.QImage(str(out))
     widget = window if view is None else window.views[view]
     expected = {
@@ -172,7 +172,7 @@ def test_gui_png_exports_have_the_requested_size_and_config(
 
 def test_window_4k_export_is_exact_and_restores_the_window(window: MainWindow, tmp_path: Path) -> None:
     before = window.size()
-    out = window.export_picture(tmp_path / "uhd.png", size="4k")
+    out = window.exports.export_picture(tmp_path / "uhd.png", size="4k")
     image = QtGui.QImage(str(out))
     assert (image.width(), image.height()) == (3840, 2160)
     QtWidgets.QApplication.processEvents()
@@ -185,11 +185,11 @@ def test_gui_export_asks_before_replacing_a_file(window: MainWindow, tmp_path: P
     asked: list[list[Path]] = []
     monkeypatch.setattr(window, "_ask_save_path", lambda *a: target)
     monkeypatch.setattr(window, "_confirm_overwrite", lambda paths: asked.append(paths) or False)
-    window.export_png_dialog("gradients", "1x")
+    window.exports.export_png_dialog("gradients", "1x")
     assert asked and target in asked[0]
     assert target.read_bytes() == b"the lecturer's own picture"
     monkeypatch.setattr(window, "_confirm_overwrite", lambda paths: True)
-    window.export_png_dialog("gradients", "1x")
+    window.exports.export_png_dialog("gradients", "1x")
     assert QtGui.QImage(str(target)).width() == window.views["gradients"].width()
 
 
@@ -197,7 +197,7 @@ def test_svg_of_every_view_parses_and_has_paths(window: MainWindow, tmp_path: Pa
     for name in window.views:
         out = tmp_path / f"{name}.svg"
         monkeypatch.setattr(window, "_ask_save_path", lambda *a, out=out: out)
-        window.export_svg_dialog(name)
+        window.exports.export_svg_dialog(name)
         root = ET.parse(out).getroot()
         paths = [e for e in root.iter() if e.tag.endswith("path") or e.tag.endswith("polyline")]
         assert paths, name
@@ -205,10 +205,10 @@ def test_svg_of_every_view_parses_and_has_paths(window: MainWindow, tmp_path: Pa
 
 
 def test_metrics_export_from_the_window(window: MainWindow, tmp_path: Path) -> None:
-    out = window.export_metrics(tmp_path / "m.json")
+    out = window.exports.export_metrics(tmp_path / "m.json")
     data = json.loads(out.read_text())
     assert data["config"]["learning_rate"] == CONFIG.learning_rate
-    csv_out = window.export_metrics(tmp_path / "m.csv")
+    csv_out = window.exports.export_metrics(tmp_path / "m.csv")
     header = csv_out.read_text().splitlines()[0].split(",")
     assert "delta_norm_L1" in header and len(csv_out.read_text().splitlines()) == len(window.history) + 1
     # the CSV's sidecar reproduces the run
@@ -251,7 +251,7 @@ def test_scale_applies_to_controls_and_plots(window: MainWindow) -> None:
 
 
 def test_language_switch_changes_visible_texts(window: MainWindow) -> None:
-    window.set_scene(load_scene("vanishing-sigmoid"))
+    window.presentation.set_scene(load_scene("vanishing-sigmoid"))
     menus = [a.text() for a in window.menuBar().actions()]
     dock = window.dock.windowTitle()
     caption = window.caption.text()
@@ -275,17 +275,17 @@ def test_question_mark_shows_every_shortcut_and_any_key_hides_it(window: MainWin
     window.activateWindow()
     # "?" is Shift+/ on most keyboards: both spellings open the list
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Question, QtCore.Qt.KeyboardModifier.ShiftModifier)
-    assert window.overlay.isVisible()
-    qtbot.keyClick(window.overlay, QtCore.Qt.Key.Key_A)
-    assert not window.overlay.isVisible()
+    assert window.presentation.overlay.isVisible()
+    qtbot.keyClick(window.presentation.overlay, QtCore.Qt.Key.Key_A)
+    assert not window.presentation.overlay.isVisible()
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Question)
-    assert window.overlay.isVisible()
-    text = window.overlay.label.text()
+    assert window.presentation.overlay.isVisible()
+    text = window.presentation.overlay.label.text()
     for keys in ("F11", "Space", "Ctrl+Q", "?"):
         assert keys in text
-    assert len(window.overlay.rows) >= 10
-    qtbot.keyClick(window.overlay, QtCore.Qt.Key.Key_Escape)
-    assert not window.overlay.isVisible()
+    assert len(window.presentation.overlay.rows) >= 10
+    qtbot.keyClick(window.presentation.overlay, QtCore.Qt.Key.Key_Escape)
+    assert not window.presentation.overlay.isVisible()
 
 
 def test_hide_controls_leaves_only_the_views(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -323,7 +323,7 @@ def test_preferences_persist_across_sessions(qtbot, tmp_path: Path) -> None:  # 
     w.set_theme("dark")
     w.set_scale(1.25)
     w.set_language("zh_CN")
-    w.set_controls_visible(False)
+    w.presentation.set_controls_visible(False)
     w.load_config(CONFIG.replace(depth=6))
     w.close()
     make_application(theme_name="light", scale=1.0, language="en")
@@ -390,17 +390,17 @@ def test_record_from_the_menu_writes_a_video_with_its_config(window: MainWindow,
     import imageio.v3 as iio
 
     out = tmp_path / "lecture.gif"
-    recorder = window.start_recording(out, fps=10, duration_s=0.5)
-    assert recorder is not None and window._record_action.text() == "Stop recording"
+    recorder = window.recording.start(out, fps=10, duration_s=0.5)
+    assert recorder is not None and window.recording.action.text() == "Stop recording"
     for _ in range(12):  # the window keeps drawing while it records
         window.feed([dataclasses.replace(window.latest, step=window.latest.step + 1)])
         qtbot.wait(50)
-    qtbot.waitUntil(lambda: out.exists() and window.recorder is None, timeout=20000)
+    qtbot.waitUntil(lambda: out.exists() and window.recording.recorder is None, timeout=20000)
     assert len(iio.improps(out, index=None).shape) == 4 and iio.improps(out, index=None).shape[0] == 5
     assert load_config_file(out.with_name(out.name + ".json")) == window.config
-    assert "Saved" in window.message.text() and window._record_action.text() == "Record GIF or MP4…"
+    assert "Saved" in window.message.text() and window.recording.action.text() == "Record GIF or MP4…"
     # an existing file is refused without asking (the dialog asks; here force is False)
-    assert window.start_recording(out, fps=10, duration_s=0.5) is None
+    assert window.recording.start(out, fps=10, duration_s=0.5) is None
     assert "exists" in window.message.text()
 
 
@@ -426,7 +426,7 @@ def test_a_compare_picture_carries_every_run_and_opens_the_comparison_again(
     # dropped on the main window, the picture opens the same comparison
     before = window.config
     _drop(window, out)
-    opened = [w for w in window.compare_windows if isinstance(w, CompareWindow)]
+    opened = [w for w in window.scenes.windows if isinstance(w, CompareWindow)]
     assert opened and [c for _, c in opened[-1].runs] == [c for _, c in compare.runs]
     assert window.config == before
     for w in opened:

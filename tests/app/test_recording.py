@@ -18,7 +18,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app import recording
 from app.export import ExportError
 from app.main_window import MainWindow, make_application
-from app.recording import RecordDialog, Recorder, RecordingResult, output_size, record_run
+from app.recording import RecordDialog, Recorder, RecordingResult, ffmpeg, output_size, record_run
+from app.recording import encoder as recording_encoder
+from app.recording.plan import make_plan
 from model import ExperimentConfig
 
 CONFIG = ExperimentConfig(depth=3, width=8, n_samples=200)
@@ -176,13 +178,13 @@ def test_a_slow_encoder_holds_frames_but_keeps_count_and_timing(
         "    time.sleep(0.12)\n    encoder.stdin.write(frame)\n"
         "encoder.stdin.close()\nsys.exit(encoder.wait())"
     )
-    original = recording._gif_command
+    original = ffmpeg.gif_command
 
     def slow_command(tmp, capture, *rest):  # type: ignore[no-untyped-def]
         return [sys.executable, "-c", slow, str(capture[0] * capture[1] * 4), *original(tmp, capture, *rest)]
 
-    monkeypatch.setattr(recording, "_gif_command", slow_command)
-    monkeypatch.setattr(recording, "QUEUE_BYTES", 1)  # room for two pictures
+    monkeypatch.setattr(ffmpeg, "gif_command", slow_command)
+    monkeypatch.setattr(recording_encoder, "QUEUE_BYTES", 1)  # room for two pictures
     out = tmp_path / "slow.gif"
     result = _record_live(qtbot, Recorder(ticker, out, fps=20, duration_s=1.0))
     assert result.held > 0
@@ -220,7 +222,7 @@ def test_encoder_failure_is_reported_and_cleaned_up(
 ) -> None:
     existing = tmp_path / "keep.mp4"
     existing.write_bytes(b"an older recording")
-    monkeypatch.setattr(recording, "MP4_PRESET", "no-such-preset")  # ffmpeg refuses to start encoding
+    monkeypatch.setattr(ffmpeg, "MP4_PRESET", "no-such-preset")  # ffmpeg refuses to start encoding
     recorder = Recorder(ticker, existing, fps=10, duration_s=2, force=True, config=CONFIG)
     errors: list[str] = []
     recorder.failed.connect(errors.append)
@@ -243,7 +245,7 @@ def test_gif_encoder_failure_names_the_cause(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     failing = [sys.executable, "-c", "import sys; sys.stderr.write('disk quota exceeded\\n'); sys.exit(1)"]
-    monkeypatch.setattr(recording, "_gif_command", lambda *args: failing)
+    monkeypatch.setattr(ffmpeg, "gif_command", lambda *args: failing)
     recorder = Recorder(ticker, tmp_path / "quota.gif", fps=10, duration_s=0.5)
     errors: list[str] = []
     recorder.failed.connect(errors.append)
@@ -261,7 +263,7 @@ def test_gif_palette_pass_failure_names_the_cause_and_cleans_up(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     failing = [sys.executable, "-c", "import sys; sys.stderr.write('No space left on device\\n'); sys.exit(1)"]
-    monkeypatch.setattr(recording, "_gif_palette_commands", lambda tmp: [failing])
+    monkeypatch.setattr(ffmpeg, "gif_palette_commands", lambda tmp: [failing])
     recorder = Recorder(ticker, tmp_path / "full.gif", fps=10, duration_s=0.5, config=CONFIG)
     errors: list[str] = []
     recorder.failed.connect(errors.append)
@@ -333,8 +335,8 @@ def _encode_gif(path: Path, pictures: list[tuple[np.ndarray, int]], fps: float, 
     """Write (h, w, 3) RGB pictures, each as its number of frames, through the recorder's own
     encoder (queue, thread and ffmpeg passes)."""
     h, w = pictures[0][0].shape[:2]
-    plan = recording._plan(path, fps, sum(n for _, n in pictures) / fps, None, config)
-    encoder = recording._Encoder(plan, (w, h), gif_max_width=None)
+    plan = make_plan(path, fps, sum(n for _, n in pictures) / fps, None, config)
+    encoder = recording_encoder.Encoder(plan, (w, h), gif_max_width=None)
     for rgb, count in pictures:
         bgrx = np.ascontiguousarray(_bgrx(rgb))
         image = QtGui.QImage(bgrx.data, w, h, 4 * w, QtGui.QImage.Format.Format_RGB32).copy()

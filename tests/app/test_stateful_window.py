@@ -27,7 +27,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from PySide6 import QtCore, QtWidgets
 
 from app.export import render_svg
-from app.main_window import COMPARE_VARIANTS, MainWindow, make_application
+from app.main_window import MainWindow, make_application
+from app.scene_launcher import COMPARE_VARIANTS
 from app.status import verdict
 from app.worker import TrainingController
 from model import ExperimentConfig
@@ -124,7 +125,7 @@ class WindowMachine(RuleBasedStateMachine):
         return w
 
     def _compares(self) -> list[Any]:
-        return [c for c in self.window.compare_windows if c.isVisible()]
+        return [c for c in self.window.scenes.windows if c.isVisible()]
 
     def _open_runs(self) -> int:
         return 1 + sum(len(c.columns) if hasattr(c, "columns") else 4 for c in self._compares())
@@ -233,7 +234,7 @@ class WindowMachine(RuleBasedStateMachine):
 
     @rule()
     def controls_hidden(self) -> None:
-        self.window.toggle_controls()
+        self.window.presentation.toggle_controls()
 
     # -- timeline -------------------------------------------------------------------------------------
     @rule(fraction=st.floats(0, 1))
@@ -251,28 +252,28 @@ class WindowMachine(RuleBasedStateMachine):
         w = self.window
         path = OUT / f"x.{ {'png-view': 'png', 'config': 'json'}.get(kind, kind) }"
         if kind == "png":
-            w.export_picture(path, force=True)
+            w.exports.export_picture(path, force=True)
         elif kind == "png-view":
-            w.export_picture(path, view="gradients", force=True)
+            w.exports.export_picture(path, view="gradients", force=True)
         elif kind == "svg":
             render_svg(w.views["loss"], path, force=True, config=w.config)
         elif kind in ("csv", "json"):
-            w.export_metrics(path, force=True)  # an empty history too (a fresh window)
+            w.exports.export_metrics(path, force=True)  # an empty history too (a fresh window)
         else:
-            w.save_config(path, force=True)
+            w.configs.save(path, force=True)
         assert path.is_file()
 
     @rule()
     def record(self) -> None:
         w = self.window
-        if w.recorder is not None and w.recorder.is_recording:
-            w.stop_recording()
+        if w.recording.recorder is not None and w.recording.recorder.is_recording:
+            w.recording.stop()
         else:
-            w.start_recording(OUT / "rec.gif", fps=4, duration_s=1.0, force=True)
+            w.recording.start(OUT / "rec.gif", fps=4, duration_s=1.0, force=True)
 
     @rule()
     def close_and_reopen(self) -> None:
-        recording = self.window.recorder is not None and self.window.recorder.is_recording
+        recording = self.window.recording.recorder is not None and self.window.recording.recorder.is_recording
         t0 = time.monotonic()
         self.window.close()
         closed_in = time.monotonic() - t0
@@ -308,7 +309,7 @@ class WindowMachine(RuleBasedStateMachine):
     def banner_matches_the_newest_snapshot(self) -> None:
         w = self.window
         snap = w.latest
-        if snap is None or not w.timeline_bar.is_live() or w._engine_note is not None:
+        if snap is None or not w.timeline_bar.is_live() or w.display.engine_note is not None:
             return
         if snap.phase == "pretrain" or not len(w.history) or int(w.history.steps[-1]) != snap.step:
             return  # a new network is being built (its first snapshot has not arrived)
@@ -329,7 +330,7 @@ class WindowMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         try:
-            for c in list(self.window.compare_windows):
+            for c in list(self.window.scenes.windows):
                 c.close()
             self.window.close()
             self.window.deleteLater()

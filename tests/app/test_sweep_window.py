@@ -165,7 +165,7 @@ def test_lecture_menu_and_sweep_scenes_open_the_sweep_window(qtbot) -> None:  # 
     qtbot.addWidget(main)
     actions = {a.objectName(): a for a in main.findChildren(QtGui.QAction)}
     assert "phase_diagram" in actions
-    window = main.open_phase_diagram()
+    window = main.scenes.open_phase_diagram()
     assert isinstance(window, SweepWindow) and window.spec == default_spec(SMALL) and not window.running
     assert window.spec.fields == ("init_scale", "bias_std")
     for name in ("edge-of-chaos", "depth-vs-gain"):

@@ -9,7 +9,8 @@ from typing import Any
 
 from PySide6 import QtCore
 
-from app.main_window import COMPARE_VARIANTS, MainWindow, make_application
+from app.main_window import MainWindow, make_application
+from app.scene_launcher import COMPARE_VARIANTS
 from app.worker import TrainingController
 from model import ExperimentConfig
 

@@ -1,4 +1,4 @@
-"""Parameter sweeps (model/sweep.py): parsing, the grid, one point's measures, result files."""
+"""Parameter sweeps (model/sweep/): parsing, the grid, one point's measures, result files."""
 
 from __future__ import annotations
 

@@ -166,3 +166,12 @@ def label_problems(window: QtWidgets.QWidget) -> list[str]:
             if overlap.width() > 2 and overlap.height() > 2:
                 problems.append(f"label {_shown(a)[:30]!r} overlaps {_shown(b)[:30]!r}")
     return problems
+
+
+def combo_problems(window: QtWidgets.QWidget) -> list[str]:
+    """Visible combo boxes narrower than their longest choice needs (the text would be cut)."""
+    return [
+        f"combo {combo.objectName() or type(combo.parent()).__name__} {combo.width()} px < {combo.sizeHint().width()}"
+        for combo in window.findChildren(QtWidgets.QComboBox)
+        if combo.isVisible() and combo.width() < combo.sizeHint().width()
+    ]

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from PySide6 import QtCore
 
 from model.config import ExperimentConfig
 from model.history import History
@@ -387,3 +388,42 @@ def test_pretraining_is_named_in_the_ratio_line(view) -> None:
     history, snap = filled_history(5)
     view.show_snapshot(dataclasses.replace(snap, phase="pretrain", pretrain_layer=1), history)
     assert "pre-training" in view.ratio_label.text()
+
+
+def test_heat_map_can_be_drawn_on_its_own_clock(view) -> None:
+    history, snap = filled_history(vanishing=True)
+    view.show_snapshot(snap, history, heat=False)
+    assert view.heat_image.image is None  # bars and ratio only
+    assert "÷" in view.ratio_label.text()
+    view.show_heat(history)
+    assert view.heat_image.image.shape == (DEPTH + 1, 50)
+    history.append(make_snapshot(step=50, depth=DEPTH, vanishing=True))
+    view.show_snapshot(snap, history, heat=False)
+    assert view.heat_image.image.shape == (DEPTH + 1, 50)  # the last drawn history stays
+    view.show_heat(history)
+    assert view.heat_image.image.shape == (DEPTH + 1, 51)
+
+
+def test_a_new_ratio_text_does_not_relayout_the_view(view, qtbot) -> None:
+    """The ratio changes with every snapshot: its label sits outside the view's layout."""
+    history, snap = filled_history()
+    view.show_snapshot(snap, history)
+    qtbot.wait(20)
+    requests = []
+
+    class Spy(QtCore.QObject):
+        def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
+            if event.type() == QtCore.QEvent.Type.LayoutRequest:
+                requests.append(obj)
+            return False
+
+    spy = Spy()
+    view.installEventFilter(spy)
+    before = view.ratio_label.text()
+    stats = dict(snap.stats, delta_norm=np.asarray(snap.stats["delta_norm"]) * np.linspace(0.5, 1.0, DEPTH + 1))
+    view.show_snapshot(dataclasses.replace(snap, step=99, stats=stats), history)
+    qtbot.wait(20)
+    view.removeEventFilter(spy)
+    assert view.ratio_label.text() != before
+    assert requests == []
+    assert view.ratio_label.geometry().width() == view.width()

@@ -140,8 +140,8 @@ def view(qtbot):
     return w
 
 
-def _curve_points(view: NetworkView) -> int:
-    return sum(len(c.xData) for c in view._edge_curves if c.xData is not None)
+def _edge_lines(view: NetworkView) -> int:
+    return sum(view._edges.layer.line_counts())
 
 
 def test_title_is_a_class_attribute():
@@ -163,14 +163,14 @@ def test_snapshots_change_pixels_and_node_colours(view):
 
     assert not np.array_equal(bins_before, view._node_bins)
     assert before != after
-    assert _curve_points(view) > 0
+    assert _edge_lines(view) > 0
 
 
 def test_column_labels_show_gradient_magnitude(view):
     snap = make_snapshot(depth=4, width=8)
     view.set_experiment(ExperimentConfig(depth=4, width=8))
     view.show_snapshot(snap, History(snap.n_layers))
-    texts = [label.text() for label in view._grad_labels]
+    texts = [label.text() for label in view._columns.grad_labels]
     assert texts == [format_sci(float(v)) for v in snap.stats["delta_norm"]]
     # vanishing=True: the first layer's error is ~1e-6 of the last one's.
     assert texts[0].endswith(("e-6", "e-7"))
@@ -189,12 +189,11 @@ def test_non_finite_values_are_drawn_without_warnings(view):
     # The NaN probe unit (layer 1, unit 0) gets the non-finite brush; so do the inf/NaN columns.
     first_hidden = len(view._samples[0])
     assert view._node_bins[first_hidden] == view.N_NODE_BINS
-    assert view._band_bins[0] == view.N_GRAD_BINS
-    assert view._band_bins[-1] == view.N_GRAD_BINS
-    assert view._grad_labels[0].text() == "inf"
-    assert view._grad_labels[-1].text() == "NaN"
-    nonfinite_curve = view._edge_curves[-1]
-    assert len(nonfinite_curve.xData) > 0
+    assert view._columns.band_bins[0] == view.N_GRAD_BINS
+    assert view._columns.band_bins[-1] == view.N_GRAD_BINS
+    assert view._columns.grad_labels[0].text() == "inf"
+    assert view._columns.grad_labels[-1].text() == "NaN"
+    assert view._edges.layer.line_counts()[-1] > 0  # the inf/NaN pen
 
 
 def test_wide_layers_are_sampled_and_say_so(view):
@@ -207,8 +206,8 @@ def test_wide_layers_are_sampled_and_say_so(view):
         view.show_snapshot(snap, History(snap.n_layers), _weights(snap.layer_sizes))
     assert [len(s) for s in view._samples] == [2, 32, 32, 32, 3]
     # Edges only between drawn units, and only the strongest few per layer.
-    assert _curve_points(view) > 0
-    assert len(view._edge_pick) <= view._edges_per_layer * (len(snap.layer_sizes) - 1)
+    assert _edge_lines(view) > 0
+    assert len(view._edges.pick) <= view._edges.per_layer * (len(snap.layer_sizes) - 1)
 
 
 def test_narrow_layers_have_no_sampling_note(view):
@@ -218,15 +217,15 @@ def test_narrow_layers_have_no_sampling_note(view):
 
 def test_set_experiment_with_new_depth_rebuilds(view):
     view.set_experiment(ExperimentConfig(depth=4, width=8))
-    assert len(view._bands) == 5
+    assert len(view._columns.bands) == 5
     deeper = make_snapshot(depth=7, width=12)
     view.set_experiment(ExperimentConfig(depth=7, width=12), _weights(deeper.layer_sizes))
     assert view._sizes == deeper.layer_sizes
-    assert len(view._bands) == 8
-    assert len(view._grad_labels) == 8
+    assert len(view._columns.bands) == 8
+    assert len(view._columns.grad_labels) == 8
     view.show_snapshot(deeper, History(deeper.n_layers))
     assert len(view._node_bins) == sum(deeper.layer_sizes)
-    assert view._band_bins[-1] >= 0
+    assert view._columns.band_bins[-1] >= 0
 
 
 def test_snapshot_of_another_architecture_rebuilds_itself(view):
@@ -249,10 +248,10 @@ def test_snapshot_without_detail_keeps_last_detail(view):
 def test_weights_none_keeps_last_edges(view):
     snap = make_snapshot(depth=4, width=8)
     view.set_experiment(ExperimentConfig(depth=4, width=8), _weights(snap.layer_sizes))
-    drawn = _curve_points(view)
+    drawn = _edge_lines(view)
     assert drawn > 0
     view.show_snapshot(snap, History(snap.n_layers), None)
-    assert _curve_points(view) == drawn
+    assert _edge_lines(view) == drawn
 
 
 def test_clear_removes_values(view):
@@ -260,8 +259,8 @@ def test_clear_removes_values(view):
     view.set_experiment(ExperimentConfig(depth=4, width=8), _weights(snap.layer_sizes))
     view.show_snapshot(snap, History(snap.n_layers))
     view.clear()
-    assert _curve_points(view) == 0
-    assert all(label.text() == "" for label in view._grad_labels)
+    assert _edge_lines(view) == 0
+    assert all(label.text() == "" for label in view._columns.grad_labels)
     assert np.all(view._node_bins == view.N_NODE_BINS // 2)
 
 
@@ -299,10 +298,10 @@ def test_throttled_edges_and_labels_still_reach_the_screen(view, qtbot):
     view.show_snapshot(snap2, History(5), second)  # within the throttle interval: held back
     assert view._last_weights is first
     # Column colours are never held back: snap2 has no vanishing gradient (‖δ‖ ≈ 1 → top bins).
-    assert min(view._band_bins) > 0.8 * view.N_GRAD_BINS
+    assert min(view._columns.band_bins) > 0.8 * view.N_GRAD_BINS
     qtbot.waitUntil(lambda: view._last_weights is second, timeout=2000)
     expected = [format_sci(float(v)) for v in snap2.stats["delta_norm"]]
-    qtbot.waitUntil(lambda: [label.text() for label in view._grad_labels] == expected, timeout=2000)
+    qtbot.waitUntil(lambda: [label.text() for label in view._columns.grad_labels] == expected, timeout=2000)
 
 
 # -- fitting the lecture-window cells ---------------------------------------------------
@@ -328,14 +327,14 @@ def test_whole_network_fits_its_cell(qtbot, size, depth, width):
     box = view._plot.vb.sceneBoundingRect()
     out_pos = view._plot.vb.mapViewToScene(QtCore.QPointF(n_cols - 1, 0.5))
     assert box.contains(out_pos)
-    assert view._name_labels[-1].isVisible() and view._name_labels[-1].text() == "out"
-    assert view._name_labels[0].isVisible() and view._name_labels[0].text() == "in"
-    assert view._grad_labels[-1].isVisible()  # the last layer's ‖δ‖ is always shown
+    assert view._columns.name_labels[-1].isVisible() and view._columns.name_labels[-1].text() == "out"
+    assert view._columns.name_labels[0].isVisible() and view._columns.name_labels[0].text() == "in"
+    assert view._columns.grad_labels[-1].isVisible()  # the last layer's ‖δ‖ is always shown
     # Thinned label rows never overlap, and at least every third column keeps its labels.
-    assert overlapping_texts(view._glw, view._name_labels) == []
-    assert overlapping_texts(view._glw, [view._grad_head, *view._grad_labels]) == []
+    assert overlapping_texts(view._glw, view._columns.name_labels) == []
+    assert overlapping_texts(view._glw, [view._columns.grad_head, *view._columns.grad_labels]) == []
     if depth <= 10:
-        assert sum(label.isVisible() for label in view._name_labels) >= n_cols // 3
+        assert sum(label.isVisible() for label in view._columns.name_labels) >= n_cols // 3
     # Nodes never grow into their neighbours.
     assert view._node_size <= 0.6 * view._col_px + 1e-9 or view._node_size == 3.0
 
@@ -361,12 +360,12 @@ def test_label_rows_thin_and_unthin_on_resize(qtbot):
     snap = make_snapshot(depth=12, width=8)
     view.set_experiment(ExperimentConfig(depth=12, width=8))
     view.show_snapshot(snap, History(snap.n_layers))
-    assert all(label.isVisible() for label in view._name_labels)
+    assert all(label.isVisible() for label in view._columns.name_labels)
     show_at(qtbot, view, (300, 400))
-    assert not all(label.isVisible() for label in view._name_labels)
-    assert overlapping_texts(view._glw, view._name_labels) == []
+    assert not all(label.isVisible() for label in view._columns.name_labels)
+    assert overlapping_texts(view._glw, view._columns.name_labels) == []
     show_at(qtbot, view, (1200, 600))
-    assert all(label.isVisible() for label in view._name_labels)
+    assert all(label.isVisible() for label in view._columns.name_labels)
 
 
 def test_spaced_indices_keep_the_ends_and_the_stride():
@@ -381,3 +380,23 @@ def test_spaced_indices_keep_the_ends_and_the_stride():
             assert shown[0] == 0 and shown[-1] == n - 1
             if n - 1 >= stride:  # (two ends closer than a stride cannot be kept apart)
                 assert all(b - a >= stride for a, b in itertools.pairwise(shown))
+
+
+def test_edges_are_drawn_from_a_cache_with_the_same_pixels(view):
+    """A tint or node change copies the cached edges instead of drawing every line again."""
+    snap = make_snapshot(depth=4, width=8)
+    weights = _weights(snap.layer_sizes, scale=3.0)  # thick edges (parallel lines) too
+    view.set_experiment(ExperimentConfig(depth=4, width=8), weights)
+    view.show_snapshot(snap, History(snap.n_layers))
+    layer = view._edges.layer
+    cached = _pixels(view)
+    image = layer._cache
+    assert image is not None
+    other = make_snapshot(step=2, depth=4, width=8, vanishing=False)  # new tints and nodes
+    view.show_snapshot(other, History(other.n_layers))
+    tinted = _pixels(view)
+    assert tinted != cached
+    assert layer._cache is image  # the same weights: the same picture of the edges
+    layer.cache_enabled = False
+    layer.update()
+    assert _pixels(view) == tinted  # lines drawn one by one look the same

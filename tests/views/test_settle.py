@@ -93,3 +93,30 @@ def test_quiet_axes_leaves_no_prefix_behind(qtbot) -> None:  # type: ignore[no-u
     axis.setRange(0.0, 300.0)
     assert axis.autoSIPrefixScale == 1.0
     assert "x0.001" not in axis.labelString() and "(m" not in axis.labelString()
+
+
+@pytest.mark.parametrize("cls", [GradientsView, LossView])
+def test_opaque_viewports_paint_the_same_pixels(qtbot, cls) -> None:  # type: ignore[no-untyped-def]
+    """Only the view's own background fills the viewport: the second fill is gone, the picture stays."""
+    from PySide6 import QtCore
+
+    from views.settle import quiet_axes
+
+    make_application()
+    updates = offline_updates(CONFIG, 30)
+    dataset = types.SimpleNamespace(**updates[0].ready["dataset"])
+    history = History(CONFIG.depth + 1)
+    for snap in updates[1].snapshots[1:]:
+        history.append(snap)
+    view = cls()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.set_experiment(CONFIG, dataset)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(updates[1].snapshots[-1], history)
+    before = view.grab().toImage()
+    quiet_axes(view)
+    opaque = QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent
+    assert all(gv.viewport().testAttribute(opaque) for gv in graphics_views(view))
+    assert view.grab().toImage() == before

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.layout_fit import fake_available_geometry, fit_to_screen
 from model.config import ExperimentConfig
 from model.trainer import Trainer
 from model.walkthrough import BackwardWalk, backward_walk
+from views import theme
 from views.gradients_view import NONFINITE
 from views.walkthrough_boxes import choose_box_fonts
 from views.walkthrough_text import box_rows, number_text, walk_text
@@ -242,10 +246,96 @@ def test_very_deep_networks_use_a_callout(qtbot) -> None:  # type: ignore[no-unt
     view.grab()
     assert view._fonts.mode == "compact"
     assert view.callout.isVisible() and "f′ mean" in view._callout_html
-    # the boxes keep only their layer's name (issue 13: never an empty box)
+    # the boxes keep only their layer's name (issue 13: never an empty box), on one line
+    assert not any("f′ mean" in box.html for box in view._boxes)
+    assert name_problems(view) == []
+
+
+NAME_SCREENS = ((1280, 720), (1920, 1080), (3840, 2160))
+NAME_SCALES = (0.75, 1.0, 2.0, 2.5)
+
+
+@functools.cache
+def deep_walk(depth: int) -> BackwardWalk:
+    return make_walk(depth=depth, width=8)
+
+
+@pytest.fixture
+def scale_back() -> Iterator[None]:
+    yield
+    theme.apply_pyqtgraph(theme.LIGHT, scale=1.0)
+
+
+def name_problems(view: WalkthroughView) -> list[str]:
+    """Every layer name the boxes show: on one line, inside its box's frame, not under the
+    call-out; the current layer always named, and every box the call-out leaves free too."""
+    problems = []
+    sizes: set[int] = set()
     n = len(view._boxes)
+    callout = None
+    if view.callout.isVisible():  # with its outline, half of it outside, and a pixel to spare
+        edge = view.callout.border.widthF() / 2 + 1
+        callout = view.callout.mapRectToScene(view.callout.boundingRect()).adjusted(-edge, -edge, edge, edge)
     for i, box in enumerate(view._boxes):
-        assert f">L{n - i}<" in box.html and "f′ mean" not in box.html
+        number = n - i
+        frame = box.frame.mapRectToScene(box.frame.rect())
+        inside = frame.adjusted(*(d * box.frame.pen().widthF() / 2 for d in (1, 1, -1, -1)))
+        block = box.text.textItem.document().firstBlock()
+        name = block.text().split("\u2028")[0]  # a box's rows are <br>-separated lines
+        if not name.strip():
+            if i == view.position - 1:
+                problems.append(f"the current layer L{number} is not named")
+            elif callout is None or not callout.intersects(frame):
+                problems.append(f"box {i} (L{number}) is not named, though nothing covers it")
+            continue
+        if name not in (f"L{number}", str(number)):
+            problems.append(f"box {i} is named {name!r}, not L{number}")
+            continue
+        layout = block.layout()
+        line = layout.lineAt(0)
+        if line.textStart() != 0 or line.textLength() < len(name):
+            problems.append(f"{name!r} wraps: its first line holds {line.textLength()} characters")
+            continue
+        # the ink: from the capitals' top to the baseline (digits and "L" have no descenders)
+        font = block.begin().fragment().charFormat().font()
+        cap = QtGui.QFontMetricsF(font).capHeight()
+        rect = line.naturalTextRect().translated(layout.position())
+        rect.setTop(rect.top() + line.ascent() - cap)
+        rect.setBottom(rect.top() + cap)
+        on_screen = box.text.textItem.mapRectToScene(rect)
+        if not inside.contains(on_screen):
+            problems.append(f"{name!r} at {on_screen} leaves its box {inside}")
+        if callout is not None and callout.intersects(on_screen):
+            problems.append(f"{name!r} is (partly) under the call-out")
+        sizes.add(font.pointSize())
+    if view._fonts.mode == "compact" and len(sizes) > 1:  # the current name no smaller than the rest
+        problems.append(f"compact boxes name their layers in {len(sizes)} sizes: {sorted(sizes)}")
+    return problems
+
+
+@pytest.mark.parametrize("screen", NAME_SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("scale", NAME_SCALES)
+@pytest.mark.parametrize("depth", [20, 40])
+def test_layer_names_fit_their_boxes_on_one_line(  # type: ignore[no-untyped-def]
+    qtbot, scale_back: None, depth: int, scale: float, screen: tuple[int, int]
+) -> None:
+    """A layer name is never wrapped ("L4" over "0"), cut or hidden under the call-out."""
+    theme.apply_pyqtgraph(theme.LIGHT, scale=scale)
+    walk = deep_walk(depth)
+    with fake_available_geometry(*screen):
+        view = WalkthroughView()
+        view.setWindowFlag(QtCore.Qt.WindowType.Window, True)
+        qtbot.addWidget(view)
+        view.set_walk(walk)
+        view.show()
+        fit_to_screen(view, QtCore.QSize(*screen))  # as the main window opens it
+        qtbot.waitExposed(view)
+        problems = []
+        for position in (1, walk.n_layers // 2, walk.n_layers - 2, walk.n_layers):
+            view._go(position)
+            QtWidgets.QApplication.processEvents()
+            problems += [f"at {position}: {p}" for p in name_problems(view)]
+    assert problems == []
 
 
 def test_clear_and_an_empty_view(qtbot) -> None:  # type: ignore[no-untyped-def]
