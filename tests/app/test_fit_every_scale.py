@@ -25,10 +25,9 @@ from app.main_window import MainWindow, make_application
 from model import ExperimentConfig
 from model.scenes import load_scene
 from tests.views import test_theme_scale_i18n as scale_checks
-from tests.views.fitting import combo_problems, label_problems, scene_overflow, text_problems
+from tests.views.fitting import combo_problems, label_problems, open_walkthrough, scene_overflow, text_problems
 from tests.views.realistic import run
 from views import theme
-from views.walkthrough_view import WalkthroughView
 
 SCALES = (0.75, 1.0, 1.5, 2.0, 2.5)
 SCREENS = ((1280, 720), (1920, 1080), (3840, 2160))
@@ -146,13 +145,7 @@ def test_walkthrough_boxes_name_their_layer_with_numbers(qtbot, scale: float, sc
     theme.apply_pyqtgraph(theme.LIGHT, scale=scale)
     walk = run(ExperimentConfig(depth=10, width=32, n_samples=300), 40).walk  # L1…L11
     with fake_available_geometry(*screen):
-        view = WalkthroughView()
-        view.setWindowFlag(QtCore.Qt.WindowType.Window, True)
-        qtbot.addWidget(view)
-        view.set_walk(walk)
-        view.show()
-        fit_to_screen(view, QtCore.QSize(*screen))  # as the main window opens it
-        qtbot.waitExposed(view)
+        view = open_walkthrough(qtbot, walk, screen)
         settle()
         problems = frame_problems(view, screen)
         for position in (5, walk.n_layers):  # mid-walk (current box between others) and all

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from app.layout_fit import fit_to_screen
+from views.walkthrough_view import WalkthroughView
+
 
 def scene_overflow(view: QtWidgets.QWidget) -> list[str]:
     """Everything drawn that does not fit its GraphicsView: layout, plot areas, titles, labels."""
@@ -175,3 +178,16 @@ def combo_problems(window: QtWidgets.QWidget) -> list[str]:
         for combo in window.findChildren(QtWidgets.QComboBox)
         if combo.isVisible() and combo.width() < combo.sizeHint().width()
     ]
+
+
+def open_walkthrough(qtbot: object, walk: object, screen: tuple[int, int]) -> WalkthroughView:
+    """A walk-through window showing ``walk``, sized as the main window opens it on a screen
+    of ``screen`` (call it inside ``fake_available_geometry``)."""
+    view = WalkthroughView()
+    view.setWindowFlag(QtCore.Qt.WindowType.Window, True)
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.set_walk(walk)  # type: ignore[arg-type]
+    view.show()
+    fit_to_screen(view, QtCore.QSize(*screen))
+    qtbot.waitExposed(view)  # type: ignore[attr-defined]
+    return view

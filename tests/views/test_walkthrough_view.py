@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.layout_fit import fake_available_geometry, fit_to_screen
+from app.layout_fit import fake_available_geometry
 from model.config import ExperimentConfig
 from model.trainer import Trainer
 from model.walkthrough import BackwardWalk, backward_walk
+from tests.views.fitting import open_walkthrough
 from views import theme
 from views.gradients_view import NONFINITE
 from views.walkthrough_boxes import choose_box_fonts
@@ -323,13 +324,7 @@ def test_layer_names_fit_their_boxes_on_one_line(  # type: ignore[no-untyped-def
     theme.apply_pyqtgraph(theme.LIGHT, scale=scale)
     walk = deep_walk(depth)
     with fake_available_geometry(*screen):
-        view = WalkthroughView()
-        view.setWindowFlag(QtCore.Qt.WindowType.Window, True)
-        qtbot.addWidget(view)
-        view.set_walk(walk)
-        view.show()
-        fit_to_screen(view, QtCore.QSize(*screen))  # as the main window opens it
-        qtbot.waitExposed(view)
+        view = open_walkthrough(qtbot, walk, screen)
         problems = []
         for position in (1, walk.n_layers // 2, walk.n_layers - 2, walk.n_layers):
             view._go(position)
