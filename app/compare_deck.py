@@ -19,7 +19,9 @@ from typing import NamedTuple
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.layout_fit import available_geometry
 from app.run_column import GRADIENTS_MIN_HEIGHT, PARTS, VIEW_SPACING, RunColumn
+from app.run_texts import TEXT_LEVELS
 from views import theme
 
 #: the smallest (width, height) in pixels at which a view shows every text whole and every
@@ -72,6 +74,7 @@ class Arrangement(NamedTuple):
     shape: str  # the cells' shape: "row", "column" or "tall"
     comfort: bool  # the views get their comfortable heights
     compact: bool  # a run's label and numbers on one line, its verdict in one line
+    texts: int = 0  # the size of a run's texts: app.run_texts.text_pt's level
 
     def pages(self, n_runs: int) -> list[Page]:
         per_page = self.cols * self.rows
@@ -108,7 +111,9 @@ class CompareDeck(QtWidgets.QWidget):
         self.tabs.setExpanding(False)
         self.tabs.setDrawBase(False)
         self.tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
-        self.tabs.setElideMode(QtCore.Qt.TextElideMode.ElideRight)
+        # a tab's label is never elided: tabs that do not fit the bar scroll (its full title
+        # is the tooltip)
+        self.tabs.setElideMode(QtCore.Qt.TextElideMode.ElideNone)
         self.tabs.setUsesScrollButtons(True)
         self.stage = QtWidgets.QWidget()
         self.grid = QtWidgets.QGridLayout()
@@ -167,8 +172,13 @@ class CompareDeck(QtWidgets.QWidget):
     def overlay_need(self) -> tuple[int, int]:
         return scaled_need("overlay")
 
-    def cell_need(self, part: str, shape: str, comfort: bool, compact: bool) -> tuple[int, int]:
-        """The (width, height) a run's cell needs to show ``part`` in ``shape``."""
+    def cell_need(
+        self, part: str, shape: str, comfort: bool, compact: bool, width: int | None = None, level: int = 0
+    ) -> tuple[int, int]:
+        """The (width, height) a run's cell needs to show ``part`` in ``shape``, its texts
+        ``compact`` or not, at text size ``level``, measured with the columns' fonts;
+        ``width``: the cell's width (its numbers may need a second line when narrow; None: the
+        narrowest)."""
         names = PARTS[part]
         sizes = [self.view_need(name, comfort) for name in names]
         gap = VIEW_SPACING
@@ -181,8 +191,9 @@ class CompareDeck(QtWidgets.QWidget):
             w, h = max(sizes[0][0], below[0]), sizes[0][1] + gap + below[1]
         else:
             w, h = sizes[0]
-        texts = max(column.texts_height(compact) for column in self.columns)
-        return w + 8, h + texts
+        texts = max(column.texts_height(compact, width, level) for column in self.columns)
+        words = max(column.texts_width(compact, level) for column in self.columns)
+        return max(w + 8, words), h + texts
 
     def candidates(self) -> list[Arrangement]:
         """Every arrangement, best first (see the module docstring)."""
@@ -191,14 +202,18 @@ class CompareDeck(QtWidgets.QWidget):
         grids += [(k, 1) for k in range(n, 0, -1)] + [(1, k) for k in range(2, n + 1)]
         grids = list(dict.fromkeys(grids))
         shapes = ("row", "column", "tall") if self.panels else ("column", "tall", "row")
-        texts = (True,) if self.panels else (False, True)
+        # panels are wide and short: compact texts first (at large scales their numbers may
+        # not fit beside the label: then three lines); the texts at their full size, else
+        # at the controls' size
+        compacts = (True, False) if self.panels else (False, True)
+        texts = [(level, compact) for level in TEXT_LEVELS for compact in compacts]
         options = []
-        for (g, grid), (s, shape), overlay_page, split, comfort, compact in itertools.product(
-            enumerate(grids), enumerate(shapes), (False, True), (False, True), (True, False), texts
+        for (g, grid), (s, shape), overlay_page, split, comfort, (t, (level, compact)) in itertools.product(
+            enumerate(grids), enumerate(shapes), (False, True), (False, True), (True, False), enumerate(texts)
         ):
-            arrangement = Arrangement(overlay_page, split, grid[0], grid[1], shape, comfort, compact)
+            arrangement = Arrangement(overlay_page, split, grid[0], grid[1], shape, comfort, compact, level)
             pages = len(arrangement.pages(n))
-            options.append(((pages, overlay_page, split, compact, g, not comfort, s), arrangement))
+            options.append(((pages, overlay_page, split, t, g, not comfort, s), arrangement))
         return [a for _, a in sorted(options)]
 
     def fits(self, arrangement: Arrangement, size: QtCore.QSize) -> bool:
@@ -208,10 +223,12 @@ class CompareDeck(QtWidgets.QWidget):
         ow, oh = self.overlay_need()
         if ow > width or oh > height:
             return False
+        cell_width = self._cell_width(arrangement, width)
         for page in pages:
             if not page.runs:
                 continue
-            cw, ch = self.cell_need(page.part, arrangement.shape, arrangement.comfort, arrangement.compact)
+            a = arrangement
+            cw, ch = self.cell_need(page.part, a.shape, a.comfort, a.compact, cell_width, a.texts)
             rows = -(-len(page.runs) // arrangement.cols)
             room = height - (oh + CELL_SPACING[1] if page.overlay else 0)
             if arrangement.cols * cw + CELL_SPACING[0] * (arrangement.cols - 1) > width:
@@ -220,18 +237,35 @@ class CompareDeck(QtWidgets.QWidget):
                 return False
         return True
 
+    @staticmethod
+    def _cell_width(arrangement: Arrangement, width: int) -> int:
+        """A cell's width in ``arrangement`` on a stage ``width`` pixels wide (a few pixels
+        less: the grid's rounding)."""
+        cols = arrangement.cols
+        return (width - CELL_SPACING[0] * (cols - 1)) // cols - 4
+
     def choose(self, size: QtCore.QSize) -> Arrangement:
         candidates = self.candidates()
         return next((a for a in candidates if self.fits(a, size)), candidates[-1])
 
     def minimumSizeHint(self) -> QtCore.QSize:
-        # the sparsest arrangement: the overlay on a page of its own, a run's views split
+        # the sparsest arrangement: the overlay on a page of its own, a run's views split,
+        # the texts compact (shorter) or not (narrower at large scales), at any of their
+        # sizes: the shortest that is narrow enough for the screen, else the narrowest
         ow, oh = self.overlay_need()
-        cells = [
-            self.cell_need(part, shape, False, True) for part in ("gradients", "plots") for shape in ("column", "tall")
-        ]
-        w = max(ow, min(c[0] for c in cells[:2]), min(c[0] for c in cells[2:]))
-        h = max(oh, min(c[1] for c in cells[:2]), min(c[1] for c in cells[2:]))
+        sizes = []
+        for compact, level in itertools.product((True, False), TEXT_LEVELS):
+            cells = [
+                self.cell_need(part, shape, False, compact, None, level)
+                for part in ("gradients", "plots")
+                for shape in ("column", "tall")
+            ]
+            w = max(ow, min(c[0] for c in cells[:2]), min(c[0] for c in cells[2:]))
+            h = max(oh, min(c[1] for c in cells[:2]), min(c[1] for c in cells[2:]))
+            sizes.append((w, h))
+        room = available_geometry(self).width()
+        narrow = [(h, w) for w, h in sizes if w <= room]
+        h, w = min(narrow) if narrow else min((h, w) for w, h in sizes)
         return QtCore.QSize(w, h + self.tabs.sizeHint().height() + 2)
 
     def sizeHint(self) -> QtCore.QSize:
@@ -256,6 +290,7 @@ class CompareDeck(QtWidgets.QWidget):
                 needs[name] = (needs[name][0], max(needs[name][1], round(COMFORT_HEIGHT["detail"] * theme.scale())))
         for column in self.columns:
             column.set_view_minimums(needs)
+            column.set_text_level(arrangement.texts)
         self.tabs.blockSignals(True)
         while self.tabs.count():
             self.tabs.removeTab(0)
@@ -307,7 +342,7 @@ class CompareDeck(QtWidgets.QWidget):
             return
         tabs = self.tabs.sizeHint().height() + 2 if len(self.page_list) > 1 else 0
         a = self.arrangement
-        _, ch = self.cell_need(page.part, a.shape, a.comfort, a.compact)
+        _, ch = self.cell_need(page.part, a.shape, a.comfort, a.compact, self._cell_width(a, size.width()), a.texts)
         rows = -(-len(page.runs) // self.arrangement.cols)
         runs = rows * ch + CELL_SPACING[1] * rows
         share = OVERLAY_SHARE_PANELS if self.panels else OVERLAY_SHARE

@@ -14,12 +14,15 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.compare_deck import CompareDeck
 from app.layout_fit import WrapFitLabel
+from app.look import BASE_POINT_SIZE
 from app.run_column import RunColumn
-from app.run_texts import _font
+from app.run_texts import _font_at
 from views import theme
 
 CAPTION_PT = 16
 CAPTION_MIN_PT = 12
+#: the compare toolbar's texts (buttons, speed box, message) at scale 1
+TOOLBAR_PT = 14
 
 translate = QtCore.QCoreApplication.translate
 
@@ -41,7 +44,8 @@ class CompareLayout:
         outer.setContentsMargins(8, 2, 8, 2)
         outer.setSpacing(4)
 
-        self.caption = WrapFitLabel(CAPTION_PT, CAPTION_MIN_PT, max_share=0.15)
+        # at the type scale; on a short window it may shrink to the smallest size at scale 1
+        self.caption = WrapFitLabel(theme.pt(CAPTION_PT), min(theme.pt(CAPTION_PT), CAPTION_MIN_PT), max_share=0.15)
         self.caption.setObjectName("caption")
         self.caption.setStyleSheet(f"color: {t.foreground}; padding: 2px 4px;")
         outer.addWidget(self.caption)
@@ -76,9 +80,12 @@ class ToolbarEnd:
         self.copy_action = QtGui.QAction(window)
         self.copy_action.setObjectName("copy_picture")
         self.copy_action.triggered.connect(copy)
+        # the toolbar's texts grow with the type scale (the transport sets 14 pt at every
+        # scale): as large as the controls (app.look.BASE_POINT_SIZE × scale), 14 pt at least
+        bar.setFont(_font_at(max(TOOLBAR_PT, theme.pt(BASE_POINT_SIZE))))
         self.message = QtWidgets.QLabel("")
         self.message.setObjectName("message")
-        self.message.setFont(_font(14))
+        self.message.setFont(bar.font())
         bar.addWidget(self.message)
         spacer = QtWidgets.QWidget()
         spacer.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Preferred)

@@ -17,11 +17,14 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import engine_notice
 from app.run_texts import (
+    HEADER_MIN_PT,
+    HEADER_PT,
     RunTexts,
     _building,
     _engine_trouble,
     _error,
     _font,
+    _font_at,
     _pretraining,
     _snapshot_verdict,
 )
@@ -42,26 +45,36 @@ from views.settle import quiet_axes, settle
 SLOW_INTERVAL = 0.1
 #: The run's marker in the overlay, as a character for its column header.
 SYMBOL_CHARS = {"o": "●", "s": "■", "t": "▼", "d": "◆"}
-HEADER_PT = 20
-HEADER_MIN_PT = 14
 GRADIENTS_MIN_HEIGHT = 320
 #: pixels between a column's views
 VIEW_SPACING = 4
 
 
 class FitLabel(QtWidgets.QLabel):
-    """One line of plain text in the biggest font (``max_pt`` … ``min_pt``) that fits its
-    width, elided below that (the full text is the tooltip).  Refitted on resize only."""
+    """One line of plain text in the biggest font (``max_pt`` … ``min_pt``, sizes at scale 1,
+    set at the type scale) that fits its width, elided below that (the full text is the
+    tooltip).  Refitted on resize only."""
 
     def __init__(self, text: str, max_pt: int, min_pt: int, *, bold: bool = True) -> None:
         super().__init__()
         self.full_text = text
-        self._sizes = range(max_pt, min_pt - 1, -1)
+        self._sizes = range(theme.pt(max_pt), theme.pt(min_pt) - 1, -1)
         self.setFont(_font(max_pt, bold))
         self.setToolTip(text)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
         self.setFixedHeight(QtGui.QFontMetrics(self.font()).lineSpacing() + 6)
         self.setText(text)
+
+    def set_sizes(self, max_pt: int, min_pt: int) -> None:
+        """New largest and smallest point sizes (as they are: no scale)."""
+        sizes = range(max_pt, min_pt - 1, -1)
+        if sizes == self._sizes:
+            return
+        self._sizes = sizes
+        self.setFont(_font_at(max_pt, True))
+        self.setFixedHeight(QtGui.QFontMetrics(self.font()).lineSpacing() + 6)
+        if self.width() > 0:
+            self._fit(self.width())
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         self._fit(event.size().width())
@@ -180,16 +193,11 @@ class RunColumn(RunTexts, QtWidgets.QFrame):
         self.set_shape("all", "row" if panel else "column")
         self.start()
 
-    def texts_height(self, compact: bool) -> int:
-        """The height of the label, verdict and numbers above the views (``compact`` or not)."""
-        layout = self.layout()
-        assert layout is not None
-        m = layout.contentsMargins()
-        verdict = self.verdict_height(1 if compact else 2)
-        lines = [self.header.height(), verdict, self.stats_label.height()]
-        if compact:
-            lines = [max(lines[0], lines[2]), lines[1]]
-        return sum(lines) + layout.spacing() * len(lines) + m.top() + m.bottom() + self.frameWidth()
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        # the numbers break before the test accuracy when one line does not fit
+        if not self.compact:
+            self.set_stats_lines(self.stats_lines_for(event.size().width() - self._side_margins()))
+        super().resizeEvent(event)
 
     def set_shape(self, part: str, shape: str, compact: bool | None = None) -> None:
         """Show the views of ``part`` ("all", "gradients" or "plots": loss and detail) in

@@ -1,5 +1,11 @@
 """What a compare column says: its verdict line and its numbers (step, loss, test accuracy).
 
+Every text is set at the type scale (``views.theme.pt``): the point sizes below are those at
+scale 1.  The numbers line breaks before the test accuracy when the column is too narrow for
+it on one line (at large scales): :meth:`RunTexts.stats_lines_for` says how many lines a width
+needs, so the compare deck can measure a column's texts before laying it out.  Where a screen
+has no room for the texts at these sizes, the deck sets them smaller (:func:`text_pt`'s levels).
+
 The verdict is kept as a function giving (text, kind) in the current language, so the column
 can say it again when the language changes (context "RunColumn").  :class:`RunTexts` is the
 part of :class:`app.run_column.RunColumn` that builds and sets these two labels.
@@ -8,7 +14,7 @@ part of :class:`app.run_column.RunColumn` that builds and sets these two labels.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -19,8 +25,17 @@ from model import Snapshot
 from model.history import History
 from views import theme
 
+HEADER_PT = 20
+HEADER_MIN_PT = 14
 VERDICT_PT = 13
 STATS_PT = 15
+#: every text's size at scale 1 on a screen too small for the sizes above: the controls' size
+#: (app.look.BASE_POINT_SIZE), still grown with the type scale
+SMALL_PT = 12
+#: the texts' sizes, largest first (see text_pt)
+TEXT_LEVELS = (0, 1, 2)
+#: pixels left and right of the numbers
+STATS_PADDING = 4
 #: the widest numbers the panel's stats line has to hold without moving the layout
 STATS_WIDEST = (999_999, "0.0000", "100%")
 
@@ -28,6 +43,26 @@ translate = QtCore.QCoreApplication.translate
 
 
 def _font(point_size: int, bold: bool = False) -> QtGui.QFont:
+    """The application font at ``point_size`` (its size at scale 1) times the type scale."""
+    return theme.font(point_size, bold=bold)
+
+
+def text_pt(level: int) -> tuple[int, int, int, int]:
+    """The point sizes of the run label (largest, smallest), verdict and numbers at text size
+    ``level``: 0, the sizes above times the type scale; 1, on a screen too small for those,
+    the controls' size times the scale; 2, on the smallest screens at the largest scales
+    (1280×720 at 2.5: the views need the height), the sizes above as at scale 1 (the label
+    at the numbers' size)."""
+    if level == 0:
+        return theme.pt(HEADER_PT), theme.pt(HEADER_MIN_PT), theme.pt(VERDICT_PT), theme.pt(STATS_PT)
+    if level == 1:
+        small = theme.pt(SMALL_PT)
+        return small, small, small, small
+    return STATS_PT, HEADER_MIN_PT, VERDICT_PT, STATS_PT
+
+
+def _font_at(point_size: int, bold: bool = False) -> QtGui.QFont:
+    """The application font at ``point_size`` (as it is: no scale)."""
     font = QtGui.QFont()
     font.setPointSize(point_size)
     font.setBold(bold)
@@ -126,6 +161,10 @@ class RunTexts:
     top: QtWidgets.QHBoxLayout
     texts: QtWidgets.QVBoxLayout
     compact: bool | None
+    label: str
+    #: the run's marker and its label (an app.run_column.FitLabel)
+    mark: QtWidgets.QLabel
+    header: Any
 
     def _build_texts(self, panel: bool) -> None:
         t = theme.current()
@@ -143,10 +182,44 @@ class RunTexts:
         self.stats_label = QtWidgets.QLabel()
         self.stats_label.setObjectName("stats")
         self.stats_label.setFont(_font(STATS_PT))
-        metrics = QtGui.QFontMetrics(self.stats_label.font())
-        self.stats_label.setFixedHeight(metrics.lineSpacing() + 6)
         self.stats_label.setSizePolicy(expanding, fixed)
-        self.stats_label.setStyleSheet(f"color: {t.foreground}; padding: 0px 4px;")
+        self.stats_label.setStyleSheet(f"color: {t.foreground}; padding: 0px {STATS_PADDING}px;")
+        self.stats_lines = 0
+        #: the texts' size (text_pt's level)
+        self.text_level = 0
+        self.set_stats_lines(1)
+
+    def _metrics(self, part: int, level: int | None) -> QtGui.QFontMetrics:
+        """Metrics of the run label (0), verdict (2) or numbers (3) at text size ``level``
+        (None: as set)."""
+        size = text_pt(self.text_level if level is None else level)[part]
+        return QtGui.QFontMetrics(_font_at(size, bold=part < 3))
+
+    def stats_height(self, lines: int, level: int | None = None) -> int:
+        """The numbers label's height for ``lines`` lines."""
+        return lines * self._metrics(3, level).lineSpacing() + 6
+
+    def stats_width(self, lines: int, level: int | None = None) -> int:
+        """The width the numbers need in ``lines`` lines (1, or 2: the test accuracy below),
+        for the widest numbers of any run (STATS_WIDEST), padding included."""
+        metrics = self._metrics(3, level)
+        text = self._stats_text(*STATS_WIDEST, lines=lines)
+        return max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 2 * STATS_PADDING + 4
+
+    def stats_lines_for(self, width: int, level: int | None = None) -> int:
+        """How many lines the numbers take in a label ``width`` pixels wide (1 or 2)."""
+        return 1 if self.stats_width(1, level) <= width else 2
+
+    def header_height(self, level: int | None = None) -> int:
+        """The run label's height (its largest font's line)."""
+        return self._metrics(0, level).lineSpacing() + 6
+
+    def set_stats_lines(self, lines: int) -> None:
+        """Show the numbers in ``lines`` lines (1, or 2: the test accuracy below)."""
+        if lines != self.stats_lines:
+            self.stats_lines = lines
+            self.stats_label.setFixedHeight(self.stats_height(lines))
+            self._show_stats(self.latest)
 
     def set_texts(self, compact: bool) -> None:
         """Label, verdict and numbers one below the other (the verdict in two lines), or
@@ -160,10 +233,14 @@ class RunTexts:
             self.top.addWidget(self.stats_label)
             fixed = QtWidgets.QSizePolicy.Policy.Fixed
             self.stats_label.setSizePolicy(fixed, fixed)  # (Ignored would overflow the row)
+            self.set_stats_lines(1)
             self._fit_stats_width()
             self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
         else:
             self.texts.addWidget(self.stats_label)
+            width = cast(QtWidgets.QWidget, self).width()
+            if width > 0:
+                self.set_stats_lines(self.stats_lines_for(width - self._side_margins()))
             self.stats_label.setMinimumWidth(0)
             self.stats_label.setMaximumWidth(16777215)
             ignored, fixed = QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed
@@ -171,15 +248,79 @@ class RunTexts:
             self.stats_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter)
         self.verdict_label.set_lines(1 if compact else 2)
 
-    def verdict_height(self, lines: int) -> int:
+    def verdict_height(self, lines: int, level: int | None = None) -> int:
         """The verdict label's height for ``lines`` lines."""
-        return lines * QtGui.QFontMetrics(self.verdict_label.font()).lineSpacing() + 8
+        return lines * self._metrics(2, level).lineSpacing() + 8
 
-    def _stats_text(self, step: int, loss: str, accuracy: str) -> str:
+    def _side_margins(self) -> int:
+        frame = cast(QtWidgets.QFrame, self)
+        layout = frame.layout()
+        assert layout is not None
+        m = layout.contentsMargins()
+        return m.left() + m.right() + 2 * frame.frameWidth()
+
+    def set_text_level(self, level: int) -> None:
+        """Every text at size ``level`` (app.run_texts.text_pt: full, the controls' size, or
+        as at scale 1 on the smallest screens)."""
+        if level == self.text_level:
+            return
+        self.text_level = level
+        header_pt, header_min_pt, _, _ = text_pt(level)
+        self.mark.setFont(_font_at(header_pt, bold=True))
+        self.header.set_sizes(header_pt, header_min_pt)
+        self._set_verdict_and_stats_level(level)
+
+    def texts_height(self, compact: bool, width: int | None = None, level: int | None = None) -> int:
+        """The height of the label, verdict and numbers above the views (``compact`` or not,
+        at text size ``level``: None, as they are) in a column ``width`` pixels wide (None: the
+        numbers in the lines they need at the narrowest)."""
+        frame = cast(QtWidgets.QFrame, self)
+        layout = frame.layout()
+        assert layout is not None
+        m = layout.contentsMargins()
+        verdict = self.verdict_height(1 if compact else 2, level)
+        if compact:
+            lines = 1
+        else:
+            lines = 2 if width is None else self.stats_lines_for(width - self._side_margins(), level)
+        rows = [self.header_height(level), verdict, self.stats_height(lines, level)]
+        if compact:
+            rows = [max(rows[0], rows[2]), rows[1]]
+        return sum(rows) + layout.spacing() * len(rows) + m.top() + m.bottom() + frame.frameWidth()
+
+    def texts_width(self, compact: bool, level: int | None = None) -> int:
+        """The narrowest column that shows its texts uncut: the marker, the label (a few
+        letters of it: it elides beyond them; when ``compact``, the label whole at its smallest
+        size, or 16 letters of a longer one) and the numbers (beside the label when
+        ``compact``, else in two lines below)."""
+        header = self._metrics(0, level)
+        title = header.horizontalAdvance(self.mark.text()) + 4 + 6 * header.averageCharWidth()
+        if compact:
+            smallest = self._metrics(1, level)
+            label = min(smallest.horizontalAdvance(self.label), 16 * smallest.averageCharWidth()) + 12
+            title = header.horizontalAdvance(self.mark.text()) + 4 + label
+            need = title + max(0, self.top.spacing()) + self.stats_width(1, level) + 4
+        else:
+            need = max(title, self.stats_width(2, level))
+        return need + self._side_margins()
+
+    def _set_verdict_and_stats_level(self, level: int) -> None:
+        """The verdict and numbers at text size ``level`` (see text_pt)."""
+        _, _, verdict_pt, stats_pt = text_pt(level)
+        self.verdict_label.setFont(_font_at(verdict_pt, bold=True))
+        self.verdict_label.set_lines(self.verdict_label.lines)
+        self.stats_label.setFont(_font_at(stats_pt))
+        self.stats_label.setFixedHeight(self.stats_height(self.stats_lines))
+        if self.compact:
+            self._fit_stats_width()
+
+    def _stats_text(self, step: int, loss: str, accuracy: str, lines: int | None = None) -> str:
+        """The numbers in ``lines`` lines (None: the label's lines)."""
         first, second = self._separators
         text = translate("RunColumn", "step {step}").format(step=f"{step:,}")
         text += first + translate("RunColumn", "loss {loss}").format(loss=loss)
         if accuracy:
+            second = "\n" if (lines or self.stats_lines) > 1 else second
             text += second + translate("RunColumn", "test acc {accuracy}").format(accuracy=accuracy)
         return text
 
@@ -193,8 +334,7 @@ class RunTexts:
     def _fit_stats_width(self) -> None:
         """A panel's stats line is wide enough for any step count and loss: the text changes
         every frame, the layout must not."""
-        metrics = QtGui.QFontMetrics(self.stats_label.font())
-        self.stats_label.setFixedWidth(metrics.horizontalAdvance(self._stats_text(*STATS_WIDEST)) + 16)
+        self.stats_label.setFixedWidth(self.stats_width(1) + 4)
 
     def _say(self, source: Callable[[], tuple[str, str]]) -> None:
         """Show the verdict ``source`` gives and keep it, to say it again in another language."""

@@ -108,6 +108,20 @@ def _title_variants(t: theme.Theme) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return bar_titles, heat_titles
 
 
+def inside(
+    ticks: list[list[tuple[float, str]]], height: float, metrics: QtGui.QFontMetrics
+) -> list[list[tuple[float, str]]]:
+    """The heat map's layer labels with L1 and Ln moved inward where a row is shorter than a
+    label: centred on the first or last row they would reach past the plot into its title."""
+    n = max((k for k, _ in ticks[0]), default=0.0)
+    row = height / n if n else height
+    shift = min(max(0.0, (metrics.height() - row) / 2 / row), max(0.0, (n - 1) / 2))
+    if shift == 0.0:
+        return ticks
+    moved = [(1.0 + shift if k == 1 else n - shift if k == n else k, text) for k, text in ticks[0]]
+    return [moved, ticks[1]]
+
+
 class GradientsView(QtWidgets.QWidget):
     """Bars of log10 ‖∂L/∂W‖ and ‖∂L/∂z‖ per layer, a layer × step heat map and the ratio text."""
 
@@ -321,7 +335,7 @@ class GradientsView(QtWidgets.QWidget):
         height = self.heat_plot.vb.height() or 300.0
         across = min(MAX_LAYER_LABELS, int(width / (1.25 * metrics.horizontalAdvance(f"L{self._n_layers}"))))
         down = min(MAX_LAYER_LABELS, int(height / (1.2 * metrics.height())))
-        ticks = (layer_ticks(self._n_layers, across), layer_ticks(self._n_layers, down))
+        ticks = (layer_ticks(self._n_layers, across), inside(layer_ticks(self._n_layers, down), height, metrics))
         if ticks != self._layer_ticks:
             self._layer_ticks = ticks
             self.bar_plot.getAxis("bottom").setTicks(ticks[0])

@@ -2,8 +2,8 @@
 
 Scales {0.75, 1, 1.5, 2, 2.5} × screens {1280×720, 1920×1080, 3840×2160} (a faked available
 geometry, app.layout_fit): the window's frame fits the screen; no label, plot title, legend or
-axis text is cut or overlaps another, on every page the views reflowed into; every
-walk-through box names its layer and shows its numbers; the shortcut overlay and the toast
+axis text is cut or overlaps another, on every page the views reflowed into; no tab label is
+elided; every walk-through box names its layer and shows its numbers; the shortcut overlay and the toast
 fit over the window; scaling back restores the window's size.  One main window is shared by
 all parameters (a scale change rebuilds it, as Ctrl+= does); compare windows and walk-throughs
 are built per scale, because they read the scale when they are built.
@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.compare_window import open_variants_compare, train_compare_offline
 from app.headless import train_into_window
@@ -214,6 +214,20 @@ def _compare_params() -> list[object]:
     return params
 
 
+def tab_problems(tabs: QtWidgets.QTabBar) -> list[str]:
+    """Tabs whose label is drawn elided (what the tab bar draws is what its style option
+    says: QTabBar.initStyleOption elides the text to the tab's room)."""
+    problems = []
+    for i in range(tabs.count()):
+        option = QtWidgets.QStyleOptionTab()
+        tabs.initStyleOption(option, i)
+        if option.text != tabs.tabText(i):
+            problems.append(f"tab {i} {tabs.tabText(i)!r} drawn as {option.text!r} ({tabs.tabRect(i).width()} px)")
+        if not tabs.tabToolTip(i):
+            problems.append(f"tab {i} {tabs.tabText(i)!r} has no tooltip")
+    return problems
+
+
 @pytest.mark.parametrize(("n_runs", "scale", "screen"), _compare_params())
 def test_compare_window_fits(n_runs: int, scale: float, screen: tuple[int, int]) -> None:
     start = time.perf_counter()
@@ -234,9 +248,51 @@ def test_compare_window_fits(n_runs: int, scale: float, screen: tuple[int, int])
             if window.overlay.isVisible():
                 problems += [f"page {page} overlay: {p}" for p in view_problems(window.overlay)]
             problems += [f"page {page}: {p}" for p in label_problems(window) + combo_problems(window)]
+            problems += [f"page {page}: {p}" for p in tab_problems(deck.tabs)]
         deck.tabs.setCurrentIndex(0)
     TIMINGS["compare"] = TIMINGS.get("compare", 0.0) + time.perf_counter() - start
     assert problems == []
+
+
+def _compare_text_sizes(window: QtWidgets.QMainWindow) -> dict[str, int]:
+    """The pixel size of every kind of text of a compare window: a run's are its last run's
+    (a short label, "residual": the first run's long label shrinks to fit its column, as
+    designed, at every scale)."""
+    column = window.columns[-1]
+    bar = window.transport.bar
+    widgets: dict[str, QtWidgets.QWidget] = {
+        "marker": column.mark,
+        "run label": column.header,
+        "verdict": column.verdict_label,
+        "numbers": column.stats_label,
+        "caption": window.caption,
+        "toolbar message": window.message,
+        "speed label": window.transport.speed_label,
+        "speed box": window.transport.speed_combo,
+        "tabs": window.run_deck.tabs,
+    }
+    for action in (window.play_action, window.save_action, window.close_action):
+        button = bar.widgetForAction(action)
+        assert button is not None
+        widgets[f"button {action.text()!r}"] = button
+    return {name: QtGui.QFontInfo(widget.font()).pixelSize() for name, widget in widgets.items()}
+
+
+@pytest.mark.parametrize("n_runs", [2, 4])
+def test_compare_texts_grow_with_the_scale(n_runs: int) -> None:
+    """Every text of the compare window (run label and marker, verdict, numbers, caption,
+    toolbar) is at least twice as large at scale 2.5 as at scale 1, as the main window's
+    controls are (on a 3840×2160 screen, where nothing needs to shrink to fit)."""
+    sizes = {}
+    with fake_available_geometry(3840, 2160):
+        for scale in (1.0, 2.5):
+            window = _compare_new(n_runs, scale)
+            fit_to_screen(window, QtCore.QSize(3840, 2160))
+            settle()
+            assert window.caption.height() > 0
+            sizes[scale] = _compare_text_sizes(window)
+    small = {name: size for name, size in sizes[2.5].items() if size < 2 * sizes[1.0][name] - 1}
+    assert small == {}, f"at scale 2.5 vs 1: {sizes[2.5]} vs {sizes[1.0]}"
 
 
 def test_check_box_and_radio_indicators_grow_with_the_scale() -> None:
@@ -263,3 +319,23 @@ def test_check_box_and_radio_indicators_grow_with_the_scale() -> None:
         apply_look(app, "light", 1.0)
     assert sizes[2.0][0] == [2 * v for v in sizes[1.0][0]]
     assert sizes[2.0][1] >= sizes[2.0][0][1]  # the box is as tall as its indicator
+
+
+def test_gradient_view_heat_map_labels_stay_out_of_its_title() -> None:
+    """A run's gradient view at scale 2.5, 684 px wide, at every height from its need up: its
+    heat map's L1 and Ln labels never reach into the heat map's title (they did at 500–548 px,
+    where a row is shorter than a label: a compare cell of four runs on 1920×1080)."""
+    from tests.views.realistic import _gradients
+
+    make_application()
+    theme.apply_pyqtgraph(theme.LIGHT, scale=2.5)
+    view = _gradients(run(BASE, 5))
+    view.show()
+    problems = []
+    for height in range(380, 800, 12):
+        view.resize(684, height)
+        settle()
+        problems += [f"{height} px: {p}" for p in view_problems(view)]
+    view.close()
+    view.deleteLater()
+    assert problems == []
