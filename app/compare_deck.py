@@ -4,11 +4,15 @@ Every view of a run has a smallest size at which its texts, ticks and plot fit (
 measured at each type scale).  The deck picks the richest arrangement whose pages give every
 view that room, in this order: fewest pages; the overlay heading every page rather than on a
 page of its own; a run's views on one page rather than split (its gradients on one page, its
-loss and output on the next); a run's texts in three lines rather than compact (label and
-numbers on one line); the preferred grid (all runs side by side, 2 × 2 panels for four)
-before fewer runs per page; the gradient view tall enough for its heat map.
+loss and output on the next); a run's texts at their full size (grown with the type scale),
+else at the controls' size, else at their scale-1 size, and in three lines rather than compact
+(label and numbers on one line; compact first for 2 × 2 panels); the preferred grid (all runs
+side by side, 2 × 2 panels for four) before fewer runs per page; the gradient view tall enough
+for its heat map.  The texts' room is measured with their fonts (app.run_texts), not guessed:
+their heights, the numbers' width (in two lines in a narrow column) and the label's.
 Within a cell the views go side by side, gradients above loss | output, or one above the
-other, whichever fits.  Pages are turned with the tab bar or Ctrl+PgDown / Ctrl+PgUp.
+other, whichever fits.  Pages are turned with the tab bar, whose labels are never elided
+(it scrolls; the full title is the tooltip), or Ctrl+PgDown / Ctrl+PgUp.
 """
 
 from __future__ import annotations
