@@ -14,12 +14,19 @@ weights_or_None)`` in batches about 60 times a second, ``("paused", reason)``,
 ``("alive",)`` at least every HEARTBEAT_INTERVAL while the loop runs (the parent tells a hung
 engine from a quiet one by it) and ``("crashed", "Type: text")`` just before the process ends
 on an unexpected exception (the parent then reports the engine's death with that reason).
+
+Messages leave through a :class:`QueuedSender`: a thread of the child writes them to the pipe,
+so training never waits on a parent that reads late (its GUI thread painting a frame).  While
+the sender is behind, new snapshots wait in one growing batch instead of many small ones; only
+when that batch is MAX_PENDING snapshots long does training itself wait.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
+import threading
 import time
 from multiprocessing.connection import Connection
 from typing import Any
@@ -28,7 +35,9 @@ from model import ConfigError, ExperimentConfig, Snapshot, Trainer
 from model.walkthrough import backward_walk
 
 SEND_INTERVAL = 1 / 60
-DETAIL_INTERVAL = 1 / 30
+#: heavy statistics (histograms) at most this often: the views that draw them redraw at most
+#: this often too (see views/), so more would be computed and sent for nothing
+DETAIL_INTERVAL = 1 / 15
 OUTPUT_INTERVAL = 1 / 5
 #: weight matrices (megabytes on wide nets) travel at most this often; the network view
 #: redraws its edges no faster
@@ -36,13 +45,78 @@ WEIGHTS_INTERVAL = 1 / 5
 CHUNK_SECONDS = 0.008
 #: the engine says it is alive at least this often (s), playing or not
 HEARTBEAT_INTERVAL = 0.5
+#: messages the sender may be behind before snapshot batches are held back (merged)
+MAX_BACKLOG = 2
+#: snapshots held back before training waits for the parent to read
+MAX_PENDING = 4096
+
+
+class QueuedSender:
+    """Sends messages on ``conn`` from a thread of its own, in order.
+
+    ``send`` returns at once; ``backlog`` counts the messages not yet written.  Once the pipe
+    breaks (the parent is gone), messages are dropped and ``broken`` is set.
+    """
+
+    def __init__(self, conn: Connection, sender: QueuedSender | None = None) -> None:
+        self.conn = conn
+        #: where messages go: a sender thread in the child, the pipe itself in tests
+        self.out: Connection | QueuedSender = sender if sender is not None else conn
+        self.sender = sender
+        self.broken = False
+        self._queue: collections.deque[Any] = collections.deque()
+        self._cond = threading.Condition()
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="engine-sender", daemon=True)
+        self._thread.start()
+
+    @property
+    def backlog(self) -> int:
+        return len(self._queue)
+
+    def send(self, message: Any) -> None:
+        if self.broken:
+            return
+        with self._cond:
+            self._queue.append(message)
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._closing:
+                    self._cond.wait()
+                if not self._queue:
+                    return
+                message = self._queue[0]
+            try:
+                self.out.send(message)
+            except (OSError, ValueError):
+                # the parent closed its end: nobody reads any more
+                self.broken = True
+                self._queue.clear()
+                return
+            with self._cond:
+                if self._queue:
+                    self._queue.popleft()
+                self._cond.notify_all()
+
+    def close(self, timeout: float = 1.0) -> None:
+        """Send what is queued (for at most ``timeout`` seconds), then stop the thread."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        self._thread.join(timeout)
 
 
 class EngineLoop:
     """State machine of the child process; separated from ``serve`` so tests can drive it."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, sender: QueuedSender | None = None) -> None:
         self.conn = conn
+        #: where messages go: a sender thread in the child, the pipe itself in tests
+        self.out: Connection | QueuedSender = sender if sender is not None else conn
+        self.sender = sender
         self.trainer: Trainer | None = None
         self.playing = False
         self.steps_per_second: float | None = None
@@ -92,13 +166,13 @@ class EngineLoop:
             elif kind == "quit":
                 self.running = False
         except ConfigError as exc:
-            self.conn.send(("error", str(exc)))
+            self.out.send(("error", str(exc)))
 
     def _reset(self, config_dict: dict[str, Any]) -> None:
         config = ExperimentConfig.from_dict(config_dict)
         self.trainer = Trainer(config)
         self.pending = []
-        self.conn.send(("ready", ready_info(self.trainer)))
+        self.out.send(("ready", ready_info(self.trainer)))
         self.pending.append(self.trainer.inspect())
         self.last_weights = -1.0
         self._flush(force=True)
@@ -111,7 +185,7 @@ class EngineLoop:
         self._flush(force=True)  # the GUI shows the step the walk belongs to
         x, y = self.trainer._next_batch()
         walk = backward_walk(self.trainer.network, x, y, step=self.trainer.step_count)
-        self.conn.send(("walk", walk))
+        self.out.send(("walk", walk))
 
     # -- training ----------------------------------------------------------------------
     def _train_one(self, detail: bool, output: bool | None = None) -> bool:
@@ -131,7 +205,7 @@ class EngineLoop:
         if snap.diverged:
             self.playing = False
             self._flush(force=True)
-            self.conn.send(("paused", diverged_message(snap)))
+            self.out.send(("paused", diverged_message(snap)))
             return False
         return True
 
@@ -146,46 +220,59 @@ class EngineLoop:
         end = now + CHUNK_SECONDS
         while self.playing:
             t = time.perf_counter()
-            # heavy statistics at most ~30 Hz and never more than ~20 % of the time; the
+            # heavy statistics at most ~15 Hz and never more than ~20 % of the time; the
             # output sample (a forward pass over a grid) at most ~5 Hz, within ~10 %
             detail = t - self.last_detail >= self.share * max(DETAIL_INTERVAL, 4.0 * self.detail_cost)
             output = detail and t - self.last_output >= self.share * max(OUTPUT_INTERVAL, 9.0 * self.output_cost)
             if not self._train_one(detail=detail, output=output) or t >= end:
                 break
 
+    def _behind(self) -> bool:
+        """The parent reads slower than we send: hold snapshot batches back (merge them)."""
+        return self.sender is not None and self.sender.backlog >= MAX_BACKLOG
+
+    def _stalled(self) -> bool:
+        """Too many snapshots are held back: training waits until the parent catches up."""
+        return len(self.pending) >= MAX_PENDING and self._behind()
+
     def _flush(self, force: bool = False) -> None:
         now = time.perf_counter()
         if not self.pending or (not force and now - self.last_send < SEND_INTERVAL):
+            return
+        if not force and self._behind():
             return
         weights = None
         due = force or now - self.last_weights >= WEIGHTS_INTERVAL
         if due and self.trainer is not None and any(s.detail for s in self.pending):
             weights = [w.copy() for w in self.trainer.network.weights]
             self.last_weights = now
-        self.conn.send(("snapshots", self.pending, weights))
+        self.out.send(("snapshots", self.pending, weights))
         self.pending = []
         self.last_send = now
 
     def run(self) -> None:
         while self.running:
-            timeout = 0.0 if self.playing else 0.02
-            if self.playing and self.steps_per_second is not None:
+            stalled = self._stalled()
+            timeout = 0.0 if self.playing and not stalled else 0.02
+            if self.playing and not stalled and self.steps_per_second is not None:
                 timeout = max(0.0, min(0.02, self.next_slow_step - time.perf_counter()))
             while self.conn.poll(timeout):
                 try:
                     cmd = self.conn.recv()
-                except EOFError:
+                except (EOFError, OSError):  # the parent is gone
                     return
                 self.handle(cmd)
                 timeout = 0.0
                 if not self.running:
                     return
-            if self.playing:
+            if self.sender is not None and self.sender.broken:
+                return
+            if self.playing and not stalled:
                 self._train_chunk()
             self._flush()
             now = time.perf_counter()
             if now - self.last_heartbeat >= HEARTBEAT_INTERVAL:
-                self.conn.send(("alive",))
+                self.out.send(("alive",))
                 self.last_heartbeat = now
 
 
@@ -220,14 +307,15 @@ def serve(conn: Connection) -> None:
     # training little when a core is free and keeps the frame rate up when none is.
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)
+    sender = QueuedSender(conn)
     try:
-        EngineLoop(conn).run()
+        EngineLoop(conn, sender).run()
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         pass
     except Exception as exc:
         # the parent reports the engine's death; the reason makes the message useful
-        with contextlib.suppress(OSError):
-            conn.send(("crashed", f"{type(exc).__name__}: {exc}"))
+        sender.send(("crashed", f"{type(exc).__name__}: {exc}"))
         raise
     finally:
+        sender.close()
         conn.close()

@@ -151,6 +151,25 @@ class Snapshot:
             )
         return cls(stats=stats, **kwargs)
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickle the every-step snapshot (no heavy fields) compactly.
+
+        Snapshots cross the pipe from the engine process thousands of times a second: one
+        bytes block for the per-layer statistics and a tuple of the plain fields pickle and
+        unpickle about three times faster than ten arrays and a ``__dict__``.
+        """
+        d = self.__dict__
+        stats = d["stats"]
+        if d["extra"] or any(d[k] is not None for k in _HEAVY_FIELDS) or stats.keys() != _STAT_NAME_SET:
+            return super().__reduce_ex__(protocol)
+        columns = [stats[name] for name in LAYER_STAT_NAMES]
+        n_layers = len(columns[0])
+        table = b"".join([c.tobytes() for c in columns])  # float64 by construction (create)
+        if len(table) != 8 * n_layers * len(columns):
+            return super().__reduce_ex__(protocol)
+        plain = tuple(d[k] for k in _PLAIN_FIELDS)
+        return (_unpack_plain, (plain, n_layers, table))
+
     @property
     def n_layers(self) -> int:
         """Number of weight layers (hidden layers + the output layer)."""
@@ -175,6 +194,22 @@ class Snapshot:
 
 
 _HEAVY_FIELDS = ("activation_hists", "preactivation_hists", "weight_grad_hists", "probe", "output")
+_STAT_NAME_SET = frozenset(LAYER_STAT_NAMES)
+_PLAIN_FIELDS = tuple(f.name for f in dataclasses.fields(Snapshot) if f.name not in ("stats", "extra", *_HEAVY_FIELDS))
+
+
+def _unpack_plain(plain: tuple[Any, ...], n_layers: int, table: bytes) -> Snapshot:
+    """Rebuild a snapshot pickled by :meth:`Snapshot.__reduce_ex__` (read-only stats rows)."""
+    rows = np.frombuffer(table, dtype=np.float64).reshape(len(LAYER_STAT_NAMES), n_layers)
+    snap = object.__new__(Snapshot)
+    fields_ = dict(zip(_PLAIN_FIELDS, plain, strict=True))
+    fields_.update(dict.fromkeys(_HEAVY_FIELDS))
+    fields_["extra"] = {}
+    fields_["stats"] = dict(zip(LAYER_STAT_NAMES, rows, strict=True))
+    snap.__dict__.update(fields_)
+    return snap
+
+
 _DEFAULTS: dict[str, Any] = {
     f.name: f.default for f in dataclasses.fields(Snapshot) if f.default is not dataclasses.MISSING
 }
