@@ -209,7 +209,8 @@ class CompareGradientsView(QtWidgets.QWidget):
                 pen=pg.mkPen(colour, width=theme.px(LINE_WIDTH)),
                 symbol=run_symbol(i),
                 symbolSize=theme.px(SYMBOL_SIZE),
-                symbolBrush=colour,
+                # a QBrush, not a colour: the symbol atlas keys on the object (see loss_view)
+                symbolBrush=pg.mkBrush(colour),
                 symbolPen=pg.mkPen(t.background, width=theme.px(1.5)),
                 skipFiniteCheck=True,
             )

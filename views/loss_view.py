@@ -152,8 +152,10 @@ class LossView(QtWidgets.QWidget):
             pen=pg.mkPen(test_colour, width=width),
             symbol="o",
             symbolSize=theme.px(MARKER_SIZE),
-            symbolBrush=test_colour,
-            symbolPen=None,
+            # QBrush/QPen objects, not colours: pyqtgraph's symbol atlas keys on the objects, and
+            # would render (and keep) a new marker on every setData for a colour
+            symbolBrush=pg.mkBrush(test_colour),
+            symbolPen=pg.mkPen(None),
             skipFiniteCheck=True,
         )
         # Named in the title only while the history holds a non-finite loss.
@@ -163,7 +165,7 @@ class LossView(QtWidgets.QWidget):
             pen=None,
             symbol="x",
             symbolSize=theme.px(NONFINITE_SIZE),
-            symbolBrush=nonfinite,
+            symbolBrush=pg.mkBrush(nonfinite),
             symbolPen=pg.mkPen(nonfinite, width=theme.px(2)),
         )
 

@@ -322,6 +322,18 @@ class OutputView(QtWidgets.QWidget):
                 self._texts.append(text)
         self._text_state = [("", False)] * len(self._texts)
 
+    def _styled(self, key: Any, make: Any) -> Any:
+        """The same QPen/QBrush object for the same style, run after run.
+
+        pyqtgraph's symbol atlas keys on the pen and brush objects: fresh ones on every reset
+        would render (and keep) the same markers again each time.
+        """
+        cache: dict[Any, Any] = self.__dict__.setdefault("_style_cache", {})
+        key = (key, theme.px(1), self._theme.foreground)
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
     def _set_points(self, dataset: Any, mode: str) -> None:
         x = getattr(dataset, "x_train", None)
         y = getattr(dataset, "y_train", None)
@@ -333,18 +345,21 @@ class OutputView(QtWidgets.QWidget):
         if len(x) > MAX_POINTS:
             pick = np.random.default_rng(0).choice(len(x), MAX_POINTS, replace=False)
             x, y = x[pick], y[pick]
-        outline = pg.mkPen(self._theme.foreground, width=theme.px(1))
+        outline = self._styled("outline", lambda: pg.mkPen(self._theme.foreground, width=theme.px(1)))
         if mode == "curve":
             ys = y.reshape(len(y), -1)[:, 0].astype(np.float64)
             keep = np.isfinite(x[:, 0]) & np.isfinite(ys)
             colour = QtGui.QColor(self._theme.blue)
             colour.setAlpha(150)
-            self.points.setData(
-                x[keep, 0], ys[keep], brush=pg.mkBrush(colour), pen=None, size=theme.px(CURVE_POINT_SIZE)
-            )
+            brush = self._styled(("curve", colour.rgba()), lambda: pg.mkBrush(colour))
+            no_pen = self._styled("no pen", lambda: pg.mkPen(None))
+            self.points.setData(x[keep, 0], ys[keep], brush=brush, pen=no_pen, size=theme.px(CURVE_POINT_SIZE))
             return
         labels = y.reshape(len(y), -1)[:, 0].astype(int) if y.ndim > 1 else y.astype(int)
-        brushes = [pg.mkBrush(class_colour(k)) for k in range(max(self._n_classes, int(labels.max()) + 1))]
+        brushes = [
+            self._styled(("class", class_colour(k)), lambda k=k: pg.mkBrush(class_colour(k)))
+            for k in range(max(self._n_classes, int(labels.max()) + 1))
+        ]
         keep = np.isfinite(x[:, :2]).all(axis=1)
         self.points.setData(
             x[keep, 0], x[keep, 1], brush=[brushes[k] for k in labels[keep]], pen=outline, size=theme.px(POINT_SIZE)

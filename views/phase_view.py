@@ -107,7 +107,10 @@ class PhaseView(QtWidgets.QWidget):
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.curve = pg.PlotDataItem(
-            pen=pg.mkPen(t.blue, width=theme.px(3)), symbol="o", symbolSize=theme.px(9), symbolBrush=t.blue
+            pen=pg.mkPen(t.blue, width=theme.px(3)),
+            symbol="o",
+            symbolSize=theme.px(9),
+            symbolBrush=pg.mkBrush(t.blue),  # an object, not a colour: see loss_view
         )
         self.plot.addItem(self.curve)
         self.marker = pg.ScatterPlotItem(size=theme.px(18), pen=pg.mkPen(LINE, width=theme.px(2.5)), brush=None)
