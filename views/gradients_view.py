@@ -112,14 +112,22 @@ def inside(
     ticks: list[list[tuple[float, str]]], height: float, metrics: QtGui.QFontMetrics
 ) -> list[list[tuple[float, str]]]:
     """The heat map's layer labels with L1 and Ln moved inward where a row is shorter than a
-    label: centred on the first or last row they would reach past the plot into its title."""
+    label: centred on the first or last row they would reach past the plot into its title.
+    Labels that would then touch another are dropped (their rows keep a minor tick): L1 first,
+    Ln next, then the others; a heat map shorter than two labels names L1 only."""
     n = max((k for k, _ in ticks[0]), default=0.0)
     row = height / n if n else height
     shift = min(max(0.0, (metrics.height() - row) / 2 / row), max(0.0, (n - 1) / 2))
-    if shift == 0.0:
-        return ticks
     moved = [(1.0 + shift if k == 1 else n - shift if k == n else k, text) for k, text in ticks[0]]
-    return [moved, ticks[1]]
+    ends = [t for t in moved if t[1] in ("L1", f"L{int(n)}")]
+    kept: list[tuple[float, str]] = []
+    for k, text in ends + [t for t in moved if t not in ends]:
+        if all(abs(k - other) * row >= metrics.height() for other, _ in kept):
+            kept.append((k, text))
+    if len(kept) == len(moved) and shift == 0.0:
+        return ticks
+    dropped = [(k, "") for k, text in ticks[0] if text not in {t for _, t in kept}]
+    return [sorted(kept), sorted(ticks[1] + dropped)]
 
 
 class GradientsView(QtWidgets.QWidget):

@@ -9,7 +9,9 @@ gives the matching palette for the Fusion style (controls, menus, docks).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -356,6 +358,72 @@ def style_axis(axis: pg.AxisItem, tick_pt: float | None = None) -> None:
     axis.setTextPen(t.foreground)
     axis.setPen(pg.mkPen(t.foreground, width=px(1)))
     axis.setStyle(tickLength=-round(px(5)))  # negative: into the plot, so no text room is taken
+    if axis.orientation in ("bottom", "top"):
+        axis.tickSpacing = _ReadableSpacing(axis)
+
+
+class _ReadableSpacing:
+    """A horizontal axis's tick spacing, widened until its labels fit side by side.
+
+    pyqtgraph picks the major spacing from the axis length alone and always labels every major
+    tick, so at a large type scale ("1000", "2000", … at 2.5×) the labels run into each other.
+    Here the spacing grows (1, 2, 5 × 10ᵏ) until each label, plus a gap of one digit, fits in
+    the room between two ticks.
+    """
+
+    def __init__(self, axis: pg.AxisItem) -> None:
+        self.axis = axis
+
+    def __call__(self, min_val: float, max_val: float, size: float) -> Any:
+        axis = self.axis
+        levels = pg.AxisItem.tickSpacing(axis, min_val, max_val, size)
+        dif = abs(max_val - min_val)
+        if not levels or axis.logMode or size <= 0 or dif == 0 or not math.isfinite(dif):
+            return levels
+        lo, hi = min(min_val, max_val), max(min_val, max_val)
+        metrics = QtGui.QFontMetricsF(axis.style.get("tickFont") or QtGui.QFont())
+        first = levels[0][0]
+        gap = metrics.horizontalAdvance("0")
+        # candidates from pyqtgraph's spacing up; preferred: two labels or more with a digit's
+        # gap between them, then two touching, then a single label (which overlaps nothing)
+        choices: list[list[float]] = [[], [], []]
+        spacing = first
+        while spacing <= 2 * dif and not choices[0]:
+            width = self._widest(metrics, lo, hi, spacing)
+            room = spacing * size / dif
+            shown = _ticks_inside(lo, hi, spacing, margin=width / 2 * dif / size)
+            if shown >= 2 and room >= width + gap:
+                choices[0].append(spacing)
+            elif shown >= 2 and room >= width:
+                choices[1].append(spacing)
+            elif shown == 1:
+                choices[2].append(spacing)
+            spacing = _next_nice(spacing)
+        spacing = next((c[0] for c in choices if c), first)
+        if spacing == first:
+            return levels
+        return [(spacing, 0)] + [level for level in levels[1:] if level[0] < spacing]
+
+    def _widest(self, metrics: QtGui.QFontMetricsF, lo: float, hi: float, spacing: float) -> float:
+        first = math.ceil(lo / spacing) * spacing
+        values = [first, first + spacing, math.floor(hi / spacing) * spacing]
+        strings = self.axis.tickStrings(values, self.axis.autoSIPrefixScale * self.axis.scale, spacing)
+        return max(metrics.horizontalAdvance(s) for s in strings)
+
+
+def _ticks_inside(lo: float, hi: float, spacing: float, margin: float) -> int:
+    """How many multiples of ``spacing`` lie in [lo + margin, hi − margin] (labels that fit)."""
+    return max(0, math.floor((hi - margin) / spacing) - math.ceil((lo + margin) / spacing) + 1)
+
+
+def _next_nice(spacing: float) -> float:
+    """The next of 1, 2, 5 × 10ᵏ above ``spacing``."""
+    power = 10.0 ** math.floor(math.log10(spacing))
+    mantissa = spacing / power
+    for nice in (2.0, 5.0, 10.0):
+        if mantissa < nice * 0.999:
+            return nice * power
+    return 20.0 * power
 
 
 def axis_label_style() -> dict[str, str]:

@@ -82,8 +82,9 @@ def _owner_chain(item: object) -> set[int]:
 
 
 def text_problems(view: QtWidgets.QWidget) -> list[str]:
-    """Texts of ``view``'s plots that leave their GraphicsView or overlap each other (two
-    tick labels of one axis never do: pyqtgraph drops those that would)."""
+    """Texts of ``view``'s plots that leave their GraphicsView or overlap each other,
+    tick labels of one axis included (pyqtgraph drops crowded minor labels, but draws every
+    major one: views/theme.py widens the major spacing to make room)."""
     problems = []
     for gv in view.findChildren(pg.GraphicsView):
         if not gv.isVisibleTo(view) or gv.width() < 2:
@@ -96,6 +97,9 @@ def text_problems(view: QtWidgets.QWidget) -> list[str]:
         for i, (a, ra, oa) in enumerate(texts):
             for b, rb, ob in texts[i + 1 :]:
                 if oa is ob and isinstance(oa, pg.AxisItem):
+                    overlap = ra.intersected(rb)
+                    if overlap.width() > 1 and overlap.height() > 1:
+                        problems.append(f"tick labels {a[:12]!r} and {b[:12]!r} overlap")
                     continue
                 if oa is ob or id(ob) in _owner_chain(oa) or id(oa) in _owner_chain(ob):
                     continue
