@@ -83,9 +83,20 @@ def _pump(ms: int) -> None:
     end = time.monotonic() + ms / 1000
     while True:
         app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        # what the app's event loop does and processEvents does not: delete what was closed
+        # with deleteLater (else every window of the run stays alive, gigabytes by the end)
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
         if time.monotonic() >= end:
             return
         time.sleep(0.005)
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def _wait_for(condition: Any, ms: int) -> bool:
@@ -343,7 +354,8 @@ class WindowMachine(RuleBasedStateMachine):
         log = os.environ.get("BPLAB_STATEFUL_LOG")
         if log:  # the long profile's progress, readable while it runs
             with open(log, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps({"t": round(time.monotonic(), 1), **STATS}) + "\n")
+                alive = {"widgets": len(QtWidgets.QApplication.allWidgets()), "rss_mib": _rss_mib()}
+                fh.write(json.dumps({"t": round(time.monotonic(), 1), **STATS, **alive}) + "\n")
 
 
 def _run(examples: int, steps: int) -> None:
