@@ -10,6 +10,7 @@ long_profile`` runs the long one by hand (it prints how many sequences and steps
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -30,6 +31,7 @@ from app.export import render_svg
 from app.main_window import MainWindow, make_application
 from app.scene_launcher import COMPARE_VARIANTS
 from app.status import verdict
+from app.sweep_window import SweepWindow
 from app.worker import TrainingController
 from model import ExperimentConfig
 from model.scenes import list_scenes
@@ -61,6 +63,7 @@ CONTROL_VALUES: dict[str, list[Any]] = {
 SCENES = list_scenes()
 #: compare windows open at once (each run is an engine process; two cores)
 MAX_COMPARE = 2
+TRANSPORT = ["play", "pause", "step_once", "reset", "toggle_play"]
 LONG = int(os.environ.get("BPLAB_STATEFUL_EXAMPLES", "0"))
 STATS: dict[str, Any] = {
     "sequences": 0,
@@ -208,7 +211,9 @@ class WindowMachine(RuleBasedStateMachine):
     def compare_action(self, data: st.DataObject) -> None:
         windows = self._compares()
         window = windows[data.draw(st.integers(0, MAX_COMPARE - 1), label="compare window") % len(windows)]
-        action = data.draw(st.sampled_from(["play", "pause", "step_once", "reset", "toggle_play"]), label="action")
+        # a sweep scene opens a sweep window among the comparisons: it has start and stop instead
+        actions = ["start", "stop"] if isinstance(window, SweepWindow) else TRANSPORT
+        action = data.draw(st.sampled_from(actions), label="action")
         getattr(window, action)()
 
     @precondition(lambda self: bool(self._compares()))
@@ -346,6 +351,10 @@ class WindowMachine(RuleBasedStateMachine):
             self.window.close()
             self.window.deleteLater()
             _pump(50)
+            # hypothesis may keep this machine for its report: a deleted window's Python wrapper
+            # would keep its plots' parentless menus (pyqtgraph's QMenus) alive with it
+            self.window = None  # type: ignore[assignment]
+            gc.collect()
             left = _wait_for(lambda: _engines() == 0, 3000)
         finally:
             sys.excepthook = self._hook
@@ -354,7 +363,10 @@ class WindowMachine(RuleBasedStateMachine):
         log = os.environ.get("BPLAB_STATEFUL_LOG")
         if log:  # the long profile's progress, readable while it runs
             with open(log, "a", encoding="utf-8") as fh:
-                alive = {"widgets": len(QtWidgets.QApplication.allWidgets()), "rss_mib": _rss_mib()}
+                tops: dict[str, int] = {}
+                for w in QtWidgets.QApplication.topLevelWidgets():
+                    tops[type(w).__name__] = tops.get(type(w).__name__, 0) + 1
+                alive = {"widgets": len(QtWidgets.QApplication.allWidgets()), "tops": tops, "rss_mib": _rss_mib()}
                 fh.write(json.dumps({"t": round(time.monotonic(), 1), **STATS, **alive}) + "\n")
 
 
