@@ -9,6 +9,7 @@ import time
 
 from app.headless import train_into_window
 from app.layout_fit import fit_to_screen
+from app.main_layout import show_walkthrough
 from app.main_window import MainWindow, make_application
 from model.scenes import load_scene
 from model.trainer import Trainer
@@ -22,7 +23,7 @@ window = MainWindow(config, controller=None)
 window.resize(1920, 1080)
 window.show()
 fit_to_screen(window)
-window.set_scene(scene)
+window.presentation.set_scene(scene)
 window.set_speed(scene.speed)  # as opening the scene does
 
 
@@ -38,16 +39,16 @@ wait(1.5)
 print("main", window.size().toTuple(), window.frameGeometry().getRect(), "pages", window.deck.pages(), flush=True)
 screen = app.primaryScreen()
 screen.grabWindow(0).save(f"{out}/scale2-main.png")
-window.set_controls_visible(False)
+window.presentation.set_controls_visible(False)
 wait(1.5)
 print("views only pages", window.deck.pages(), flush=True)
 screen.grabWindow(0).save("/tmp/scale2-views-only.png")
-window.set_controls_visible(True)
+window.presentation.set_controls_visible(True)
 trainer = Trainer(config)
 for _ in range(300):
     trainer.step(detail=False)
 x, y = trainer._next_batch()
-window._show_walk(backward_walk(trainer.network, x, y, step=300))
+show_walkthrough(window, backward_walk(trainer.network, x, y, step=300))
 wait(1.5)
 walk = window.walkthrough
 for _ in range(5):
