@@ -32,12 +32,12 @@ FAST = settings(max_examples=25, deadline=None)
 
 def _real(lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> st.SearchStrategy[Any]:
     floats = st.floats(lo, hi, exclude_min=lo_open, exclude_max=hi_open, allow_nan=False)
-    if math.ceil(lo) > math.floor(hi):
+    # integers inside the bounds, an open bound's own value left out (bounds, not a filter)
+    lo_int = math.ceil(lo) + (1 if lo_open and math.ceil(lo) == lo else 0)
+    hi_int = math.floor(hi) - (1 if hi_open and math.floor(hi) == hi else 0)
+    if lo_int > hi_int:
         return floats
-    ints = st.integers(math.ceil(lo), math.floor(hi)).filter(
-        lambda v: not (lo_open and v == lo) and not (hi_open and v == hi)
-    )
-    return st.one_of(floats, ints)
+    return st.one_of(floats, st.integers(lo_int, hi_int))
 
 
 def _optional_positive() -> st.SearchStrategy[Any]:
