@@ -126,6 +126,7 @@ class OutputView(QtWidgets.QWidget):
         self._text_slack = theme.ipx(TEXT_SLACK)
         self._mode = ""
         self._n_classes = 0
+        self._style_cache: dict[Any, Any] = {}
         self._extent: tuple[float, float, float, float] | None = None
         self._frame_rect: tuple[float, float, float, float] | None = None
         self._texts: list[pg.TextItem] = []
@@ -328,11 +329,10 @@ class OutputView(QtWidgets.QWidget):
         pyqtgraph's symbol atlas keys on the pen and brush objects: fresh ones on every reset
         would render (and keep) the same markers again each time.
         """
-        cache: dict[Any, Any] = self.__dict__.setdefault("_style_cache", {})
         key = (key, theme.px(1), self._theme.foreground)
-        if key not in cache:
-            cache[key] = make()
-        return cache[key]
+        if key not in self._style_cache:
+            self._style_cache[key] = make()
+        return self._style_cache[key]
 
     def _set_points(self, dataset: Any, mode: str) -> None:
         x = getattr(dataset, "x_train", None)

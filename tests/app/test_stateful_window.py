@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from app.sweep_window import SweepWindow
 from app.worker import TrainingController
 from model import ExperimentConfig
 from model.scenes import list_scenes
+from tests.app.process_stats import rss_mib
 
 SMALL = ExperimentConfig(depth=3, width=8, n_samples=200, activation="tanh")
 OUT = Path(tempfile.mkdtemp(prefix="bplab-stateful-"))
@@ -92,14 +94,6 @@ def _pump(ms: int) -> None:
         if time.monotonic() >= end:
             return
         time.sleep(0.005)
-
-
-def _rss_mib() -> float:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def _wait_for(condition: Any, ms: int) -> bool:
@@ -363,10 +357,9 @@ class WindowMachine(RuleBasedStateMachine):
         log = os.environ.get("BPLAB_STATEFUL_LOG")
         if log:  # the long profile's progress, readable while it runs
             with open(log, "a", encoding="utf-8") as fh:
-                tops: dict[str, int] = {}
-                for w in QtWidgets.QApplication.topLevelWidgets():
-                    tops[type(w).__name__] = tops.get(type(w).__name__, 0) + 1
-                alive = {"widgets": len(QtWidgets.QApplication.allWidgets()), "tops": tops, "rss_mib": _rss_mib()}
+                tops = Counter(type(w).__name__ for w in QtWidgets.QApplication.topLevelWidgets())
+                widgets = len(QtWidgets.QApplication.allWidgets())
+                alive = {"widgets": widgets, "tops": tops, "rss_mib": round(rss_mib(), 1)}
                 fh.write(json.dumps({"t": round(time.monotonic(), 1), **STATS, **alive}) + "\n")
 
 

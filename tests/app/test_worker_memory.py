@@ -10,14 +10,7 @@ import numpy as np
 import pytest
 
 from app import worker
-
-
-def rss_mib() -> float:
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
+from tests.app.process_stats import rss_mib
 
 
 @pytest.mark.skipif(
